@@ -1,0 +1,58 @@
+# One command for everything a contributor does. Python 3.11; a virtualenv in .venv.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8501
+export DASHBOARD_DATA_DIR ?= $(CURDIR)/published
+
+.PHONY: help install data run test test-fast bench lint format browser-deps clean
+
+help:
+	@echo "make run     set up, build the dataset from data/, serve the dashboard on http://localhost:$(PORT)"
+	@echo "make test    set up and run every test (unit, ETL, app, browser)"
+	@echo "make bench   benchmarks; results in docs/BENCHMARKS.md"
+	@echo "make lint    ruff check + ruff format --check"
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt -r requirements-dev.txt -c constraints.txt
+	touch $@
+
+install: $(BIN)/.installed
+
+# The dataset is rebuilt when any input, contract or ETL file changes.
+DATA_INPUTS := $(shell find data etl -type f -not -name '*.pyc' 2>/dev/null)
+$(DASHBOARD_DATA_DIR)/LATEST: $(BIN)/.installed $(DATA_INPUTS)
+	$(BIN)/python -m etl build
+
+data: $(DASHBOARD_DATA_DIR)/LATEST
+
+run: data
+	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT) --server.address localhost
+
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Browser tests need Debian's Chromium: sudo apt-get install chromium (they are skipped until then)"; fi; \
+	fi
+
+test: install browser-deps
+	$(BIN)/python -m pytest
+
+test-fast: install
+	$(BIN)/python -m pytest -m "not browser"
+
+bench: data
+	$(BIN)/python -m benchmarks
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) published test-output bench-output .pytest_cache .ruff_cache

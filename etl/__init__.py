@@ -1,0 +1,3 @@
+"""ETL: published source files → validated, versioned DuckDB dataset (see ``python -m etl --help``)."""
+
+ETL_VERSION = "1"

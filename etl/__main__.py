@@ -1,0 +1,128 @@
+"""Command line: ``python -m etl build | validate PATH | rehash PATH`` (see ``--help``)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from etl.errors import SourceError
+from etl.paths import DATA_DIR_ENV, published_dir
+
+EXIT_OK, EXIT_QUARANTINED, EXIT_REFUSED = 0, 1, 2
+
+DESCRIPTION = f"""\
+Build the transparency dashboard's dataset from the files in data/.
+
+Every source file has a provenance file beside it (<file>.provenance.json: publisher, licence,
+checksum). The build reads each through the adapter for its layout, validates every row against the
+table's contract in data/contracts/, quarantines bad rows (file, line, column, rule), loads one
+DuckDB file and publishes it atomically. The dashboard reads what was published last.
+
+Published into: ${DATA_DIR_ENV} if set, else ./published (override with --out).
+Exit codes: 0 done; 1 rows were quarantined (validate) or refused under --strict; 2 a file could
+not be read at all (unknown layout, missing columns, bad encoding, checksum changed)."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m etl", description=DESCRIPTION,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    build = commands.add_parser("build", help="read, validate, load and publish the whole dataset")
+    build.add_argument("--out", type=Path, help=f"directory to publish into (default: ${DATA_DIR_ENV} or ./published)")
+    build.add_argument("--strict", action="store_true", help="refuse to publish if any row is quarantined")
+    build.add_argument("--quiet", action="store_true", help="no progress display, summary only")
+    check = commands.add_parser("validate", help="check one file against the layout its header matches; publish nothing")
+    check.add_argument("path", type=Path)
+    rehash = commands.add_parser("rehash", help="record a deliberately changed file's new checksum in its provenance file")
+    rehash.add_argument("path", type=Path)
+    args = parser.parse_args(argv)
+    console = Console(stderr=False, highlight=False)
+    try:
+        if args.command == "build":
+            return _build(args, console)
+        if args.command == "validate":
+            return _validate(args.path, console)
+        return _rehash(args.path, console)
+    except SourceError as exc:
+        Console(stderr=True, highlight=False).print(f"[bold red]Refused:[/] {exc}")
+        return EXIT_REFUSED
+
+
+def _build(args, console: Console) -> int:
+    from etl.build import run
+
+    out_dir = (args.out or published_dir()).resolve()
+    if args.quiet:
+        result = run(out_dir, strict=args.strict)
+    else:
+        with console.status("Building…") as status:
+            result = run(out_dir, strict=args.strict,
+                         on_stage=lambda stage, detail: status.update(f"[bold]{stage}[/]: {detail}"))
+    table = Table(title=f"Dataset {result.dataset_version} published to {result.database.name}")
+    for column in ("source", "loaded into", "rows read", "loaded", "quarantined"):
+        table.add_column(column, justify="right" if column.startswith(("rows", "loaded", "quar")) and column != "loaded into" else "left")
+    for r in result.results:
+        if r.layout is None:
+            table.add_row(r.provenance.path.name, "[dim]provenance only[/]", "", "", "")
+            continue
+        table.add_row(r.provenance.path.name, r.layout.table, f"{r.rows_read:,}", f"{r.rows_loaded:,}",
+                      f"[red]{r.rows_quarantined:,}[/]" if r.rows_quarantined else "0")
+    console.print(table)
+    stages = ", ".join(f"{stage} {seconds:.2f}s" for stage, seconds in result.stage_seconds.items())
+    console.print(f"Stages: {stages}. Quarantined rows: {result.quarantined} (see the quarantine table).")
+    return EXIT_OK
+
+
+def _validate(path: Path, console: Console) -> int:
+    from etl.adapters import detect, registry
+    from etl.build import REFERENCE_ORDER, _remember, read_and_validate
+    from etl.adapters import Refs
+    from etl.paths import DATA_DIR
+    from etl.provenance import discover
+    from etl.readers import read_csv_text
+
+    path = path.resolve()
+    if not path.exists():
+        raise SourceError(f"{path.name}: no such file.")
+    if path.suffix == ".geojson":
+        layout = registry()["geojson_boundaries"]
+    else:
+        layout = detect(read_csv_text(path).header, path.name)
+    refs, references = Refs(), {}
+    layouts = registry()
+    for provenance in discover(DATA_DIR):  # reference tables, for label mapping and key checks
+        ref_layout = layouts.get(provenance.layout)
+        if ref_layout and ref_layout.table in REFERENCE_ORDER and provenance.path != path:
+            ref = read_and_validate(provenance.path, ref_layout, refs, references)
+            _remember(ref_layout.table, ref.frame, refs, references)
+    result = read_and_validate(path, layout, refs, references)
+    console.print(f"{path.name}: layout {layout.name} → table {layout.table}; rows read {result.rows_read:,}, "
+                  f"valid {result.rows_loaded:,}, refused {result.rows_quarantined:,}")
+    if result.failures:
+        table = Table("line", "column", "rule", "message")
+        for f in result.failures[:200]:
+            table.add_row(str(f.line or ""), f.column or "—", f.rule, f.message)
+        console.print(table)
+        if len(result.failures) > 200:
+            console.print(f"… and {len(result.failures) - 200} more failures.")
+        return EXIT_QUARANTINED
+    return EXIT_OK
+
+
+def _rehash(path: Path, console: Console) -> int:
+    from etl.paths import DATA_DIR
+    from etl.provenance import provenance_path, rehash
+
+    path = path if path.exists() else next(DATA_DIR.rglob(path.name), path)
+    if not provenance_path(path).exists():
+        raise SourceError(f"{path.name}: no provenance file to update.")
+    console.print(f"{path.name}: checksum recorded ({rehash(path)[:12]}…).")
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

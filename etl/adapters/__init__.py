@@ -1,0 +1,76 @@
+"""One adapter per source layout: recognise a file by its header and turn it into a table's columns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from etl.errors import Failure, SourceError
+from etl.readers import RawTable
+
+
+@dataclass
+class Refs:
+    """Lookups from the reference tables, used to map source labels to shared ids."""
+
+    category_map: dict[tuple[str, str], str] = field(default_factory=dict)
+    platform_aliases: dict[str, str] = field(default_factory=dict)
+    region_aliases: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A source layout: the header that identifies it, the table it feeds, how to transform it."""
+
+    name: str
+    table: str
+    header: tuple[str, ...]
+    transform: Callable[[RawTable, Refs], tuple[pd.DataFrame, list[Failure]]]
+    description: str
+    reader: Callable[[Path], RawTable] | None = None  # None: read as CSV
+
+
+def registry() -> dict[str, Layout]:
+    from etl.adapters import curated, google  # imported here: both modules register against this package
+
+    return {layout.name: layout for layout in (*google.LAYOUTS, *curated.LAYOUTS)}
+
+
+def detect(header: list[str], file_name: str) -> Layout:
+    """The layout whose header this file has; a clear error when none matches or columns are missing."""
+    cleaned = {h.strip() for h in header}
+    best, best_overlap = None, 0.0
+    for layout in registry().values():
+        if layout.reader is not None:
+            continue
+        expected = {h.strip() for h in layout.header}
+        if cleaned == expected:
+            return layout
+        overlap = len(cleaned & expected) / len(expected)
+        if overlap > best_overlap:
+            best, best_overlap = layout, overlap
+    if best is not None and best_overlap >= 0.5:
+        expected = [h for h in best.header if h.strip() not in cleaned]
+        extra = sorted(cleaned - {h.strip() for h in best.header})
+        detail = f"missing required column(s): {', '.join(repr(m) for m in expected)}" if expected else ""
+        if extra:
+            detail += ("; " if detail else "") + f"unexpected column(s): {', '.join(repr(e) for e in extra)}"
+        raise SourceError(f"{file_name}: looks like the {best.name} layout ({best.description}) but {detail}.")
+    raise SourceError(
+        f"{file_name}: unknown layout. Its header matches none of the known source layouts "
+        f"({', '.join(sorted(registry()))}); see the README section on sources."
+    )
+
+
+def map_labels(
+    labels: pd.Series, lookup: dict, lines: pd.Series, file_name: str, column: str
+) -> tuple[pd.Series, list[Failure]]:
+    """Map each present label through ``lookup``; an unknown label is a row failure (label not echoed)."""
+    mapped = labels.map(lambda v: lookup.get(v, pd.NA) if pd.notna(v) else pd.NA)
+    unknown = labels.notna() & mapped.isna()
+    failures = [Failure(file_name, int(line), column, "unmapped_label",
+                        "label has no entry in the reference mapping table") for line in lines[unknown]]
+    return mapped, failures

@@ -1,0 +1,291 @@
+"""Build: read every source through its adapter, validate, load one DuckDB file, export, publish.
+
+``run()`` reads as the pipeline: discover sources (checksums checked) → read and validate each
+(reference tables first, so facts can be mapped and key-checked against them) → load into a new
+database file → export per-table CSVs → publish by atomic swap.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from etl import ETL_VERSION
+from etl.adapters import Layout, Refs, detect, registry
+from etl.contracts import Contract, all_contracts, load_contract, quote, validate
+from etl.errors import Failure, SourceError
+from etl.paths import DATA_DIR
+from etl.provenance import Provenance, discover
+from etl.publish import publish, staging_path
+from etl.readers import LINE, RawTable, read_csv_text
+from etl.safe_csv import to_csv_bytes
+
+#: Loaded first, in this order: later tables map labels and check keys against earlier ones.
+REFERENCE_ORDER = ("platforms", "platform_aliases", "categories", "category_map", "regions", "region_aliases",
+                   "events", "region_boundaries")
+SYSTEM_TABLES_SQL = """
+CREATE TABLE sources (
+  source_id VARCHAR PRIMARY KEY, file VARCHAR, layout VARCHAR, loaded_into VARCHAR, publisher VARCHAR,
+  title VARCHAR, url VARCHAR, licence VARCHAR, retrieved VARCHAR, published VARCHAR, measures VARCHAR,
+  derived_from VARCHAR, sha256 VARCHAR, rows_read BIGINT, rows_loaded BIGINT, rows_quarantined BIGINT,
+  table_rows BIGINT
+);
+CREATE TABLE quarantine (
+  source_id VARCHAR, file VARCHAR, line BIGINT, "column" VARCHAR, rule VARCHAR, message VARCHAR
+);
+CREATE TABLE build_info (
+  dataset_version VARCHAR, built_at TIMESTAMP, etl_version VARCHAR, tables VARCHAR, strict BOOLEAN
+);
+"""
+
+
+@dataclass
+class SourceResult:
+    """What happened to one source file: the summary line and the quarantine rows."""
+
+    provenance: Provenance
+    layout: Layout | None
+    frame: pd.DataFrame | None = None
+    failures: list[Failure] = field(default_factory=list)
+    rows_read: int | None = None
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def rows_quarantined(self) -> int | None:
+        if self.rows_read is None:
+            return None
+        return len({f.line for f in self.failures})
+
+    @property
+    def rows_loaded(self) -> int | None:
+        return None if self.rows_read is None else self.rows_read - self.rows_quarantined
+
+
+@dataclass
+class BuildResult:
+    dataset_version: str
+    database: Path
+    results: list[SourceResult]
+    stage_seconds: dict[str, float]
+
+    @property
+    def quarantined(self) -> int:
+        return sum(r.rows_quarantined or 0 for r in self.results)
+
+
+def run(out_dir: Path, strict: bool = False, data_dir: Path = DATA_DIR,
+        on_stage: Callable[[str, str], None] = lambda stage, detail: None) -> BuildResult:
+    """Build and publish the dataset from ``data_dir`` into ``out_dir``; raise SourceError on refusal."""
+    timer = _StageTimer()
+    with timer("read"):
+        on_stage("read", "checking provenance and checksums")
+        sources = _ordered(discover(data_dir))
+    refs, references = Refs(), {}
+    results = []
+    for provenance in sources:
+        layout = registry().get(provenance.layout)
+        result = SourceResult(provenance, layout)
+        results.append(result)
+        if layout is None:
+            continue  # kept for provenance only (collected or context material)
+        on_stage("read", provenance.path.name)
+        with timer("read"):
+            raw = _read(provenance.path, layout)
+            raw.source_id = provenance.source_id
+        with timer("validate"):
+            _validate_into(result, raw, layout, refs, references)
+        if layout.table in REFERENCE_ORDER:
+            _remember(layout.table, result.frame, refs, references)
+    if strict and any(r.failures for r in results):
+        raise SourceError(_strict_message(results))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    building = staging_path(out_dir)
+    try:
+        with timer("load"):
+            on_stage("load", building.name)
+            version = _load(building, results, strict)
+        with timer("export"):
+            on_stage("export", "per-table CSV downloads")
+            _export(building, out_dir / "exports" / version)
+        with timer("publish"):
+            database = publish(building, out_dir, version)
+    finally:
+        building.unlink(missing_ok=True)
+        building.with_name(building.name + ".wal").unlink(missing_ok=True)
+    return BuildResult(version, database, results, timer.seconds)
+
+
+def _ordered(sources: list[Provenance]) -> list[Provenance]:
+    """Reference tables first (in dependency order), then everything else in path order."""
+    tables = {name: layout.table for name, layout in registry().items()}
+
+    def key(p: Provenance):
+        table = tables.get(p.layout)
+        return (REFERENCE_ORDER.index(table) if table in REFERENCE_ORDER else len(REFERENCE_ORDER), str(p.path))
+
+    return sorted(sources, key=key)
+
+
+def _read(path: Path, layout: Layout) -> RawTable:
+    if layout.reader is not None:
+        return layout.reader(path)
+    raw = read_csv_text(path)
+    found = detect(raw.header, path.name)
+    if found.name != layout.name:
+        raise SourceError(f"{path.name}: its provenance says layout {layout.name}, but its header is the {found.name} layout.")
+    return raw
+
+
+def read_and_validate(path: Path, layout: Layout, refs: Refs, references: dict) -> SourceResult:
+    """One file through its adapter and contract (used by ``build`` and by ``validate``)."""
+    from etl.provenance import Provenance as _P
+
+    result = SourceResult(_P(path, {"source_id": path.stem, "layout": layout.name}), layout)
+    _validate_into(result, _read(path, layout), layout, refs, references)
+    return result
+
+
+def _validate_into(result: SourceResult, raw: RawTable, layout: Layout, refs: Refs, references: dict) -> None:
+    contract = load_contract(layout.table)
+    frame, adapter_failures = layout.transform(raw, refs)
+    frame = conform(frame, contract)
+    checked = validate(frame, contract, raw.path.name, references)
+    failures = [*raw.failures, *adapter_failures, *checked.failures]
+    rejected = {f.line for f in failures}
+    produced = set(frame[LINE].dropna().astype(int))
+    failures += [Failure(raw.path.name, int(line), None, "no_figure", "the row carries no figure to load")
+                 for line in raw.frame[LINE] if int(line) not in produced and int(line) not in rejected]
+    rejected = {f.line for f in failures}
+    result.frame = checked.frame[~checked.frame[LINE].isin(rejected)].reset_index(drop=True)
+    result.failures = sorted(failures, key=lambda f: (f.line or 0, f.column or "", f.rule))
+    result.rows_read = raw.rows_read
+
+
+def conform(frame: pd.DataFrame, contract: Contract) -> pd.DataFrame:
+    """Exactly the contract's columns (missing ones empty), all as text, plus the line column."""
+    out = frame.reindex(columns=[*contract.field_names, LINE])
+    for name in contract.field_names:
+        out[name] = out[name].astype("string")
+    return out
+
+
+def _remember(table: str, frame: pd.DataFrame, refs: Refs, references: dict) -> None:
+    """Keep what later sources are mapped and key-checked against."""
+    contract = load_contract(table)
+    for fieldname in contract.field_names:
+        references[(table, fieldname)] = set(frame[fieldname].dropna())
+    if table == "category_map":
+        refs.category_map = {(k, "" if pd.isna(lbl) else lbl): c for k, lbl, c in
+                             frame[["source_kind", "source_label", "category_id"]].itertuples(index=False)}
+    elif table == "platform_aliases":
+        refs.platform_aliases = dict(frame[["alias", "platform_id"]].itertuples(index=False))
+    elif table == "region_aliases":
+        refs.region_aliases = {a: (c, None if pd.isna(s) else s) for a, c, s in
+                               frame[["alias", "region_code", "subregion"]].itertuples(index=False)}
+    elif table == "categories":
+        references[("categories", "category_id")] = set(frame["category_id"])
+
+
+def _load(path: Path, results: list[SourceResult], strict: bool) -> str:
+    """Create every table, insert the valid rows, write sources/quarantine/build_info; return the version."""
+    con = duckdb.connect(str(path))
+    try:
+        contracts = all_contracts()
+        for contract in contracts:
+            con.execute(contract.create_table_sql())
+        con.execute(SYSTEM_TABLES_SQL)
+        for result in results:
+            if result.frame is not None and len(result.frame):
+                contract = load_contract(result.layout.table)
+                con.register("staged_text", result.frame)
+                columns = ", ".join(quote(n) for n in contract.field_names)
+                casts = contract.cast_select_sql("staged_text").replace(f", {quote(LINE)} FROM", " FROM")
+                con.execute(f"INSERT INTO {quote(contract.name)} ({columns}) {casts}")
+                con.unregister("staged_text")
+            _record_source(con, result)
+        version = _content_version(con, [c.name for c in contracts] + ["sources", "quarantine"])
+        counts = {c.name: con.execute(f"SELECT count(*) FROM {quote(c.name)}").fetchone()[0] for c in contracts}
+        con.execute("INSERT INTO build_info VALUES (?, ?, ?, ?, ?)",
+                    [version, datetime.now(UTC).replace(tzinfo=None), ETL_VERSION, json.dumps(counts), strict])
+        con.execute("CHECKPOINT")
+        return version
+    finally:
+        con.close()
+
+
+def _record_source(con: duckdb.DuckDBPyConnection, result: SourceResult) -> None:
+    meta = result.provenance.meta
+    table_rows = None if result.frame is None else len(result.frame)
+    con.execute(
+        "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [meta["source_id"], meta["file"], meta["layout"], result.layout.table if result.layout else None,
+         meta["publisher"], meta["title"], meta.get("url") or None, meta["licence"], meta["retrieved"],
+         meta.get("published") or None, meta["measures"], ",".join(meta.get("derived_from", [])) or None,
+         meta["sha256"], result.rows_read, result.rows_loaded, result.rows_quarantined, table_rows],
+    )
+    if result.failures:
+        rows = [(meta["source_id"], f.file, f.line, f.column, f.rule, f.message) for f in result.failures]
+        con.executemany("INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, ?)", rows)
+
+
+def _content_version(con: duckdb.DuckDBPyConnection, tables: list[str]) -> str:
+    """A version derived from the published content only: same rows in → same version out."""
+    parts = []
+    for table in tables:
+        digest = con.execute(
+            f"SELECT coalesce(sha256(string_agg(CAST(t AS VARCHAR), chr(10) ORDER BY CAST(t AS VARCHAR))), '') "
+            f"FROM {quote(table)} AS t"
+        ).fetchone()[0]
+        parts.append(f"{table}:{digest}")
+    import hashlib
+
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
+
+
+def _export(database: Path, target: Path) -> None:
+    """One safe CSV per table, for download; written beside the database, not inside it."""
+    target.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        tables = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables ORDER BY 1").fetchall()]
+        version = con.execute("SELECT dataset_version FROM build_info").fetchone()[0]
+        for table in tables:
+            frame = con.execute(f"SELECT * FROM {quote(table)}").df()
+            comments = [f"Table {table}; dataset version {version}; sources and licences in the sources table"]
+            tmp = target / f".{table}.csv.tmp"
+            tmp.write_bytes(to_csv_bytes(frame, comments))
+            os.replace(tmp, target / f"{table}.csv")
+    finally:
+        con.close()
+
+
+def _strict_message(results: list[SourceResult]) -> str:
+    counted = [f"{r.provenance.path.name}: {r.rows_quarantined}" for r in results if r.failures]
+    return "Strict mode: rows were quarantined, so nothing was published (" + "; ".join(counted) + ")."
+
+
+class _StageTimer:
+    """Adds up wall time per stage name."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    def __call__(self, stage: str):
+        timer = self
+
+        class _Block:
+            def __enter__(self):
+                self.start = time.perf_counter()
+
+            def __exit__(self, *exc):
+                timer.seconds[stage] = timer.seconds.get(stage, 0.0) + time.perf_counter() - self.start
+
+        return _Block()

@@ -1,0 +1,215 @@
+"""Contracts as data: one Table Schema per table, used to validate, to create tables and to publish.
+
+Each ``data/contracts/<table>.json`` holds Frictionless Table Schema vocabulary (fields with type,
+description and constraints; primaryKey; foreignKeys; missingValues) plus ``rules``: cross-column
+checks written as SQL boolean expressions over the typed row. Validation is lazy: every failure of
+every row is reported (file, line, column, rule), and a row with any failure is quarantined.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from etl.errors import Failure, SourceError
+from etl.paths import CONTRACTS_DIR
+from etl.pii import identifier_rule
+from etl.readers import LINE
+
+DUCKDB_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "date": "DATE", "boolean": "BOOLEAN"}
+TYPE_PATTERNS = {
+    "integer": re.compile(r"-?\d+"),
+    "number": re.compile(r"-?\d+(\.\d+)?"),
+    "date": re.compile(r"\d{4}-\d{2}-\d{2}"),
+    "boolean": re.compile(r"true|false"),
+}
+TYPE_WORDS = {"integer": "a whole number", "number": "a number", "date": "a date (YYYY-MM-DD)", "boolean": "true or false"}
+
+
+def quote(identifier: str) -> str:
+    """Quote an identifier taken from a contract (never from user input) for SQL."""
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+@dataclass(frozen=True)
+class Contract:
+    """A table's published schema and the rules its rows must keep."""
+
+    doc: dict
+
+    @property
+    def name(self) -> str:
+        return self.doc["name"]
+
+    @property
+    def fields(self) -> list[dict]:
+        return self.doc["schema"]["fields"]
+
+    @property
+    def field_names(self) -> list[str]:
+        return [f["name"] for f in self.fields]
+
+    @property
+    def primary_key(self) -> list[str]:
+        return self.doc["schema"].get("primaryKey", [])
+
+    @property
+    def foreign_keys(self) -> list[dict]:
+        return self.doc["schema"].get("foreignKeys", [])
+
+    @property
+    def rules(self) -> list[dict]:
+        return self.doc.get("rules", [])
+
+    def create_table_sql(self) -> str:
+        columns = ",\n  ".join(f"{quote(f['name'])} {DUCKDB_TYPES[f['type']]}" for f in self.fields)
+        return f"CREATE TABLE {quote(self.name)} (\n  {columns}\n)"
+
+    def cast_select_sql(self, relation: str) -> str:
+        """SELECT that turns the validated text columns of ``relation`` into the contract's types."""
+        casts = [f"CAST({quote(f['name'])} AS {DUCKDB_TYPES[f['type']]}) AS {quote(f['name'])}" for f in self.fields]
+        return f"SELECT {', '.join(casts)}, {quote(LINE)} FROM {quote(relation)}"
+
+
+@cache
+def load_contract(name: str, directory: Path = CONTRACTS_DIR) -> Contract:
+    path = directory / f"{name}.json"
+    if not path.exists():
+        raise SourceError(f"No contract for table {name!r} ({path.name}).")
+    return Contract(json.loads(path.read_text(encoding="utf-8")))
+
+
+def all_contracts(directory: Path = CONTRACTS_DIR) -> list[Contract]:
+    return [load_contract(p.stem, directory) for p in sorted(directory.glob("*.json"))]
+
+
+@dataclass
+class Validated:
+    """Rows that passed (as text, ready to cast) and every failure found."""
+
+    frame: pd.DataFrame
+    failures: list[Failure]
+    rejected_lines: set[int]
+
+
+def _field_failures(values: pd.Series, field: dict) -> dict[str, pd.Series]:
+    """Per rule, a boolean mask of the values that break it."""
+    constraints = field.get("constraints", {})
+    present = values.notna()
+    masks: dict[str, pd.Series] = {}
+    if constraints.get("required"):
+        masks["required"] = ~present
+    text = values.fillna("")
+    ftype = field["type"]
+    if ftype in TYPE_PATTERNS:
+        bad_type = present & ~text.str.fullmatch(TYPE_PATTERNS[ftype])
+        if ftype == "date":
+            parsed = pd.to_datetime(values.where(present & ~bad_type), format="%Y-%m-%d", errors="coerce")
+            bad_type |= present & ~bad_type & parsed.isna()
+        masks[f"type_{ftype}"] = bad_type
+        ok = present & ~bad_type
+        numbers = pd.to_numeric(values.where(ok), errors="coerce") if ftype in ("integer", "number") else None
+        if numbers is not None and "minimum" in constraints:
+            masks["minimum"] = ok & (numbers < constraints["minimum"])
+        if numbers is not None and "maximum" in constraints:
+            masks["maximum"] = ok & (numbers > constraints["maximum"])
+    if "enum" in constraints:
+        masks["enum"] = present & ~values.isin(constraints["enum"])
+    if "pattern" in constraints:
+        masks["pattern"] = present & ~text.str.fullmatch(constraints["pattern"])
+    if "maxLength" in constraints:
+        masks["max_length"] = present & (text.str.len() > constraints["maxLength"])
+    if constraints.get("unique"):
+        masks["unique"] = present & values.duplicated(keep="first")
+    if ftype == "string":
+        found = identifier_rule(values, field.get("x-text-kind", "label"))
+        for rule in found.dropna().unique():
+            masks[rule] = found == rule
+    return masks
+
+
+RULE_MESSAGES = {
+    "required": "a value is required",
+    "enum": "not one of the allowed values",
+    "pattern": "does not have the required form",
+    "minimum": "below the allowed minimum",
+    "maximum": "above the allowed maximum",
+    "max_length": "longer than allowed",
+    "unique": "repeats a value that must be unique",
+    "pii_email": "looks like an e-mail address; aggregate inputs must not hold personal identifiers",
+    "pii_cnic": "looks like a CNIC number; aggregate inputs must not hold personal identifiers",
+    "pii_phone": "looks like a phone number; aggregate inputs must not hold personal identifiers",
+    "pii_ip_address": "looks like an IP address; aggregate inputs must not hold personal identifiers",
+    "pii_url": "holds a URL in a value column; aggregate inputs must not hold identifiers",
+    "pii_handle": "looks like an @handle; aggregate inputs must not hold personal identifiers",
+}
+
+
+def _message(rule: str) -> str:
+    if rule.startswith("type_"):
+        return "is not " + TYPE_WORDS[rule[5:]]
+    return RULE_MESSAGES[rule]
+
+
+def validate(
+    frame: pd.DataFrame, contract: Contract, file_name: str, references: dict[tuple[str, str], set] | None = None
+) -> Validated:
+    """Check every value and every row of ``frame`` (text columns + ``_line``) against ``contract``."""
+    missing = [name for name in contract.field_names if name not in frame.columns]
+    if missing:
+        raise SourceError(f"{file_name}: missing required column(s) {', '.join(missing)} for table {contract.name}.")
+    failures: list[Failure] = []
+    lines = frame[LINE]
+
+    def record(mask: pd.Series, column: str | None, rule: str, message: str) -> None:
+        for line in lines[mask.fillna(False).astype(bool)]:
+            failures.append(Failure(file_name, int(line), column, rule, message))
+
+    for field in contract.fields:
+        for rule, mask in _field_failures(frame[field["name"]], field).items():
+            record(mask, field["name"], rule, _message(rule))
+    for fk in contract.foreign_keys:
+        resource, target = fk["reference"]["resource"], fk["reference"]["fields"][0]
+        known = (references or {}).get((resource, target))
+        if known is None:
+            continue
+        column = fk["fields"][0]
+        values = frame[column]
+        record(values.notna() & ~values.isin(known), column, "foreign_key", f"not a known {resource}.{target}")
+    if contract.primary_key:
+        keys = frame[contract.primary_key].fillna("\x00")
+        record(keys.duplicated(keep="first"), ",".join(contract.primary_key), "primary_key_duplicate",
+               "repeats the key of an earlier row")
+
+    rejected = {f.line for f in failures}
+    passing = frame[~lines.isin(rejected)]
+    failures.extend(_rule_failures(passing, contract, file_name))
+    rejected = {f.line for f in failures}
+    return Validated(frame=frame[~lines.isin(rejected)].reset_index(drop=True), failures=failures, rejected_lines=rejected)
+
+
+def _rule_failures(frame: pd.DataFrame, contract: Contract, file_name: str) -> list[Failure]:
+    """Cross-column rules, evaluated by DuckDB on the typed rows (NULL operands pass)."""
+    if frame.empty or not contract.rules:
+        return []
+    con = duckdb.connect()
+    try:
+        con.register("staged_text", frame[[*contract.field_names, LINE]])
+        con.execute(f"CREATE TEMP VIEW staged AS {contract.cast_select_sql('staged_text')}")
+        failures = []
+        for rule in contract.rules:
+            columns = [n for n in contract.field_names if re.search(rf"\b{re.escape(n)}\b", rule["check"])]
+            broken = con.execute(
+                f"SELECT {quote(LINE)} FROM staged WHERE NOT coalesce(({rule['check']}), true) ORDER BY 1"
+            ).fetchall()
+            failures += [Failure(file_name, int(line), ",".join(columns), rule["name"], rule["description"] + " (broken)")
+                         for (line,) in broken]
+        return failures
+    finally:
+        con.close()

@@ -1,0 +1,87 @@
+"""Strict CSV reading: every value as text, every row with the line it started on."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from etl.errors import Failure, SourceError
+
+LINE = "_line"  # column carrying the 1-based line number of each record in its file
+
+
+@dataclass
+class RawTable:
+    """A source file read as text: its header, its records and the records it could not split."""
+
+    path: Path
+    header: list[str]
+    frame: pd.DataFrame
+    failures: list[Failure] = field(default_factory=list)
+    source_id: str | None = None  # set from the provenance file when the build reads it
+
+    @property
+    def rows_read(self) -> int:
+        return len(self.frame) + len(self.failures)
+
+
+def decode(path: Path) -> str:
+    """The file's text; UTF-8 (with or without BOM) only, and no NUL bytes."""
+    data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise SourceError(f"{path.name}: the file is UTF-16; save it as UTF-8 (CSV UTF-8 in Excel) and try again.")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise SourceError(
+            f"{path.name}: not valid UTF-8 (first bad byte on line {line}). The file may be Latin-1 or "
+            f"Windows-1252; save it as UTF-8 (CSV UTF-8 in Excel) and try again."
+        ) from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise SourceError(f"{path.name}: contains a NUL byte on line {line}; the file is damaged or not a CSV.")
+    return text
+
+
+def read_csv_text(path: Path) -> RawTable:
+    """Read ``path`` strictly: a record with the wrong number of fields is a failure, not a guess."""
+    text = decode(path)
+    if not text.strip():
+        raise SourceError(f"{path.name}: the file is empty.")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader)
+    except csv.Error as exc:
+        raise SourceError(f"{path.name}: the header line cannot be read as CSV ({exc}).") from None
+    duplicated = sorted({name for name in header if header.count(name) > 1})
+    if duplicated:
+        raise SourceError(f"{path.name}: the header repeats column(s) {', '.join(repr(d) for d in duplicated)}.")
+    records, lines, failures = [], [], []
+    start = reader.line_num + 1
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise SourceError(f"{path.name}: line {reader.line_num} cannot be read as CSV ({exc}).") from None
+        if not record or record == [""]:
+            start = reader.line_num + 1
+            continue
+        if len(record) != len(header):
+            failures.append(
+                Failure(path.name, start, None, "field_count", f"{len(record)} fields where the header has {len(header)}")
+            )
+        else:
+            records.append(record)
+            lines.append(start)
+        start = reader.line_num + 1
+    frame = pd.DataFrame(records, columns=header, dtype="string")
+    frame = frame.replace("", pd.NA)
+    frame[LINE] = pd.array(lines, dtype="Int64")
+    return RawTable(path=path, header=header, frame=frame, failures=failures)
