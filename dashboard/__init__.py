@@ -1,0 +1,1 @@
+"""Streamlit dashboard, read-only over the dataset the ETL publishes."""

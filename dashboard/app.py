@@ -1,0 +1,36 @@
+"""Entry point: page frame, navigation and the dataset notice shared by every page."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `streamlit run dashboard/app.py` from anywhere
+
+import streamlit as st  # noqa: E402
+
+from dashboard import blocks, db  # noqa: E402
+
+st.set_page_config(page_title="Pakistan takedowns and militancy: transparency dashboard", layout="wide",
+                   page_icon=":material/policy:")
+
+PAGES = [
+    st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True),
+    st.Page("app_pages/requests.py", title="Takedown requests", icon=":material/delete_sweep:", url_path="requests"),
+    st.Page("app_pages/responsiveness.py", title="Platform responsiveness", icon=":material/balance:",
+            url_path="responsiveness"),
+    st.Page("app_pages/incidents.py", title="Incident trends", icon=":material/timeline:", url_path="incidents"),
+    st.Page("app_pages/about.py", title="About the data", icon=":material/info:", url_path="about"),
+]
+page = st.navigation(PAGES)
+
+try:
+    db.database_path()
+except db.NoDataset as exc:
+    st.error(str(exc))
+    st.stop()
+
+info = blocks.dataset()
+st.sidebar.caption(f"Dataset version **{info['dataset_version']}**, built {info['built_at']:%d %b %Y %H:%M} UTC. "
+                   "Figures are published aggregates; every chart lists its sources.")
+page.run()

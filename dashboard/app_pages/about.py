@@ -1,0 +1,53 @@
+"""About the data: sources and licences, method, what each figure means, what was refused, and the version."""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import blocks, queries
+from etl.contracts import all_contracts
+
+st.title("About the data")
+info = blocks.dataset()
+st.markdown(f"Dataset version **{info['dataset_version']}**, built {info['built_at']:%d %B %Y, %H:%M} UTC. "
+            "The version is derived from the content: the same inputs always give the same version.")
+st.code(blocks.citation_line("Figures from this dashboard"), language=None, wrap_lines=True)
+
+st.header("Sources")
+sources = queries.sources()
+st.dataframe(sources, hide_index=True, column_config={"url": st.column_config.LinkColumn("url")})
+st.caption("rows read = rows loaded + rows quarantined, for every file. Files marked with no table are kept for "
+           "provenance: the curated tables point back to them line by line.")
+
+st.header("Method")
+st.markdown("""
+1. **Sources as published.** Google's CSVs are kept verbatim; figures from PTA, Meta, X, TikTok, PIPS, PICSS and SATP
+   were collected from the reports and press coverage cited on each row, and kept verbatim too.
+2. **Cleaned, not changed.** Curated tables give each figure an explicit date, how precisely that date is known
+   (a row whose year is unknown stays undated), whether it is a running total or a flow, whether it is approximate,
+   and the address of its document. Each curated row names the line of the collected file it comes from.
+3. **Checked.** Every row is validated against its table's contract (types, allowed values, ranges, cross-column
+   rules such as *blocked ≤ processed*). Values that look like personal identifiers are refused. A refused row is
+   quarantined with its file, line, column and rule, and counted.
+4. **Published atomically.** The dataset is built into a new file and swapped in only when complete; the
+   dashboard reads only that file and notices a new one without a restart.
+5. **Never added across sources.** Sources that measure different things (PTA's URLs and platforms' requests;
+   PIPS's and PICSS's counts) are shown side by side. Running totals are never differenced into flows.
+""")
+
+st.header("What each figure means")
+rows = []
+for contract in all_contracts():
+    for field in contract.fields:
+        rows.append({"table": contract.name, "column": field["name"], "type": field["type"],
+                     "meaning": field["description"]})
+st.dataframe(pd.DataFrame(rows), hide_index=True)
+
+st.header("Categories and their legal basis")
+st.dataframe(queries.category_options(), hide_index=True)
+
+st.header("What was refused")
+quarantine = queries.quarantine()
+if quarantine.empty:
+    st.success("The last build refused no row: every row of every source passed its contract.")
+else:
+    st.dataframe(quarantine, hide_index=True)

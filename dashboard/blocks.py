@@ -1,0 +1,92 @@
+"""The frame around every chart: chart and table tabs, CSV download, source note, citation line."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlencode
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard import queries
+from etl.safe_csv import to_csv_bytes
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~])")
+
+
+def md_escape(text: object) -> str:
+    """Text from data shown as literal text in Markdown (no links, HTML, or $maths$)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+
+
+def dataset() -> dict:
+    return queries.build_info()
+
+
+def citation_line(title: str) -> str:
+    info = dataset()
+    return (f"{title}. Pakistan takedown and militancy transparency dashboard, dataset version "
+            f"{info['dataset_version']} (built {info['built_at']:%Y-%m-%d}). Sources as listed.")
+
+
+def share_link() -> str:
+    """A link that reopens this page with its current filters."""
+    base = (st.context.url or "").split("?")[0]
+    params = [(k, v) for k in st.query_params for v in st.query_params.get_all(k)]
+    return base + ("?" + urlencode(params) if params else "")
+
+
+def _sources_for(table: pd.DataFrame) -> pd.DataFrame:
+    """The cited documents behind a table: one row per citation URL with its publisher."""
+    columns = [c for c in table.columns if c.endswith("citation_url")]
+    urls = pd.unique(pd.concat([table[c] for c in columns]).dropna().str.split(" ").explode()) if columns else []
+    ids = pd.unique(pd.concat([table[c] for c in table.columns if c.endswith("source_id")]).dropna()) \
+        if any(c.endswith("source_id") for c in table.columns) else []
+    catalogue = queries.sources().set_index("source_id")
+    publishers = sorted({catalogue.loc[i, "publisher"] for i in ids if i in catalogue.index})
+    licences = sorted({catalogue.loc[i, "licence"] for i in ids if i in catalogue.index})
+    return pd.DataFrame({"url": list(urls)}), publishers, licences
+
+
+def chart_block(chart_id: str, title: str, figure: go.Figure, table: pd.DataFrame, *,
+                caption: str | None = None) -> None:
+    """Chart and its table (the plotted numbers), a safe CSV of them, and the sources they come from."""
+    st.subheader(title, anchor=chart_id)
+    if caption:
+        st.caption(caption)
+    info = dataset()
+    chart_tab, table_tab = st.tabs(["Chart", "Table"])
+    with chart_tab:
+        st.plotly_chart(figure, key=f"chart-{chart_id}", config={
+            "displaylogo": False,
+            "toImageButtonOptions": {"filename": f"{chart_id}_{info['dataset_version']}", "scale": 2},
+        })
+    with table_tab:
+        st.dataframe(table, hide_index=True, key=f"table-{chart_id}")
+    urls, publishers, licences = _sources_for(table)
+    comments = [f"{title}", f"Source: {'; '.join(publishers) or 'see source columns'}",
+                f"Licence / terms: {'; '.join(licences) or 'see the sources table'}",
+                f"Dataset version {info['dataset_version']}, built {info['built_at']:%Y-%m-%d %H:%M} UTC"]
+    st.download_button("Download these figures (CSV)", to_csv_bytes(table, comments),
+                       file_name=f"{chart_id}_{info['dataset_version']}.csv", mime="text/csv",
+                       key=f"csv-{chart_id}", on_click="ignore", icon=":material/download:")
+    if len(urls):
+        links = " · ".join(f"[{md_escape(_short(u))}]({u})" for u in urls["url"][:12])
+        more = f" and {len(urls) - 12} more (see the table)" if len(urls) > 12 else ""
+        st.caption(f"Sources: {md_escape('; '.join(publishers))}. Documents: {links}{more}.")
+
+
+def _short(url: str) -> str:
+    host = re.sub(r"^https?://(www\.)?", "", url).split("/")[0]
+    return host
+
+
+def figure_value(value, approx: bool = False, qualifier: str | None = None) -> str:
+    """A number as the page prints it: thousands separators, ≈ for approximate, the qualifier if suppressed."""
+    if qualifier:
+        return qualifier
+    if value is None or pd.isna(value):
+        return "not reported"
+    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    return ("≈ " if approx else "") + text

@@ -1,0 +1,67 @@
+"""Read-only access to the published dataset: find the current file, open it locked down, run named SQL.
+
+Every query is a file in ``dashboard/sql/`` (the name is checked against that allow-list) and every
+value is bound as a parameter. The app notices a newly published dataset on its next rerun: the
+current file name is read from the ``LATEST`` pointer each time, and caches are keyed on it.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from etl.paths import published_dir
+from etl.publish import current_database
+
+SQL_DIR = Path(__file__).parent / "sql"
+QUERY_NAMES = frozenset(p.stem for p in SQL_DIR.glob("*.sql"))
+
+
+class NoDataset(RuntimeError):
+    """Nothing has been published yet."""
+
+
+def database_path() -> str:
+    """The dataset file currently published; raises NoDataset when there is none."""
+    path = current_database(published_dir())
+    if path is None:
+        raise NoDataset("No dataset has been published yet. Run `make data` (or `python -m etl build`).")
+    return str(path)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _connection(path: str) -> duckdb.DuckDBPyConnection:
+    """One read-only connection per published file; each query runs on its own cursor (thread-safe)."""
+    con = duckdb.connect(path, read_only=True, config={
+        "enable_external_access": False,  # no read_csv('/etc/passwd'), no httpfs
+        "threads": 2,
+        "memory_limit": "1GB",
+    })
+    con.execute("SET lock_configuration = true")
+    return con
+
+
+@cache
+def sql_text(name: str) -> str:
+    if name not in QUERY_NAMES:
+        raise ValueError(f"unknown query {name!r}")
+    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+@st.cache_data(max_entries=1024, show_spinner=False)
+def _run(path: str, name: str, params: tuple[tuple[str, object], ...]) -> pd.DataFrame:
+    cursor = _connection(path).cursor()
+    try:
+        return cursor.execute(sql_text(name), dict(params)).df()
+    finally:
+        cursor.close()
+
+
+def run(name: str, **params) -> pd.DataFrame:
+    """Run the named query with bound parameters on the current dataset; results are cached per dataset."""
+    bound = tuple(sorted((k, list(v) if isinstance(v, list | tuple) else v) for k, v in params.items()))
+    return _run(database_path(), name, bound).copy()

@@ -1,0 +1,67 @@
+"""Page filters that live in the URL (``bind="query-params"``), with a quiet notice for bad link values.
+
+Streamlit drops a bound query value that is not a valid option; before it does, each filter here
+notes which link settings it could not use, so the page can say so instead of silently changing view.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+_REJECTED = "_rejected_link_settings"
+
+
+def _note_rejected(key: str, valid) -> None:
+    """Remember ``key`` if the URL gives it values the filter cannot take (checked before the widget)."""
+    raw = st.query_params.get_all(key)
+    if raw and not all(valid(value) for value in raw):
+        st.session_state.setdefault(_REJECTED, set()).add(key)
+
+
+def _is_int_between(lo: int, hi: int):
+    def check(value: str) -> bool:
+        return value.isdigit() and len(value) <= 4 and lo <= int(value) <= hi
+    return check
+
+
+def period(first_year: int, last_year: int, *, key: str = "period", default_span: int = 5) -> tuple[int, int]:
+    """Year range; by default the last five years with any figure."""
+    _note_rejected(key, _is_int_between(first_year, last_year))
+    default = (max(first_year, last_year - default_span + 1), last_year)
+    chosen = st.sidebar.slider("Period (years)", first_year, last_year, default, key=key, bind="query-params",
+                               help="Figures whose period ends in these years")
+    return int(chosen[0]), int(chosen[1])
+
+
+def choose_many(label: str, options: pd.DataFrame, id_column: str, name_column: str, *, key: str,
+                default: list[str] | None = None, help: str | None = None) -> list[str]:
+    """Multi-select over ids shown by name; an empty choice means all."""
+    ids = options[id_column].tolist()
+    names = dict(zip(options[id_column], options[name_column], strict=True))
+    _note_rejected(key, lambda v: v in names)
+    chosen = st.sidebar.multiselect(label, ids, default=default if default is not None else ids,
+                                    format_func=lambda i: names.get(i, i), key=key, bind="query-params", help=help)
+    return chosen or ids
+
+
+def choose_one(label: str, options: list[str], *, key: str, default: str | None = None,
+               labels: dict[str, str] | None = None, sidebar: bool = True) -> str:
+    _note_rejected(key, lambda v: v in options)
+    where = st.sidebar if sidebar else st
+    index = options.index(default) if default in options else 0
+    return where.selectbox(label, options, index=index, format_func=lambda o: (labels or {}).get(o, o), key=key,
+                           bind="query-params")
+
+
+def switch(label: str, *, key: str, default: bool = True, help: str | None = None) -> bool:
+    _note_rejected(key, lambda v: v.lower() in ("true", "false"))
+    return st.sidebar.toggle(label, value=default, key=key, bind="query-params", help=help)
+
+
+def show_link_notice() -> None:
+    """A quiet note when the link carried settings that were not valid (they were reset to defaults)."""
+    rejected = st.session_state.pop(_REJECTED, set())
+    if rejected:
+        st.info("Some settings in the link were not recognised and have been reset to their defaults: "
+                + ", ".join(sorted(rejected)) + ".", icon=":material/info:")

@@ -1,0 +1,148 @@
+"""The dashboard's questions to the dataset, one function each: SQL file + bound parameters → DataFrame.
+
+Each function names the query in ``dashboard/sql/`` it runs; the only work done here is light shaping
+(period labels, GeoJSON assembly) that every caller would otherwise repeat.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pandas as pd
+
+from dashboard import db
+
+TAKEDOWN_EVENT_KINDS = ["law", "regulation", "platform_ban", "platform_restored", "court"]
+INCIDENT_EVENT_KINDS = ["conflict", "security_operation", "law"]
+
+
+def period_label(start: pd.Series, end: pd.Series) -> pd.Series:
+    """'2025 H1', '2024 H2' or '2024' from period bounds."""
+    start, end = pd.to_datetime(start), pd.to_datetime(end)
+    months = (end.dt.year - start.dt.year) * 12 + end.dt.month - start.dt.month + 1
+    half = start.dt.month.map(lambda m: "H1" if m <= 6 else "H2")
+    return (end.dt.year.astype(str) + (" " + half).where(months == 6, "")).astype(str)
+
+
+def _with_periods(frame: pd.DataFrame) -> pd.DataFrame:
+    if not frame.empty and "period_start" in frame and "period_end" in frame:
+        frame.insert(0, "period", period_label(frame["period_start"], frame["period_end"]))
+    return frame
+
+
+# --- choices for the filters -------------------------------------------------------------------------
+
+def year_bounds() -> tuple[int, int]:
+    row = db.run("year_bounds").iloc[0]
+    return int(row["first_year"]), int(row["last_year"])
+
+
+def platform_options() -> pd.DataFrame:
+    return db.run("platform_options")
+
+
+def category_options() -> pd.DataFrame:
+    return db.run("category_options")
+
+
+def countries() -> pd.DataFrame:
+    return db.run("countries")
+
+
+def incident_years_by_province() -> pd.DataFrame:
+    return db.run("incident_years_by_province")
+
+
+# --- takedown requests ---------------------------------------------------------------------------------
+
+def google_totals(countries: list[str], year_from: int, year_to: int) -> pd.DataFrame:
+    return _with_periods(db.run("google_totals", countries=countries, year_from=year_from, year_to=year_to))
+
+
+def google_by_requester(country: str, year_from: int, year_to: int) -> pd.DataFrame:
+    return _with_periods(db.run("google_by_requester", country=country, year_from=year_from, year_to=year_to))
+
+
+def google_by_product(country: str, year_from: int, year_to: int) -> pd.DataFrame:
+    return _with_periods(db.run("google_by_product", country=country, year_from=year_from, year_to=year_to))
+
+
+def google_by_category(country: str, categories: list[str], year_from: int, year_to: int) -> pd.DataFrame:
+    return _with_periods(db.run("google_by_category", country=country, categories=categories,
+                                year_from=year_from, year_to=year_to))
+
+
+def google_country_ranking(year_from: int, year_to: int) -> pd.DataFrame:
+    frame = db.run("google_country_ranking", year_from=year_from, year_to=year_to)
+    frame.insert(0, "period", period_label(pd.to_datetime(frame["period_end"]) - pd.DateOffset(months=6)
+                                           + pd.DateOffset(days=1), frame["period_end"]))
+    return frame
+
+
+def platform_reports(platforms: list[str], year_from: int, year_to: int) -> pd.DataFrame:
+    return _with_periods(db.run("platform_reports", platforms=platforms, year_from=year_from, year_to=year_to))
+
+
+def pta_by_platform(platforms: list[str], year_from: int, year_to: int) -> pd.DataFrame:
+    return db.run("pta_by_platform", platforms=platforms, year_from=year_from, year_to=year_to)
+
+
+def pta_by_category(categories: list[str], year_from: int, year_to: int) -> pd.DataFrame:
+    return db.run("pta_by_category", categories=categories, year_from=year_from, year_to=year_to)
+
+
+# --- responsiveness ------------------------------------------------------------------------------------
+
+def compliance_rates(platforms: list[str], year_from: int, year_to: int) -> pd.DataFrame:
+    return _with_periods(db.run("compliance_rates", platforms=platforms, year_from=year_from, year_to=year_to))
+
+
+def ledger(platforms: list[str], as_of_limit: date) -> pd.DataFrame:
+    """Regulator snapshot and platform reports side by side, one row per platform."""
+    regulator = db.run("ledger_regulator", platforms=platforms, as_of_limit=as_of_limit)
+    reported = db.run("ledger_platform", platforms=platforms, as_of_limit=as_of_limit)
+    reported = reported.rename(columns={"source_id": "platform_source_id", "citation_url": "platform_citation_url",
+                                        "measure": "platform_measure"})
+    regulator = regulator.rename(columns={"source_id": "regulator_source_id", "citation_url": "regulator_citation_url"})
+    merged = regulator.merge(reported, on="platform_id", how="outer")
+    merged["platform"] = merged["platform"].fillna(merged["platform_id"])
+    return merged.sort_values("urls_blocked", ascending=False, na_position="last").reset_index(drop=True)
+
+
+# --- incidents -----------------------------------------------------------------------------------------
+
+def incidents_national(source_orgs: list[str], year_from: int, year_to: int) -> pd.DataFrame:
+    return _with_periods(db.run("incidents_national", source_orgs=source_orgs, year_from=year_from, year_to=year_to))
+
+
+def incidents_by_province(source_org: str, year: int, provinces: list[str]) -> pd.DataFrame:
+    return db.run("incidents_by_province", source_org=source_org, year=year, provinces=provinces)
+
+
+def province_geojson() -> dict:
+    """The province polygons as one GeoJSON FeatureCollection keyed by ``properties.region_code``."""
+    frame = db.run("boundaries")
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"region_code": r.region_code, "name": r.name},
+         "geometry": json.loads(r.geometry_geojson)} for r in frame.itertuples()]}
+
+
+# --- context -------------------------------------------------------------------------------------------
+
+def events(kinds: list[str]) -> pd.DataFrame:
+    return db.run("events", kinds=kinds)
+
+
+def sources() -> pd.DataFrame:
+    return db.run("sources")
+
+
+def quarantine() -> pd.DataFrame:
+    return db.run("quarantine")
+
+
+def build_info() -> dict:
+    row = db.run("build_info").iloc[0].to_dict()
+    row["tables"] = json.loads(row["tables"])
+    return row
