@@ -79,6 +79,33 @@ def totals_over_time(frame: pd.DataFrame, value: str, group: str, title: str, y_
     return _layout(fig, title, y_title)
 
 
+def measures_over_time(frame: pd.DataFrame, measures: dict[str, str], title: str, color: str = "#0072B2",
+                       qualifiers: dict[str, str] | None = None, events: pd.DataFrame | None = None) -> go.Figure:
+    """One panel per measure (each on its own scale), bars per period; suppressed values labelled at zero."""
+    if frame.empty:
+        return _empty(title)
+    fig = make_subplots(rows=len(measures), cols=1, shared_xaxes=True, vertical_spacing=0.1,
+                        subplot_titles=list(measures.values()))
+    x = _midpoint(frame)
+    width = (pd.to_datetime(frame["period_end"]) - pd.to_datetime(frame["period_start"])).dt.days * 86_400_000 * 0.8
+    for row, (column, label) in enumerate(measures.items(), start=1):
+        fig.add_bar(x=x, y=frame[column], width=width, name=label, marker_color=color, row=row, col=1,
+                    customdata=frame[["period"]], hovertemplate="%{customdata[0]}: %{y:,}<extra>" + label + "</extra>")
+        qualifier = (qualifiers or {}).get(column)
+        if qualifier and frame[qualifier].notna().any():
+            rows = frame[qualifier].notna()
+            fig.add_scatter(x=x[rows], y=[0] * int(rows.sum()), mode="markers+text", text=frame.loc[rows, qualifier],
+                            name="suppressed by the source", textposition="top center", row=row, col=1,
+                            marker={"symbol": "x-thin-open", "size": 10, "color": SUPPRESSED_COLOR, "line": {"width": 2}},
+                            hovertemplate="%{text} (value not published)<extra></extra>", showlegend=row == 1)
+        add_events(fig, events, pd.to_datetime(frame["period_start"]).min(), pd.to_datetime(frame["period_end"]).max(),
+                   row=row, col=1)
+    _layout(fig, title)
+    fig.update_layout(height=260 * len(measures) + 80, showlegend=False, hovermode="closest")
+    fig.update_yaxes(gridcolor="#e5e5e5", rangemode="tozero")
+    return fig
+
+
 def snapshots(frame: pd.DataFrame, value: str, title: str, y_title: str, events: pd.DataFrame | None = None) -> go.Figure:
     """Dated cumulative snapshots as points per platform: no line is drawn between reports."""
     dated = frame[frame["as_of"].notna()]

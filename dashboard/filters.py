@@ -39,7 +39,7 @@ def choose_many(label: str, options: pd.DataFrame, id_column: str, name_column: 
     """Multi-select over ids shown by name; an empty choice means all."""
     ids = options[id_column].tolist()
     names = dict(zip(options[id_column], options[name_column], strict=True))
-    _note_rejected(key, lambda v: v in names)
+    _note_rejected(key, lambda v: v in set(names.values()))  # the URL carries the names people read
     chosen = st.sidebar.multiselect(label, ids, default=default if default is not None else ids,
                                     format_func=lambda i: names.get(i, i), key=key, bind="query-params", help=help)
     return chosen or ids
@@ -47,7 +47,8 @@ def choose_many(label: str, options: pd.DataFrame, id_column: str, name_column: 
 
 def choose_one(label: str, options: list[str], *, key: str, default: str | None = None,
                labels: dict[str, str] | None = None, sidebar: bool = True) -> str:
-    _note_rejected(key, lambda v: v in options)
+    shown = [(labels or {}).get(o, o) for o in options]
+    _note_rejected(key, lambda v: v in shown)  # the URL carries the labels people read
     where = st.sidebar if sidebar else st
     index = options.index(default) if default in options else 0
     return where.selectbox(label, options, index=index, format_func=lambda o: (labels or {}).get(o, o), key=key,

@@ -26,8 +26,9 @@ def period_label(start: pd.Series, end: pd.Series) -> pd.Series:
 
 
 def _with_periods(frame: pd.DataFrame) -> pd.DataFrame:
-    if not frame.empty and "period_start" in frame and "period_end" in frame:
-        frame.insert(0, "period", period_label(frame["period_start"], frame["period_end"]))
+    if "period_start" in frame and "period_end" in frame:
+        labels = period_label(frame["period_start"], frame["period_end"]) if len(frame) else pd.Series(dtype="string")
+        frame.insert(0, "period", labels)
     return frame
 
 
@@ -74,10 +75,7 @@ def google_by_category(country: str, categories: list[str], year_from: int, year
 
 
 def google_country_ranking(year_from: int, year_to: int) -> pd.DataFrame:
-    frame = db.run("google_country_ranking", year_from=year_from, year_to=year_to)
-    frame.insert(0, "period", period_label(pd.to_datetime(frame["period_end"]) - pd.DateOffset(months=6)
-                                           + pd.DateOffset(days=1), frame["period_end"]))
-    return frame
+    return _with_periods(db.run("google_country_ranking", year_from=year_from, year_to=year_to))
 
 
 def platform_reports(platforms: list[str], year_from: int, year_to: int) -> pd.DataFrame:

@@ -14,6 +14,10 @@ category_options = queries.category_options()
 categories = filters.choose_many("Categories", category_options, "category_id", "name", key="categories")
 show_events = filters.switch("Show events on time axes", key="events")
 events = queries.events(queries.TAKEDOWN_EVENT_KINDS) if show_events else None
+country_list = queries.countries()
+compare = filters.choose_many("Compare with", country_list, "country_code", "country_name", key="compare",
+                              default=["PK", "IN", "TR", "RU"],
+                              help="Countries to compare with Pakistan in Google's figures")
 
 st.title("Takedown requests")
 filters.show_link_notice()
@@ -24,10 +28,10 @@ st.markdown("Two ledgers that do not measure the same thing: what **platforms re
 st.header("As the platforms report them")
 totals = queries.google_totals(["PK"], year_from, year_to)
 chart_block("google-requests-items", "Requests and items Google received from Pakistan",
-            charts.totals_over_time(totals.melt(id_vars=["period", "period_start", "period_end"],
-                                                value_vars=["requests", "items_requested"], var_name="measure"),
-                                    "value", "measure", "Requests and items named, per half-year", "count", events=events,
-                                    colors={"requests": "#E69F00", "items_requested": "#0072B2"}),
+            charts.measures_over_time(totals, {"requests": "Requests", "items_requested": "Items named in the requests"},
+                                      "Per half-year", color="#E69F00", events=events,
+                                      qualifiers={"requests": "requests_qualifier",
+                                                  "items_requested": "items_requested_qualifier"}),
             totals, caption="Half-years up to mid-2019 come from Google's older release; later ones from the current one. "
                             "'<10' marks a count Google suppressed.")
 by_requester = queries.google_by_requester("PK", year_from, year_to)
@@ -56,7 +60,9 @@ reports = queries.platform_reports(platforms, year_from, year_to)
 actioned = reports.melt(id_vars=["period", "period_start", "period_end", "platform", "requester"],
                         value_vars=["requests", "items_actioned_local_law", "accounts_actioned_local_law"],
                         var_name="measure").dropna(subset=["value"])
-actioned = actioned.assign(series=actioned["platform"] + ": " + actioned["measure"].str.replace("_", " "))
+MEASURE_NAMES = {"requests": "requests received", "items_actioned_local_law": "items restricted under local law",
+                 "accounts_actioned_local_law": "accounts withheld under local law"}
+actioned = actioned.assign(series=actioned["platform"] + ": " + actioned["measure"].map(MEASURE_NAMES))
 actioned = actioned.groupby(["period", "period_start", "period_end", "series"], as_index=False)["value"].sum()
 chart_block("meta-x-tiktok", "Meta, X and TikTok: requests received and content restricted",
             charts.totals_over_time(actioned, "value", "series", "Per half-year, as each company reports it", "count",
@@ -83,11 +89,6 @@ chart_block("pta-blocked-by-category", "URLs PTA blocked, by category (each repo
                     "flows, only URLs sent to social media companies), stated on each bar.")
 
 st.header("Pakistan among countries")
-country_list = queries.countries()
-names = dict(zip(country_list["country_code"], country_list["country_name"], strict=True))
-compare = filters.choose_many("Compare with", country_list, "country_code", "country_name", key="compare",
-                              default=["PK", "IN", "TR", "RU"],
-                              help="Countries to compare with Pakistan in Google's figures")
 ranking = queries.google_country_ranking(year_from, year_to)
 chosen = ranking[ranking["country_code"].isin(set(compare) | {"PK"})]
 chart_block("google-country-comparison", "Requests to Google: Pakistan and other countries",

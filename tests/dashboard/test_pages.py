@@ -1,0 +1,147 @@
+"""Every page through Streamlit's AppTest on the real published dataset."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import shutil
+from pathlib import Path
+
+import numpy
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from etl.build import run
+from etl.provenance import rehash
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = str(ROOT / "dashboard" / "app.py")
+PAGES = {  # page file → chart ids it must show
+    "overview": [],
+    "requests": ["google-requests-items", "google-by-requester", "google-by-product", "google-by-category",
+                 "meta-x-tiktok", "pta-blocked-by-platform", "pta-blocked-by-category", "google-country-comparison"],
+    "responsiveness": ["compliance-rates", "pta-block-rate", "ledger"],
+    "incidents": ["incidents-national", "deaths-by-victim", "incidents-map", "takedowns-vs-incidents"],
+    "about": [],
+}
+
+
+@pytest.fixture(autouse=True)
+def _dataset(published_dir):
+    return published_dir
+
+
+def open_page(page: str, **query) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=90)
+    for key, value in query.items():
+        app.query_params[key] = value
+    app.switch_page(f"app_pages/{page}.py")
+    return app.run()
+
+
+def chart_ids(app: AppTest) -> list[str]:
+    """Chart ids in page order, read from each chart block's download button key."""
+    return [d.key.removeprefix("csv-") for d in app.get("download_button")]
+
+
+def z_values(app: AppTest, index: int) -> list[float]:
+    """The z array of a chart's first trace (plotly ships arrays base64-encoded)."""
+    z = figure(app, index)["data"][0]["z"]
+    if isinstance(z, dict):
+        return numpy.frombuffer(base64.b64decode(z["bdata"]), dtype=z["dtype"]).tolist()
+    return list(z)
+
+
+def figure(app: AppTest, index: int) -> dict:
+    return json.loads(app.get("plotly_chart")[index].proto.spec)
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_page_renders_without_exception_with_every_chart_table_and_download(page):
+    app = open_page(page)
+    assert not app.exception, [e.value for e in app.exception]
+    assert chart_ids(app) == PAGES[page]
+    assert len(app.get("plotly_chart")) == len(PAGES[page])
+    for spec in (figure(app, i) for i in range(len(PAGES[page]))):
+        assert spec["data"] or spec["layout"].get("annotations"), "a chart with neither data nor an empty-state note"
+    assert all(d.proto.url.endswith(".csv") for d in app.get("download_button"))
+
+
+def test_every_chart_block_names_its_sources():
+    app = open_page("requests")
+    captions = " ".join(c.value for c in app.caption)
+    assert captions.count("Sources:") == len(PAGES["requests"])
+    assert "Google" in captions and "propakistani.pk" in captions
+
+
+def test_overview_shows_latest_figures_with_period_and_source():
+    app = open_page("overview")
+    labels = [m.label for m in app.metric]
+    values = [m.value for m in app.metric]
+    assert "Removal requests to Google, 2025 H1" in labels
+    assert "232" in values and "699" in values
+    assert any(v.startswith("≈") for v in values), "the approximate PTA total is marked ≈"
+    assert any("Google Transparency Report" in c.value for c in app.caption)
+
+
+def test_changing_the_period_changes_figure_table_and_csv():
+    narrow = open_page("requests", period=["2024", "2025"])
+    wide = open_page("requests", period=["2015", "2025"])
+    assert narrow.slider[0].value == (2024, 2025)
+    first_table_narrow, first_table_wide = narrow.dataframe[0].value, wide.dataframe[0].value
+    assert list(first_table_narrow["period"]) == ["2024 H1", "2024 H2", "2025 H1"]
+    assert first_table_wide["period"].iloc[0].startswith("2015") and len(first_table_wide) > 15
+    assert figure(narrow, 0) != figure(wide, 0)
+    assert narrow.get("download_button")[0].proto.url != wide.get("download_button")[0].proto.url
+
+
+def test_changing_platforms_changes_the_pta_chart():
+    facebook = open_page("requests", platforms=["Facebook"])
+    tiktok = open_page("requests", platforms=["TikTok"])
+    names = lambda app: {trace.get("name") for trace in figure(app, 5)["data"]}  # noqa: E731
+    assert "Facebook" in names(facebook) and "TikTok" not in names(facebook)
+    assert "TikTok" in names(tiktok) and "Facebook" not in names(tiktok)
+    assert facebook.multiselect[0].value == ["facebook"]
+
+
+def test_incident_map_per_million_option_changes_the_values():
+    counts = open_page("incidents", map_source="PIPS", map_year="2025")
+    per_million = open_page("incidents", map_source="PIPS", map_year="2025", per_million="true")
+    z_counts, z_rates = z_values(counts, 2), z_values(per_million, 2)
+    assert z_counts != z_rates
+    assert max(z_counts) == 413  # PIPS 2025 attacks in Khyber Pakhtunkhwa
+
+
+@pytest.mark.parametrize("query", [
+    {"period": ["1900", "2025"]},
+    {"platforms": ["facebook'; DROP TABLE incidents; --"]},
+    {"categories": ["<img src=x onerror=alert(1)>"]},
+    {"events": "maybe"},
+    {"compare": ["Z" * 5000]},
+])
+def test_hostile_or_stale_link_values_fall_back_to_defaults_with_a_notice(query):
+    app = open_page("requests", **query)
+    assert not app.exception
+    assert any("not recognised" in info.value for info in app.info)
+    assert len(app.get("plotly_chart")) == len(PAGES["requests"])
+
+
+def test_app_reads_a_newly_published_dataset_without_restart(published_dir, tmp_path):
+    before = open_page("about")
+    version_before = before.markdown[0].value
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    events = data / "reference" / "events.csv"
+    lines = events.read_text(encoding="utf-8").splitlines(keepends=True)
+    events.write_text("".join(lines[:-1]), encoding="utf-8")  # one event fewer: different content
+    rehash(events)
+    out = tmp_path / "published"
+    shutil.copytree(published_dir, out)
+    try:
+        os.environ["DASHBOARD_DATA_DIR"] = str(out)
+        run(out, data_dir=data)
+        after = open_page("about")
+        assert after.markdown[0].value != version_before
+    finally:
+        os.environ["DASHBOARD_DATA_DIR"] = str(published_dir)
