@@ -12,7 +12,7 @@ import streamlit as st  # noqa: E402
 from dashboard import blocks, db  # noqa: E402
 
 st.set_page_config(page_title="Pakistan takedowns and militancy: transparency dashboard", layout="wide",
-                   page_icon=":material/policy:")
+                   page_icon=str(Path(__file__).parent / "assets" / "icon.png"))
 
 PAGES = [
     st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True),

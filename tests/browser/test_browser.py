@@ -1,0 +1,78 @@
+"""The dashboard in a real browser: every page draws, a CSV downloads through the button, links reopen views."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import duckdb
+import pytest
+
+from tests.browser.conftest import OUTPUT, wait_until_rendered
+
+PAGES = {"": 0, "requests": 8, "responsiveness": 3, "incidents": 4, "about": 0}
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_page_draws_every_chart_and_is_screenshotted(page, app_url, path):
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{app_url}/{path}")
+    wait_until_rendered(page, PAGES[path])
+    assert page.locator('[data-testid="stPlotlyChart"]').count() == PAGES[path]
+    assert page.locator('[data-testid="stPlotlyChart"] .js-plotly-plot').count() == PAGES[path]
+    assert page.get_by_text("This app has encountered an error").count() == 0
+    assert page.get_by_text("Page not found").count() == 0
+    shots = OUTPUT / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shots / f"{path or 'overview'}.png"), full_page=True)
+    assert not errors, errors
+
+
+def test_map_draws_provinces_offline(page, app_url):
+    """The province map renders from the shipped boundaries with no tile or CDN request leaving the machine."""
+    outside = []
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(app_url) and not r.url.startswith(("data:", "blob:")) else None)
+    page.goto(f"{app_url}/incidents")
+    wait_until_rendered(page, PAGES["incidents"])
+    map_chart = page.locator('[data-testid="stPlotlyChart"]').nth(2)
+    map_chart.scroll_into_view_if_needed()
+    page.wait_for_function("document.querySelectorAll('.maplibregl-canvas, .mapboxgl-canvas').length >= 1", timeout=30_000)
+    assert outside == []
+
+
+def test_csv_download_through_the_button_matches_the_database(page, app_url, published_db):
+    page.goto(f"{app_url}/requests?period=2019&period=2025")
+    wait_until_rendered(page, PAGES["requests"])
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download these figures (CSV)").first.click()
+    download = download_info.value
+    raw = download.path().read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), "UTF-8 BOM so that Excel opens it correctly"
+    assert b"\r\n" in raw
+    text = raw.decode("utf-8-sig")
+    body = "\n".join(line for line in text.splitlines() if not line.startswith("# "))
+    rows = list(csv.DictReader(io.StringIO(body)))
+    assert download.suggested_filename.startswith("google-requests-items_")
+    assert any("Google" in line for line in text.splitlines() if line.startswith("# Source"))
+    with duckdb.connect(str(published_db), read_only=True) as con:
+        expected = dict(con.execute(
+            "SELECT strftime(period_end, '%Y-%m-%d'), sum(requests) FROM platform_reported_requests "
+            "WHERE source_id = 'google_removals_summary' AND country_code = 'PK' GROUP BY ALL").fetchall())
+    downloaded = {r["period_end"][:10]: int(r["requests"]) for r in rows}
+    assert downloaded == {k: v for k, v in expected.items() if "2019" <= k[:4] <= "2025"}
+
+
+def test_shared_link_reopens_the_same_filters_after_reload(page, app_url):
+    link = f"{app_url}/requests?period=2016&period=2020&platforms=Facebook&platforms=TikTok"
+    page.goto(link)
+    wait_until_rendered(page, PAGES["requests"])
+    for _ in range(2):
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        assert sidebar.get_by_text("2016", exact=True).count() >= 1 and sidebar.get_by_text("2020", exact=True).count() >= 1
+        platforms = sidebar.locator('[data-testid="stMultiSelect"]').first
+        chips = platforms.locator('.react-aria-ComboBox [data-tag]').evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
+        assert chips == ["Facebook", "TikTok"]
+        assert "period=2016" in page.url and "platforms=Facebook" in page.url
+        page.reload()
+        wait_until_rendered(page, PAGES["requests"])
