@@ -11,14 +11,21 @@ import streamlit as st  # noqa: E402
 
 from dashboard import blocks, db  # noqa: E402
 
-st.set_page_config(page_title="Pakistan takedowns and militancy: transparency dashboard", layout="wide",
-                   page_icon=str(Path(__file__).parent / "assets" / "icon.png"))
+st.set_page_config(
+    page_title="Pakistan takedowns and militancy: transparency dashboard",
+    layout="wide",
+    page_icon=str(Path(__file__).parent / "assets" / "icon.png"),
+)
 
 PAGES = [
     st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True),
     st.Page("app_pages/requests.py", title="Takedown requests", icon=":material/delete_sweep:", url_path="requests"),
-    st.Page("app_pages/responsiveness.py", title="Platform responsiveness", icon=":material/balance:",
-            url_path="responsiveness"),
+    st.Page(
+        "app_pages/responsiveness.py",
+        title="Platform responsiveness",
+        icon=":material/balance:",
+        url_path="responsiveness",
+    ),
     st.Page("app_pages/incidents.py", title="Incident trends", icon=":material/timeline:", url_path="incidents"),
     st.Page("app_pages/about.py", title="About the data", icon=":material/info:", url_path="about"),
 ]
@@ -31,6 +38,8 @@ except db.NoDataset as exc:
     st.stop()
 
 info = blocks.dataset()
-st.sidebar.caption(f"Dataset version **{info['dataset_version']}**, built {info['built_at']:%d %b %Y %H:%M} UTC. "
-                   "Figures are published aggregates; every chart lists its sources.")
+st.sidebar.caption(
+    f"Dataset version **{info['dataset_version']}**, built {info['built_at']:%d %b %Y %H:%M} UTC. "
+    "Figures are published aggregates; every chart lists its sources."
+)
 page.run()

@@ -26,8 +26,10 @@ def dataset() -> dict:
 
 def citation_line(title: str) -> str:
     info = dataset()
-    return (f"{title}. Pakistan takedown and militancy transparency dashboard, dataset version "
-            f"{info['dataset_version']} (built {info['built_at']:%Y-%m-%d}). Sources as listed.")
+    return (
+        f"{title}. Pakistan takedown and militancy transparency dashboard, dataset version "
+        f"{info['dataset_version']} (built {info['built_at']:%Y-%m-%d}). Sources as listed."
+    )
 
 
 def share_link() -> str:
@@ -41,16 +43,20 @@ def _sources_for(table: pd.DataFrame) -> pd.DataFrame:
     """The cited documents behind a table: one row per citation URL with its publisher."""
     columns = [c for c in table.columns if c.endswith("citation_url")]
     urls = pd.unique(pd.concat([table[c] for c in columns]).dropna().str.split(" ").explode()) if columns else []
-    ids = pd.unique(pd.concat([table[c] for c in table.columns if c.endswith("source_id")]).dropna()) \
-        if any(c.endswith("source_id") for c in table.columns) else []
+    ids = (
+        pd.unique(pd.concat([table[c] for c in table.columns if c.endswith("source_id")]).dropna())
+        if any(c.endswith("source_id") for c in table.columns)
+        else []
+    )
     catalogue = queries.sources().set_index("source_id")
     publishers = sorted({catalogue.loc[i, "publisher"] for i in ids if i in catalogue.index})
     licences = sorted({catalogue.loc[i, "licence"] for i in ids if i in catalogue.index})
     return pd.DataFrame({"url": list(urls)}), publishers, licences
 
 
-def chart_block(chart_id: str, title: str, figure: go.Figure, table: pd.DataFrame, *,
-                caption: str | None = None) -> None:
+def chart_block(
+    chart_id: str, title: str, figure: go.Figure, table: pd.DataFrame, *, caption: str | None = None
+) -> None:
     """Chart and its table (the plotted numbers), a safe CSV of them, and the sources they come from."""
     st.subheader(title, anchor=chart_id)
     if caption:
@@ -58,19 +64,32 @@ def chart_block(chart_id: str, title: str, figure: go.Figure, table: pd.DataFram
     info = dataset()
     chart_tab, table_tab = st.tabs(["Chart", "Table"])
     with chart_tab:
-        st.plotly_chart(figure, key=f"chart-{chart_id}", config={
-            "displaylogo": False,
-            "toImageButtonOptions": {"filename": f"{chart_id}_{info['dataset_version']}", "scale": 2},
-        })
+        st.plotly_chart(
+            figure,
+            key=f"chart-{chart_id}",
+            config={
+                "displaylogo": False,
+                "toImageButtonOptions": {"filename": f"{chart_id}_{info['dataset_version']}", "scale": 2},
+            },
+        )
     with table_tab:
         st.dataframe(table, hide_index=True, key=f"table-{chart_id}")
     urls, publishers, licences = _sources_for(table)
-    comments = [f"{title}", f"Source: {'; '.join(publishers) or 'see source columns'}",
-                f"Licence / terms: {'; '.join(licences) or 'see the sources table'}",
-                f"Dataset version {info['dataset_version']}, built {info['built_at']:%Y-%m-%d %H:%M} UTC"]
-    st.download_button("Download these figures (CSV)", to_csv_bytes(table, comments),
-                       file_name=f"{chart_id}_{info['dataset_version']}.csv", mime="text/csv",
-                       key=f"csv-{chart_id}", on_click="ignore", icon=":material/download:")
+    comments = [
+        f"{title}",
+        f"Source: {'; '.join(publishers) or 'see source columns'}",
+        f"Licence / terms: {'; '.join(licences) or 'see the sources table'}",
+        f"Dataset version {info['dataset_version']}, built {info['built_at']:%Y-%m-%d %H:%M} UTC",
+    ]
+    st.download_button(
+        "Download these figures (CSV)",
+        to_csv_bytes(table, comments),
+        file_name=f"{chart_id}_{info['dataset_version']}.csv",
+        mime="text/csv",
+        key=f"csv-{chart_id}",
+        on_click="ignore",
+        icon=":material/download:",
+    )
     if len(urls):
         links = " · ".join(f"[{md_escape(_short(u))}]({u})" for u in urls["url"][:12])
         more = f" and {len(urls) - 12} more (see the table)" if len(urls) > 12 else ""

@@ -20,17 +20,33 @@ def _layout(fig: go.Figure, title: str, y_title: str = "", x_title: str = "") ->
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
         font={"family": FONT, "size": 13, "color": "#1f1f1f"},
-        paper_bgcolor="white", plot_bgcolor="white", margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        margin={"l": 10, "r": 10, "t": 60, "b": 10},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0, "title": None},
-        hovermode="x unified", separators=".,",
+        hovermode="x unified",
+        separators=".,",
     )
     fig.update_xaxes(title=x_title or None, showgrid=False, linecolor="#444")
     fig.update_yaxes(title=y_title or None, gridcolor="#e5e5e5", zerolinecolor="#999", rangemode="tozero")
     return fig
 
 
-def add_events(fig: go.Figure, events: pd.DataFrame | None, x_min=None, x_max=None, row=None, col=None) -> go.Figure:
-    """Dotted vertical lines with short labels for dated events inside the plotted range."""
+def add_events(
+    fig: go.Figure,
+    events: pd.DataFrame | None,
+    x_min=None,
+    x_max=None,
+    row=None,
+    col=None,
+    labelled: bool = True,
+    top: float | None = None,
+) -> go.Figure:
+    """Dated events inside the plotted range as dotted vertical lines with labels, in two traces per panel.
+
+    Drawn as traces (not layout shapes) so that the legend can hide them and so that a figure with many
+    panels stays fast to build; ``top`` is the height of the lines in data units (default: the panel's maximum).
+    """
     if events is None or events.empty:
         return fig
     dates = pd.to_datetime(events["event_date"])
@@ -39,12 +55,55 @@ def add_events(fig: go.Figure, events: pd.DataFrame | None, x_min=None, x_max=No
         keep &= dates >= pd.Timestamp(x_min)
     if x_max is not None:
         keep &= dates <= pd.Timestamp(x_max)
-    for (_, event), when in zip(events[keep].iterrows(), dates[keep], strict=True):
-        fig.add_vline(x=when.timestamp() * 1000, line={"dash": "dot", "color": "#6b6b6b", "width": 1}, row=row, col=col,
-                      annotation={"text": event["title"], "textangle": -90, "font": {"size": 10, "color": "#444"},
-                                  "yanchor": "top", "xanchor": "right", "showarrow": False},
-                      annotation_position="top left")
+    if not keep.any():
+        return fig
+    if top is None:
+        top = _panel_max(fig, row) or 1
+    kept, when = events[keep], dates[keep]
+    xs, ys = [], []
+    for moment in when:
+        xs += [moment, moment, None]
+        ys += [0, top, None]
+    place = {"row": row, "col": col} if row else {}
+    first = not any(getattr(t, "legendgroup", None) == "events" for t in fig.data)
+    fig.add_scatter(
+        x=xs,
+        y=ys,
+        mode="lines",
+        line={"dash": "dot", "color": "#6b6b6b", "width": 1},
+        name="Events",
+        legendgroup="events",
+        showlegend=first,
+        hoverinfo="skip",
+        **place,
+    )
+    if labelled:
+        fig.add_scatter(
+            x=when,
+            y=[top] * len(kept),
+            mode="text",
+            text=kept["title"],
+            textposition="bottom left",
+            textfont={"size": 10, "color": "#444"},
+            legendgroup="events",
+            showlegend=False,
+            customdata=kept[["title", "event_date"]].astype(str),
+            hovertemplate="%{customdata[1]}: %{customdata[0]}<extra></extra>",
+            **place,
+        )
     return fig
+
+
+def _panel_max(fig: go.Figure, row: int | None) -> float:
+    """Largest y value among the traces already drawn in a panel (row 1 or no subplots: the main axis)."""
+    axis = "y" if not row or row == 1 else f"y{row}"
+    tops = []
+    for trace in fig.data:
+        if (getattr(trace, "yaxis", None) or "y") == axis and getattr(trace, "y", None) is not None:
+            values = pd.to_numeric(pd.Series(list(trace.y)), errors="coerce")
+            if values.notna().any():
+                tops.append(float(values.max()))
+    return max(tops) * 1.08 if tops else 0.0
 
 
 def _midpoint(frame: pd.DataFrame) -> pd.Series:
@@ -52,61 +111,117 @@ def _midpoint(frame: pd.DataFrame) -> pd.Series:
     return start + (end - start) / 2
 
 
-def totals_over_time(frame: pd.DataFrame, value: str, group: str, title: str, y_title: str,
-                     qualifier: str | None = None, events: pd.DataFrame | None = None,
-                     colors: dict | None = None, barmode: str = "group") -> go.Figure:
+def totals_over_time(
+    frame: pd.DataFrame,
+    value: str,
+    group: str,
+    title: str,
+    y_title: str,
+    qualifier: str | None = None,
+    events: pd.DataFrame | None = None,
+    colors: dict | None = None,
+    barmode: str = "group",
+) -> go.Figure:
     """Bars per period (centred on the period) and group; suppressed values as labelled markers at zero."""
     fig = go.Figure()
     if frame.empty:
         return _empty(title)
     x = _midpoint(frame)
-    width_ms = (pd.to_datetime(frame["period_end"]) - pd.to_datetime(frame["period_start"])).dt.days.max() * 86_400_000 * 0.8
+    width_ms = (
+        (pd.to_datetime(frame["period_end"]) - pd.to_datetime(frame["period_start"])).dt.days.max() * 86_400_000 * 0.8
+    )
     groups = list(dict.fromkeys(frame[group]))
     for i, name in enumerate(groups):
         rows = frame[group] == name
         color = (colors or {}).get(name, SEQUENCE[i % len(SEQUENCE)])
-        fig.add_bar(x=x[rows], y=frame.loc[rows, value], name=str(name), marker_color=color,
-                    width=width_ms / (1 if barmode != "group" else max(len(groups), 1)),
-                    customdata=frame.loc[rows, ["period"]], hovertemplate="%{customdata[0]}: %{y:,}<extra>" + str(name) + "</extra>")
+        fig.add_bar(
+            x=x[rows],
+            y=frame.loc[rows, value],
+            name=str(name),
+            marker_color=color,
+            width=width_ms / (1 if barmode != "group" else max(len(groups), 1)),
+            customdata=frame.loc[rows, ["period"]],
+            hovertemplate="%{customdata[0]}: %{y:,}<extra>" + str(name) + "</extra>",
+        )
     if qualifier and qualifier in frame and frame[qualifier].notna().any():
         rows = frame[qualifier].notna()
-        fig.add_scatter(x=x[rows], y=[0] * int(rows.sum()), mode="markers+text", name="suppressed by the source (<10 or ?)",
-                        text=frame.loc[rows, qualifier], textposition="top center",
-                        marker={"symbol": "x-thin-open", "size": 10, "color": SUPPRESSED_COLOR, "line": {"width": 2}},
-                        hovertemplate="%{text} (value not published)<extra></extra>")
+        fig.add_scatter(
+            x=x[rows],
+            y=[0] * int(rows.sum()),
+            mode="markers+text",
+            name="suppressed by the source (<10 or ?)",
+            text=frame.loc[rows, qualifier],
+            textposition="top center",
+            marker={"symbol": "x-thin-open", "size": 10, "color": SUPPRESSED_COLOR, "line": {"width": 2}},
+            hovertemplate="%{text} (value not published)<extra></extra>",
+        )
     fig.update_layout(barmode=barmode)
     add_events(fig, events, pd.to_datetime(frame["period_start"]).min(), pd.to_datetime(frame["period_end"]).max())
     return _layout(fig, title, y_title)
 
 
-def measures_over_time(frame: pd.DataFrame, measures: dict[str, str], title: str, color: str = "#0072B2",
-                       qualifiers: dict[str, str] | None = None, events: pd.DataFrame | None = None) -> go.Figure:
+def measures_over_time(
+    frame: pd.DataFrame,
+    measures: dict[str, str],
+    title: str,
+    color: str = "#0072B2",
+    qualifiers: dict[str, str] | None = None,
+    events: pd.DataFrame | None = None,
+) -> go.Figure:
     """One panel per measure (each on its own scale), bars per period; suppressed values labelled at zero."""
     if frame.empty:
         return _empty(title)
-    fig = make_subplots(rows=len(measures), cols=1, shared_xaxes=True, vertical_spacing=0.1,
-                        subplot_titles=list(measures.values()))
+    fig = make_subplots(
+        rows=len(measures), cols=1, shared_xaxes=True, vertical_spacing=0.1, subplot_titles=list(measures.values())
+    )
     x = _midpoint(frame)
     width = (pd.to_datetime(frame["period_end"]) - pd.to_datetime(frame["period_start"])).dt.days * 86_400_000 * 0.8
     for row, (column, label) in enumerate(measures.items(), start=1):
-        fig.add_bar(x=x, y=frame[column], width=width, name=label, marker_color=color, row=row, col=1,
-                    customdata=frame[["period"]], hovertemplate="%{customdata[0]}: %{y:,}<extra>" + label + "</extra>")
+        fig.add_bar(
+            x=x,
+            y=frame[column],
+            width=width,
+            name=label,
+            marker_color=color,
+            row=row,
+            col=1,
+            customdata=frame[["period"]],
+            hovertemplate="%{customdata[0]}: %{y:,}<extra>" + label + "</extra>",
+        )
         qualifier = (qualifiers or {}).get(column)
         if qualifier and frame[qualifier].notna().any():
             rows = frame[qualifier].notna()
-            fig.add_scatter(x=x[rows], y=[0] * int(rows.sum()), mode="markers+text", text=frame.loc[rows, qualifier],
-                            name="suppressed by the source", textposition="top center", row=row, col=1,
-                            marker={"symbol": "x-thin-open", "size": 10, "color": SUPPRESSED_COLOR, "line": {"width": 2}},
-                            hovertemplate="%{text} (value not published)<extra></extra>", showlegend=row == 1)
-        add_events(fig, events, pd.to_datetime(frame["period_start"]).min(), pd.to_datetime(frame["period_end"]).max(),
-                   row=row, col=1)
+            fig.add_scatter(
+                x=x[rows],
+                y=[0] * int(rows.sum()),
+                mode="markers+text",
+                text=frame.loc[rows, qualifier],
+                name="suppressed by the source",
+                textposition="top center",
+                row=row,
+                col=1,
+                marker={"symbol": "x-thin-open", "size": 10, "color": SUPPRESSED_COLOR, "line": {"width": 2}},
+                hovertemplate="%{text} (value not published)<extra></extra>",
+                showlegend=row == 1,
+            )
+        add_events(
+            fig,
+            events,
+            pd.to_datetime(frame["period_start"]).min(),
+            pd.to_datetime(frame["period_end"]).max(),
+            row=row,
+            col=1,
+            labelled=row == 1,
+        )
     _layout(fig, title)
     fig.update_layout(height=260 * len(measures) + 80, showlegend=False, hovermode="closest")
     fig.update_yaxes(gridcolor="#e5e5e5", rangemode="tozero")
     return fig
 
 
-def snapshots(frame: pd.DataFrame, value: str, title: str, y_title: str, events: pd.DataFrame | None = None) -> go.Figure:
+def snapshots(
+    frame: pd.DataFrame, value: str, title: str, y_title: str, events: pd.DataFrame | None = None
+) -> go.Figure:
     """Dated cumulative snapshots as points per platform: no line is drawn between reports."""
     dated = frame[frame["as_of"].notna()]
     if dated.empty:
@@ -117,16 +232,31 @@ def snapshots(frame: pd.DataFrame, value: str, title: str, y_title: str, events:
         approx = rows["approx"].astype(bool)
         for is_approx, part in rows.groupby(approx):
             fig.add_scatter(
-                x=pd.to_datetime(part["as_of"]), y=part[value], mode="markers+text",
+                x=pd.to_datetime(part["as_of"]),
+                y=part[value],
+                mode="markers+text",
                 name=part["platform"].iloc[0] + (" (approximate)" if is_approx else ""),
-                legendgroup=str(pid), showlegend=True,
-                marker={"size": 11, "color": platform_color(pid), "symbol": "circle-open" if is_approx else "circle",
-                        "line": {"width": 2, "color": platform_color(pid)}},
-                text=["≈" if is_approx else "" for _ in range(len(part))], textposition="middle right",
+                legendgroup=str(pid),
+                showlegend=True,
+                marker={
+                    "size": 11,
+                    "color": platform_color(pid),
+                    "symbol": "circle-open" if is_approx else "circle",
+                    "line": {"width": 2, "color": platform_color(pid)},
+                },
+                text=["≈" if is_approx else "" for _ in range(len(part))],
+                textposition="middle right",
                 customdata=part[["date_label", "platform"]],
-                hovertemplate="%{customdata[1]}, as of %{customdata[0]}: " + ("≈" if is_approx else "") + "%{y:,}<extra></extra>",
+                hovertemplate="%{customdata[1]}, as of %{customdata[0]}: "
+                + ("≈" if is_approx else "")
+                + "%{y:,}<extra></extra>",
             )
-    add_events(fig, events, pd.to_datetime(dated["as_of"]).min() - pd.DateOffset(months=6), pd.to_datetime(dated["as_of"]).max())
+    add_events(
+        fig,
+        events,
+        pd.to_datetime(dated["as_of"]).min() - pd.DateOffset(months=6),
+        pd.to_datetime(dated["as_of"]).max(),
+    )
     _layout(fig, title, y_title)
     fig.update_layout(hovermode="closest")
     return fig
@@ -138,15 +268,22 @@ def category_snapshots(frame: pd.DataFrame, title: str) -> go.Figure:
         return _empty(title)
     order = list(dict.fromkeys(frame["date_label"] + " · " + frame["scope"].str.replace("_", " ")))
     frame = frame.assign(report=frame["date_label"] + " · " + frame["scope"].str.replace("_", " "))
-    summed = frame.groupby(["report", "category"], as_index=False, sort=False).agg(urls_blocked=("urls_blocked", "sum"),
-                                                                                approx=("approx", "max"))
+    summed = frame.groupby(["report", "category"], as_index=False, sort=False).agg(
+        urls_blocked=("urls_blocked", "sum"), approx=("approx", "max")
+    )
     fig = go.Figure()
     for i, category in enumerate(sorted(summed["category"].unique())):
         rows = summed[summed["category"] == category]
-        fig.add_bar(y=rows["report"], x=rows["urls_blocked"], name=category, orientation="h",
-                    marker_color=SEQUENCE[i % len(SEQUENCE)],
-                    text=["≈" if a else "" for a in rows["approx"]], textposition="outside",
-                    hovertemplate="%{y}: %{x:,}<extra>" + category + "</extra>")
+        fig.add_bar(
+            y=rows["report"],
+            x=rows["urls_blocked"],
+            name=category,
+            orientation="h",
+            marker_color=SEQUENCE[i % len(SEQUENCE)],
+            text=["≈" if a else "" for a in rows["approx"]],
+            textposition="outside",
+            hovertemplate="%{y}: %{x:,}<extra>" + category + "</extra>",
+        )
     _layout(fig, title, "", "URLs blocked")
     fig.update_layout(barmode="stack", hovermode="closest", height=120 + 40 * len(order))
     fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(order)), gridcolor="white")
@@ -162,12 +299,17 @@ def rates_over_time(frame: pd.DataFrame, title: str, events: pd.DataFrame | None
     x = _midpoint(frame)
     for (platform_id, measure), rows in frame.groupby(["platform_id", "measure"], sort=False):
         dash = "dot" if (frame.loc[rows.index, "basis"] == "items").all() else "solid"
-        fig.add_scatter(x=x[rows.index], y=rows["rate_pct"], mode="lines+markers",
-                        name=f"{rows['platform'].iloc[0]}: {measure}",
-                        line={"color": platform_color(platform_id), "dash": dash},
-                        marker={"size": 8, "color": platform_color(platform_id)},
-                        customdata=rows[["period"]], hovertemplate="%{customdata[0]}: %{y:.1f}%<extra></extra>",
-                        connectgaps=False)
+        fig.add_scatter(
+            x=x[rows.index],
+            y=rows["rate_pct"],
+            mode="lines+markers",
+            name=f"{rows['platform'].iloc[0]}: {measure}",
+            line={"color": platform_color(platform_id), "dash": dash},
+            marker={"size": 8, "color": platform_color(platform_id)},
+            customdata=rows[["period"]],
+            hovertemplate="%{customdata[0]}: %{y:.1f}%<extra></extra>",
+            connectgaps=False,
+        )
     add_events(fig, events, pd.to_datetime(frame["period_start"]).min(), pd.to_datetime(frame["period_end"]).max())
     _layout(fig, title, "per cent")
     fig.update_yaxes(range=[0, 105])
@@ -187,8 +329,15 @@ def ledger(frame: pd.DataFrame, title: str) -> go.Figure:
         ("value_summed", "Platform's own reports, summed over its half-years", "#E69F00", "/"),
     ]
     for column, name, color, pattern in series:
-        fig.add_bar(y=labels, x=frame[column], name=name, orientation="h", marker_color=color,
-                    marker_pattern_shape=pattern, hovertemplate="%{y}: %{x:,}<extra>" + name + "</extra>")
+        fig.add_bar(
+            y=labels,
+            x=frame[column],
+            name=name,
+            orientation="h",
+            marker_color=color,
+            marker_pattern_shape=pattern,
+            hovertemplate="%{y}: %{x:,}<extra>" + name + "</extra>",
+        )
     _layout(fig, title, "", "count (log scale)")
     fig.update_xaxes(type="log", gridcolor="#e5e5e5")
     fig.update_yaxes(autorange="reversed", gridcolor="white")
@@ -197,27 +346,42 @@ def ledger(frame: pd.DataFrame, title: str) -> go.Figure:
 
 
 def incidents_by_source(frame: pd.DataFrame, measure: str, title: str, events: pd.DataFrame | None = None) -> go.Figure:
-    """One panel per source organisation (never summed): bars of ``measure`` per period."""
+    """One panel per source organisation and definition (never summed): bars of ``measure`` per period."""
     if frame.empty:
         return _empty(title)
-    orgs = list(dict.fromkeys(frame["source_org"]))
-    fig = make_subplots(rows=len(orgs), cols=1, shared_xaxes=True, vertical_spacing=0.08,
-                        subplot_titles=[f"{org}: {frame.loc[frame['source_org'] == org, 'definition_as_printed'].iloc[0]}" for org in orgs])
-    for i, org in enumerate(orgs, start=1):
-        rows = frame[frame["source_org"] == org]
-        fig.add_bar(x=_midpoint(rows), y=rows[measure], name=org, marker_color=SOURCE_ORG_COLORS.get(org, "#555"),
-                    width=(pd.to_datetime(rows["period_end"]) - pd.to_datetime(rows["period_start"])).dt.days * 86_400_000 * 0.8,
-                    customdata=rows[["period", "definition_as_printed"]], row=i, col=1,
-                    hovertemplate="%{customdata[0]}: %{y:,}<br>%{customdata[1]}<extra>" + org + "</extra>")
-        add_events(fig, events, pd.to_datetime(frame["period_start"]).min(), pd.to_datetime(frame["period_end"]).max(), row=i, col=1)
+    panels = list(dict.fromkeys(zip(frame["source_org"], frame["definition_id"], strict=True)))
+    titles = [f"{org}: {frame.loc[frame['definition_id'] == d, 'definition_as_printed'].iloc[0]}" for org, d in panels]
+    fig = make_subplots(
+        rows=len(panels), cols=1, shared_xaxes=True, vertical_spacing=0.25 / len(panels), subplot_titles=titles
+    )
+    lo, hi = pd.to_datetime(frame["period_start"]).min(), pd.to_datetime(frame["period_end"]).max()
+    for i, (org, definition) in enumerate(panels, start=1):
+        rows = frame[(frame["source_org"] == org) & (frame["definition_id"] == definition)]
+        fig.add_bar(
+            x=_midpoint(rows),
+            y=rows[measure],
+            name=org,
+            marker_color=SOURCE_ORG_COLORS.get(org, "#555"),
+            width=(pd.to_datetime(rows["period_end"]) - pd.to_datetime(rows["period_start"])).dt.days
+            * 86_400_000
+            * 0.8,
+            customdata=rows[["period", "definition_as_printed"]],
+            row=i,
+            col=1,
+            hovertemplate="%{customdata[0]}: %{y:,}<br>%{customdata[1]}<extra>" + org + "</extra>",
+        )
+        add_events(fig, events, lo, hi, row=i, col=1, labelled=i == 1)
     _layout(fig, title)
-    fig.update_layout(height=230 * len(orgs) + 60, showlegend=False, hovermode="closest")
+    fig.update_layout(height=190 * len(panels) + 140, showlegend=False, hovermode="closest")
     fig.update_yaxes(gridcolor="#e5e5e5", rangemode="tozero")
     return fig
 
 
-VICTIM_COLUMNS = {"killed_security": ("Security forces", "#0072B2"), "killed_civilians": ("Civilians", "#E69F00"),
-                  "killed_militants": ("Militants", "#555555")}
+VICTIM_COLUMNS = {
+    "killed_security": ("Security forces", "#0072B2"),
+    "killed_civilians": ("Civilians", "#E69F00"),
+    "killed_militants": ("Militants", "#555555"),
+}
 
 
 def deaths_by_victim(frame: pd.DataFrame, title: str) -> go.Figure:
@@ -228,10 +392,17 @@ def deaths_by_victim(frame: pd.DataFrame, title: str) -> go.Figure:
     x = given["source_org"] + " " + given["period"]
     fig = go.Figure()
     for column, (name, color) in VICTIM_COLUMNS.items():
-        fig.add_bar(x=x, y=given[column], name=name, marker_color=color, hovertemplate="%{x}: %{y:,}<extra>" + name + "</extra>")
-    fig.add_scatter(x=x, y=given["killed_total"], mode="markers", name="Total killed (as reported)",
-                    marker={"symbol": "line-ew-open", "size": 28, "color": "#000", "line": {"width": 3}},
-                    hovertemplate="%{x}: %{y:,} in total<extra></extra>")
+        fig.add_bar(
+            x=x, y=given[column], name=name, marker_color=color, hovertemplate="%{x}: %{y:,}<extra>" + name + "</extra>"
+        )
+    fig.add_scatter(
+        x=x,
+        y=given["killed_total"],
+        mode="markers",
+        name="Total killed (as reported)",
+        marker={"symbol": "line-ew-open", "size": 28, "color": "#000", "line": {"width": 3}},
+        hovertemplate="%{x}: %{y:,} in total<extra></extra>",
+    )
     _layout(fig, title, "people killed")
     fig.update_layout(barmode="stack", hovermode="closest")
     fig.update_xaxes(type="category")
@@ -240,34 +411,71 @@ def deaths_by_victim(frame: pd.DataFrame, title: str) -> go.Figure:
 
 def province_map(frame: pd.DataFrame, geojson: dict, value: str, title: str, value_label: str) -> go.Figure:
     """Choropleth of ``value`` per province on the shipped boundaries; no tiles, no network."""
-    fig = go.Figure(go.Choroplethmap(
-        geojson=geojson, featureidkey="properties.region_code", locations=frame["region_code"], z=frame[value],
-        colorscale="Blues", marker={"line": {"width": 1, "color": "#333"}}, colorbar={"title": {"text": value_label}},
-        customdata=frame[["region", "source_regions"]],
-        hovertemplate="%{customdata[0]}: %{z:,}<br>source rows: %{customdata[1]}<extra></extra>",
-    ))
-    outline = go.Choroplethmap(geojson=geojson, featureidkey="properties.region_code",
-                               locations=[f["properties"]["region_code"] for f in geojson["features"]],
-                               z=[0] * len(geojson["features"]), colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
-                               showscale=False, marker={"line": {"width": 0.6, "color": "#888"}}, hoverinfo="skip")
+    fig = go.Figure(
+        go.Choroplethmap(
+            geojson=geojson,
+            featureidkey="properties.region_code",
+            locations=frame["region_code"],
+            z=frame[value],
+            colorscale="Blues",
+            marker={"line": {"width": 1, "color": "#333"}},
+            colorbar={"title": {"text": value_label}},
+            customdata=frame[["region", "source_regions"]],
+            hovertemplate="%{customdata[0]}: %{z:,}<br>source rows: %{customdata[1]}<extra></extra>",
+        )
+    )
+    outline = go.Choroplethmap(
+        geojson=geojson,
+        featureidkey="properties.region_code",
+        locations=[f["properties"]["region_code"] for f in geojson["features"]],
+        z=[0] * len(geojson["features"]),
+        colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
+        showscale=False,
+        marker={"line": {"width": 0.6, "color": "#888"}},
+        hoverinfo="skip",
+    )
     fig.add_trace(outline)
     fig.update_layout(map={"style": "white-bg", "center": {"lat": 30.0, "lon": 69.5}, "zoom": 4.0}, height=520)
     return _layout(fig, title)
 
 
-def timeline(takedowns: pd.DataFrame, incidents: pd.DataFrame, title: str, events: pd.DataFrame | None = None) -> go.Figure:
+def timeline(
+    takedowns: pd.DataFrame, incidents: pd.DataFrame, title: str, events: pd.DataFrame | None = None
+) -> go.Figure:
     """Takedown volumes (top) and incidents (bottom) on one shared time axis, separate scales."""
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.12,
-                        subplot_titles=["Removal requests Google received from Pakistan (per half-year)",
-                                        "Militant attacks in Pakistan, per source organisation"])
+    fig = make_subplots(
+        rows=2,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.12,
+        subplot_titles=[
+            "Removal requests Google received from Pakistan (per half-year)",
+            "Militant attacks in Pakistan, per source organisation",
+        ],
+    )
     if not takedowns.empty:
-        fig.add_bar(x=_midpoint(takedowns), y=takedowns["requests"], name="Google: requests from Pakistan",
-                    marker_color=platform_color("google"), row=1, col=1, customdata=takedowns[["period"]],
-                    hovertemplate="%{customdata[0]}: %{y:,}<extra></extra>")
+        fig.add_bar(
+            x=_midpoint(takedowns),
+            y=takedowns["requests"],
+            name="Google: requests from Pakistan",
+            marker_color=platform_color("google"),
+            row=1,
+            col=1,
+            customdata=takedowns[["period"]],
+            hovertemplate="%{customdata[0]}: %{y:,}<extra></extra>",
+        )
     for org, rows in incidents.groupby("source_org", sort=False):
-        fig.add_scatter(x=_midpoint(rows), y=rows["attacks"], name=f"{org}: attacks", mode="markers+lines",
-                        line={"color": SOURCE_ORG_COLORS.get(org, "#555")}, row=2, col=1, customdata=rows[["period"]],
-                        hovertemplate="%{customdata[0]}: %{y:,}<extra>" + org + "</extra>")
+        fig.add_scatter(
+            x=_midpoint(rows),
+            y=rows["attacks"],
+            name=f"{org}: attacks",
+            mode="markers+lines",
+            line={"color": SOURCE_ORG_COLORS.get(org, "#555")},
+            row=2,
+            col=1,
+            customdata=rows[["period"]],
+            hovertemplate="%{customdata[0]}: %{y:,}<extra>" + org + "</extra>",
+        )
     frames = [f for f in (takedowns, incidents) if not f.empty]
     if frames:
         lo = min(pd.to_datetime(f["period_start"]).min() for f in frames)
@@ -285,19 +493,31 @@ def country_comparison(frame: pd.DataFrame, title: str, highlight: str = "PK") -
     fig = go.Figure()
     for i, (code, rows) in enumerate(frame.groupby("country_code", sort=False)):
         strong = code == highlight
-        fig.add_scatter(x=pd.to_datetime(rows["period_end"]), y=rows["requests"], mode="lines+markers",
-                        name=rows["country_name"].iloc[0],
-                        line={"width": 3.5 if strong else 1.8, "color": "#D55E00" if strong else SEQUENCE[(i + 1) % len(SEQUENCE)]},
-                        customdata=rows[["period", "rank_by_requests", "share_of_world_requests_pct"]],
-                        hovertemplate="%{customdata[0]}: %{y:,} requests, rank %{customdata[1]}, %{customdata[2]}% of world<extra>"
-                        + rows["country_name"].iloc[0] + "</extra>")
+        fig.add_scatter(
+            x=pd.to_datetime(rows["period_end"]),
+            y=rows["requests"],
+            mode="lines+markers",
+            name=rows["country_name"].iloc[0],
+            line={"width": 3.5 if strong else 1.8, "color": "#D55E00" if strong else SEQUENCE[(i + 1) % len(SEQUENCE)]},
+            customdata=rows[["period", "rank_by_requests", "share_of_world_requests_pct"]],
+            hovertemplate="%{customdata[0]}: %{y:,} requests, rank %{customdata[1]}, %{customdata[2]}% of world<extra>"
+            + rows["country_name"].iloc[0]
+            + "</extra>",
+        )
     return _layout(fig, title, "requests per half-year")
 
 
 def _empty(title: str) -> go.Figure:
     fig = go.Figure()
-    fig.add_annotation(text="No figures for this selection", showarrow=False, font={"size": 14, "color": "#555"},
-                       x=0.5, y=0.5, xref="paper", yref="paper")
+    fig.add_annotation(
+        text="No figures for this selection",
+        showarrow=False,
+        font={"size": 14, "color": "#555"},
+        x=0.5,
+        y=0.5,
+        xref="paper",
+        yref="paper",
+    )
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return _layout(fig, title)

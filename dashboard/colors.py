@@ -20,7 +20,18 @@ PLATFORM_COLORS = {
     None: "#555555",  # PTA totals across platforms
 }
 SOURCE_ORG_COLORS = {"PIPS": "#0072B2", "PICSS": "#D55E00", "SATP": "#009E73"}
-SEQUENCE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000", "#999999", "#882255", "#44AA99"]
+SEQUENCE = [
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#D55E00",
+    "#CC79A7",
+    "#56B4E9",
+    "#000000",
+    "#999999",
+    "#882255",
+    "#44AA99",
+]
 SUPPRESSED_COLOR = "#7f7f7f"
 
 

@@ -36,11 +36,15 @@ def database_path() -> str:
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _connection(path: str) -> duckdb.DuckDBPyConnection:
     """One read-only connection per published file; each query runs on its own cursor (thread-safe)."""
-    con = duckdb.connect(path, read_only=True, config={
-        "enable_external_access": False,  # no read_csv('/etc/passwd'), no httpfs
-        "threads": 2,
-        "memory_limit": "1GB",
-    })
+    con = duckdb.connect(
+        path,
+        read_only=True,
+        config={
+            "enable_external_access": False,  # no read_csv('/etc/passwd'), no httpfs
+            "threads": 2,
+            "memory_limit": "1GB",
+        },
+    )
     con.execute("SET lock_configuration = true")
     return con
 

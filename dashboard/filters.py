@@ -22,6 +22,7 @@ def _note_rejected(key: str, valid) -> None:
 def _is_int_between(lo: int, hi: int):
     def check(value: str) -> bool:
         return value.isdigit() and len(value) <= 4 and lo <= int(value) <= hi
+
     return check
 
 
@@ -29,30 +30,60 @@ def period(first_year: int, last_year: int, *, key: str = "period", default_span
     """Year range; by default the last five years with any figure."""
     _note_rejected(key, _is_int_between(first_year, last_year))
     default = (max(first_year, last_year - default_span + 1), last_year)
-    chosen = st.sidebar.slider("Period (years)", first_year, last_year, default, key=key, bind="query-params",
-                               help="Figures whose period ends in these years")
+    chosen = st.sidebar.slider(
+        "Period (years)",
+        first_year,
+        last_year,
+        default,
+        key=key,
+        bind="query-params",
+        help="Figures whose period ends in these years",
+    )
     return int(chosen[0]), int(chosen[1])
 
 
-def choose_many(label: str, options: pd.DataFrame, id_column: str, name_column: str, *, key: str,
-                default: list[str] | None = None, help: str | None = None) -> list[str]:
+def choose_many(
+    label: str,
+    options: pd.DataFrame,
+    id_column: str,
+    name_column: str,
+    *,
+    key: str,
+    default: list[str] | None = None,
+    help: str | None = None,
+) -> list[str]:
     """Multi-select over ids shown by name; an empty choice means all."""
     ids = options[id_column].tolist()
     names = dict(zip(options[id_column], options[name_column], strict=True))
     _note_rejected(key, lambda v: v in set(names.values()))  # the URL carries the names people read
-    chosen = st.sidebar.multiselect(label, ids, default=default if default is not None else ids,
-                                    format_func=lambda i: names.get(i, i), key=key, bind="query-params", help=help)
+    chosen = st.sidebar.multiselect(
+        label,
+        ids,
+        default=default if default is not None else ids,
+        format_func=lambda i: names.get(i, i),
+        key=key,
+        bind="query-params",
+        help=help,
+    )
     return chosen or ids
 
 
-def choose_one(label: str, options: list[str], *, key: str, default: str | None = None,
-               labels: dict[str, str] | None = None, sidebar: bool = True) -> str:
+def choose_one(
+    label: str,
+    options: list[str],
+    *,
+    key: str,
+    default: str | None = None,
+    labels: dict[str, str] | None = None,
+    sidebar: bool = True,
+) -> str:
     shown = [(labels or {}).get(o, o) for o in options]
     _note_rejected(key, lambda v: v in shown)  # the URL carries the labels people read
     where = st.sidebar if sidebar else st
     index = options.index(default) if default in options else 0
-    return where.selectbox(label, options, index=index, format_func=lambda o: (labels or {}).get(o, o), key=key,
-                           bind="query-params")
+    return where.selectbox(
+        label, options, index=index, format_func=lambda o: (labels or {}).get(o, o), key=key, bind="query-params"
+    )
 
 
 def switch(label: str, *, key: str, default: bool = True, help: str | None = None) -> bool:
@@ -64,5 +95,9 @@ def show_link_notice() -> None:
     """A quiet note when the link carried settings that were not valid (they were reset to defaults)."""
     rejected = st.session_state.pop(_REJECTED, set())
     if rejected:
-        st.info("Some settings in the link were not recognised and have been reset to their defaults: "
-                + ", ".join(sorted(rejected)) + ".", icon=":material/info:")
+        st.info(
+            "Some settings in the link were not recognised and have been reset to their defaults: "
+            + ", ".join(sorted(rejected))
+            + ".",
+            icon=":material/info:",
+        )

@@ -34,6 +34,7 @@ def _with_periods(frame: pd.DataFrame) -> pd.DataFrame:
 
 # --- choices for the filters -------------------------------------------------------------------------
 
+
 def year_bounds() -> tuple[int, int]:
     row = db.run("year_bounds").iloc[0]
     return int(row["first_year"]), int(row["last_year"])
@@ -57,6 +58,7 @@ def incident_years_by_province() -> pd.DataFrame:
 
 # --- takedown requests ---------------------------------------------------------------------------------
 
+
 def google_totals(countries: list[str], year_from: int, year_to: int) -> pd.DataFrame:
     return _with_periods(db.run("google_totals", countries=countries, year_from=year_from, year_to=year_to))
 
@@ -70,8 +72,9 @@ def google_by_product(country: str, year_from: int, year_to: int) -> pd.DataFram
 
 
 def google_by_category(country: str, categories: list[str], year_from: int, year_to: int) -> pd.DataFrame:
-    return _with_periods(db.run("google_by_category", country=country, categories=categories,
-                                year_from=year_from, year_to=year_to))
+    return _with_periods(
+        db.run("google_by_category", country=country, categories=categories, year_from=year_from, year_to=year_to)
+    )
 
 
 def google_country_ranking(year_from: int, year_to: int) -> pd.DataFrame:
@@ -92,6 +95,7 @@ def pta_by_category(categories: list[str], year_from: int, year_to: int) -> pd.D
 
 # --- responsiveness ------------------------------------------------------------------------------------
 
+
 def compliance_rates(platforms: list[str], year_from: int, year_to: int) -> pd.DataFrame:
     return _with_periods(db.run("compliance_rates", platforms=platforms, year_from=year_from, year_to=year_to))
 
@@ -100,8 +104,13 @@ def ledger(platforms: list[str], as_of_limit: date) -> pd.DataFrame:
     """Regulator snapshot and platform reports side by side, one row per platform."""
     regulator = db.run("ledger_regulator", platforms=platforms, as_of_limit=as_of_limit)
     reported = db.run("ledger_platform", platforms=platforms, as_of_limit=as_of_limit)
-    reported = reported.rename(columns={"source_id": "platform_source_id", "citation_url": "platform_citation_url",
-                                        "measure": "platform_measure"})
+    reported = reported.rename(
+        columns={
+            "source_id": "platform_source_id",
+            "citation_url": "platform_citation_url",
+            "measure": "platform_measure",
+        }
+    )
     regulator = regulator.rename(columns={"source_id": "regulator_source_id", "citation_url": "regulator_citation_url"})
     merged = regulator.merge(reported, on="platform_id", how="outer")
     merged["platform"] = merged["platform"].fillna(merged["platform_id"])
@@ -109,6 +118,7 @@ def ledger(platforms: list[str], as_of_limit: date) -> pd.DataFrame:
 
 
 # --- incidents -----------------------------------------------------------------------------------------
+
 
 def incidents_national(source_orgs: list[str], year_from: int, year_to: int) -> pd.DataFrame:
     return _with_periods(db.run("incidents_national", source_orgs=source_orgs, year_from=year_from, year_to=year_to))
@@ -121,12 +131,21 @@ def incidents_by_province(source_org: str, year: int, provinces: list[str]) -> p
 def province_geojson() -> dict:
     """The province polygons as one GeoJSON FeatureCollection keyed by ``properties.region_code``."""
     frame = db.run("boundaries")
-    return {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"region_code": r.region_code, "name": r.name},
-         "geometry": json.loads(r.geometry_geojson)} for r in frame.itertuples()]}
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"region_code": r.region_code, "name": r.name},
+                "geometry": json.loads(r.geometry_geojson),
+            }
+            for r in frame.itertuples()
+        ],
+    }
 
 
 # --- context -------------------------------------------------------------------------------------------
+
 
 def events(kinds: list[str]) -> pd.DataFrame:
     return db.run("events", kinds=kinds)

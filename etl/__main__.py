@@ -28,16 +28,21 @@ not be read at all (unknown layout, missing columns, bad encoding, checksum chan
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m etl", description=DESCRIPTION,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m etl", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     build = commands.add_parser("build", help="read, validate, load and publish the whole dataset")
     build.add_argument("--out", type=Path, help=f"directory to publish into (default: ${DATA_DIR_ENV} or ./published)")
     build.add_argument("--strict", action="store_true", help="refuse to publish if any row is quarantined")
     build.add_argument("--quiet", action="store_true", help="no progress display, summary only")
-    check = commands.add_parser("validate", help="check one file against the layout its header matches; publish nothing")
+    check = commands.add_parser(
+        "validate", help="check one file against the layout its header matches; publish nothing"
+    )
     check.add_argument("path", type=Path)
-    rehash = commands.add_parser("rehash", help="record a deliberately changed file's new checksum in its provenance file")
+    rehash = commands.add_parser(
+        "rehash", help="record a deliberately changed file's new checksum in its provenance file"
+    )
     rehash.add_argument("path", type=Path)
     args = parser.parse_args(argv)
     console = Console(stderr=False, highlight=False)
@@ -60,17 +65,26 @@ def _build(args, console: Console) -> int:
         result = run(out_dir, strict=args.strict)
     else:
         with console.status("Building…") as status:
-            result = run(out_dir, strict=args.strict,
-                         on_stage=lambda stage, detail: status.update(f"[bold]{stage}[/]: {detail}"))
+            result = run(
+                out_dir, strict=args.strict, on_stage=lambda stage, detail: status.update(f"[bold]{stage}[/]: {detail}")
+            )
     table = Table(title=f"Dataset {result.dataset_version} published to {result.database.name}")
     for column in ("source", "loaded into", "rows read", "loaded", "quarantined"):
-        table.add_column(column, justify="right" if column.startswith(("rows", "loaded", "quar")) and column != "loaded into" else "left")
+        table.add_column(
+            column,
+            justify="right" if column.startswith(("rows", "loaded", "quar")) and column != "loaded into" else "left",
+        )
     for r in result.results:
         if r.layout is None:
             table.add_row(r.provenance.path.name, "[dim]provenance only[/]", "", "", "")
             continue
-        table.add_row(r.provenance.path.name, r.layout.table, f"{r.rows_read:,}", f"{r.rows_loaded:,}",
-                      f"[red]{r.rows_quarantined:,}[/]" if r.rows_quarantined else "0")
+        table.add_row(
+            r.provenance.path.name,
+            r.layout.table,
+            f"{r.rows_read:,}",
+            f"{r.rows_loaded:,}",
+            f"[red]{r.rows_quarantined:,}[/]" if r.rows_quarantined else "0",
+        )
     console.print(table)
     stages = ", ".join(f"{stage} {seconds:.2f}s" for stage, seconds in result.stage_seconds.items())
     console.print(f"Stages: {stages}. Quarantined rows: {result.quarantined} (see the quarantine table).")
@@ -78,9 +92,8 @@ def _build(args, console: Console) -> int:
 
 
 def _validate(path: Path, console: Console) -> int:
-    from etl.adapters import detect, registry
+    from etl.adapters import Refs, detect, registry
     from etl.build import REFERENCE_ORDER, _remember, read_and_validate
-    from etl.adapters import Refs
     from etl.paths import DATA_DIR
     from etl.provenance import discover
     from etl.readers import read_csv_text
@@ -100,8 +113,10 @@ def _validate(path: Path, console: Console) -> int:
             ref = read_and_validate(provenance.path, ref_layout, refs, references)
             _remember(ref_layout.table, ref.frame, refs, references)
     result = read_and_validate(path, layout, refs, references)
-    console.print(f"{path.name}: layout {layout.name} → table {layout.table}; rows read {result.rows_read:,}, "
-                  f"valid {result.rows_loaded:,}, refused {result.rows_quarantined:,}")
+    console.print(
+        f"{path.name}: layout {layout.name} → table {layout.table}; rows read {result.rows_read:,}, "
+        f"valid {result.rows_loaded:,}, refused {result.rows_quarantined:,}"
+    )
     if result.failures:
         table = Table("line", "column", "rule", "message")
         for f in result.failures[:200]:

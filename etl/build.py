@@ -29,8 +29,16 @@ from etl.readers import LINE, RawTable, read_csv_text
 from etl.safe_csv import to_csv_bytes
 
 #: Loaded first, in this order: later tables map labels and check keys against earlier ones.
-REFERENCE_ORDER = ("platforms", "platform_aliases", "categories", "category_map", "regions", "region_aliases",
-                   "events", "region_boundaries")
+REFERENCE_ORDER = (
+    "platforms",
+    "platform_aliases",
+    "categories",
+    "category_map",
+    "regions",
+    "region_aliases",
+    "events",
+    "region_boundaries",
+)
 SYSTEM_TABLES_SQL = """
 CREATE TABLE sources (
   source_id VARCHAR PRIMARY KEY, file VARCHAR, layout VARCHAR, loaded_into VARCHAR, publisher VARCHAR,
@@ -81,8 +89,12 @@ class BuildResult:
         return sum(r.rows_quarantined or 0 for r in self.results)
 
 
-def run(out_dir: Path, strict: bool = False, data_dir: Path = DATA_DIR,
-        on_stage: Callable[[str, str], None] = lambda stage, detail: None) -> BuildResult:
+def run(
+    out_dir: Path,
+    strict: bool = False,
+    data_dir: Path = DATA_DIR,
+    on_stage: Callable[[str, str], None] = lambda stage, detail: None,
+) -> BuildResult:
     """Build and publish the dataset from ``data_dir`` into ``out_dir``; raise SourceError on refusal."""
     timer = _StageTimer()
     with timer("read"):
@@ -140,7 +152,9 @@ def _read(path: Path, layout: Layout) -> RawTable:
     raw = read_csv_text(path)
     found = detect(raw.header, path.name)
     if found.name != layout.name:
-        raise SourceError(f"{path.name}: its provenance says layout {layout.name}, but its header is the {found.name} layout.")
+        raise SourceError(
+            f"{path.name}: its provenance says layout {layout.name}, but its header is the {found.name} layout."
+        )
     return raw
 
 
@@ -161,8 +175,11 @@ def _validate_into(result: SourceResult, raw: RawTable, layout: Layout, refs: Re
     failures = [*raw.failures, *adapter_failures, *checked.failures]
     rejected = {f.line for f in failures}
     produced = set(frame[LINE].dropna().astype(int))
-    failures += [Failure(raw.path.name, int(line), None, "no_figure", "the row carries no figure to load")
-                 for line in raw.frame[LINE] if int(line) not in produced and int(line) not in rejected]
+    failures += [
+        Failure(raw.path.name, int(line), None, "no_figure", "the row carries no figure to load")
+        for line in raw.frame[LINE]
+        if int(line) not in produced and int(line) not in rejected
+    ]
     rejected = {f.line for f in failures}
     result.frame = checked.frame[~checked.frame[LINE].isin(rejected)].reset_index(drop=True)
     result.failures = sorted(failures, key=lambda f: (f.line or 0, f.column or "", f.rule))
@@ -183,13 +200,17 @@ def _remember(table: str, frame: pd.DataFrame, refs: Refs, references: dict) -> 
     for fieldname in contract.field_names:
         references[(table, fieldname)] = set(frame[fieldname].dropna())
     if table == "category_map":
-        refs.category_map = {(k, "" if pd.isna(lbl) else lbl): c for k, lbl, c in
-                             frame[["source_kind", "source_label", "category_id"]].itertuples(index=False)}
+        refs.category_map = {
+            (k, "" if pd.isna(lbl) else lbl): c
+            for k, lbl, c in frame[["source_kind", "source_label", "category_id"]].itertuples(index=False)
+        }
     elif table == "platform_aliases":
         refs.platform_aliases = dict(frame[["alias", "platform_id"]].itertuples(index=False))
     elif table == "region_aliases":
-        refs.region_aliases = {a: (c, None if pd.isna(s) else s) for a, c, s in
-                               frame[["alias", "region_code", "subregion"]].itertuples(index=False)}
+        refs.region_aliases = {
+            a: (c, None if pd.isna(s) else s)
+            for a, c, s in frame[["alias", "region_code", "subregion"]].itertuples(index=False)
+        }
     elif table == "categories":
         references[("categories", "category_id")] = set(frame["category_id"])
 
@@ -212,9 +233,14 @@ def _load(path: Path, results: list[SourceResult], strict: bool) -> str:
                 con.unregister("staged_text")
             _record_source(con, result)
         version = _content_version(con, [c.name for c in contracts] + ["sources", "quarantine"])
-        counts = {c.name: con.execute(f"SELECT count(*) FROM {quote(c.name)}").fetchone()[0] for c in contracts}
-        con.execute("INSERT INTO build_info VALUES (?, ?, ?, ?, ?)",
-                    [version, datetime.now(UTC).replace(tzinfo=None), ETL_VERSION, json.dumps(counts), strict])
+        counts = {
+            c.name: con.execute(f"SELECT count(*) FROM {quote(c.name)}").fetchone()[0]  # noqa: S608 (contract name)
+            for c in contracts
+        }
+        con.execute(
+            "INSERT INTO build_info VALUES (?, ?, ?, ?, ?)",
+            [version, datetime.now(UTC).replace(tzinfo=None), ETL_VERSION, json.dumps(counts), strict],
+        )
         con.execute("CHECKPOINT")
         return version
     finally:
@@ -226,10 +252,25 @@ def _record_source(con: duckdb.DuckDBPyConnection, result: SourceResult) -> None
     table_rows = None if result.frame is None else len(result.frame)
     con.execute(
         "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [meta["source_id"], meta["file"], meta["layout"], result.layout.table if result.layout else None,
-         meta["publisher"], meta["title"], meta.get("url") or None, meta["licence"], meta["retrieved"],
-         meta.get("published") or None, meta["measures"], ",".join(meta.get("derived_from", [])) or None,
-         meta["sha256"], result.rows_read, result.rows_loaded, result.rows_quarantined, table_rows],
+        [
+            meta["source_id"],
+            meta["file"],
+            meta["layout"],
+            result.layout.table if result.layout else None,
+            meta["publisher"],
+            meta["title"],
+            meta.get("url") or None,
+            meta["licence"],
+            meta["retrieved"],
+            meta.get("published") or None,
+            meta["measures"],
+            ",".join(meta.get("derived_from", [])) or None,
+            meta["sha256"],
+            result.rows_read,
+            result.rows_loaded,
+            result.rows_quarantined,
+            table_rows,
+        ],
     )
     if result.failures:
         rows = [(meta["source_id"], f.file, f.line, f.column, f.rule, f.message) for f in result.failures]
@@ -241,7 +282,7 @@ def _content_version(con: duckdb.DuckDBPyConnection, tables: list[str]) -> str:
     parts = []
     for table in tables:
         digest = con.execute(
-            f"SELECT coalesce(sha256(string_agg(CAST(t AS VARCHAR), chr(10) ORDER BY CAST(t AS VARCHAR))), '') "
+            f"SELECT coalesce(sha256(string_agg(CAST(t AS VARCHAR), chr(10) ORDER BY CAST(t AS VARCHAR))), '') "  # noqa: S608 (table from contracts)
             f"FROM {quote(table)} AS t"
         ).fetchone()[0]
         parts.append(f"{table}:{digest}")
@@ -258,7 +299,7 @@ def _export(database: Path, target: Path) -> None:
         tables = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables ORDER BY 1").fetchall()]
         version = con.execute("SELECT dataset_version FROM build_info").fetchone()[0]
         for table in tables:
-            frame = con.execute(f"SELECT * FROM {quote(table)}").df()
+            frame = con.execute(f"SELECT * FROM {quote(table)}").df()  # noqa: S608 (name from the catalogue)
             comments = [f"Table {table}; dataset version {version}; sources and licences in the sources table"]
             tmp = target / f".{table}.csv.tmp"
             tmp.write_bytes(to_csv_bytes(frame, comments))

@@ -12,7 +12,9 @@ IDENTIFIER_PATTERNS: dict[str, re.Pattern[str]] = {
     "pii_email": re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+"),
     "pii_cnic": re.compile(r"(?<!\d)(?:\d{5}-\d{7}-\d|\d{13})(?!\d)"),
     "pii_phone": re.compile(r"(?<![\w+])(?:\+92|0092|0)[\s-]?3\d{2}[\s-]?\d{7}(?!\d)|(?<!\w)\+\d[\d\s-]{8,}\d"),
-    "pii_ip_address": re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])|\b[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{0,4}){5,7}\b"),
+    "pii_ip_address": re.compile(
+        r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])|\b[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{0,4}){5,7}\b"
+    ),
     "pii_url": re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE),
     "pii_handle": re.compile(r"(?<![\w@])@[A-Za-z0-9_]{2,}"),
 }

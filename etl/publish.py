@@ -50,7 +50,7 @@ def current_database(out_dir: Path) -> Path | None:
 
 def _prune(out_dir: Path, keep: str) -> None:
     files = sorted(out_dir.glob("dataset-*.duckdb"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in [f for f in files if f.name != keep][KEEP_VERSIONS - 1:]:
+    for old in [f for f in files if f.name != keep][KEEP_VERSIONS - 1 :]:
         old.unlink(missing_ok=True)
 
 

@@ -75,7 +75,9 @@ def read_csv_text(path: Path) -> RawTable:
             continue
         if len(record) != len(header):
             failures.append(
-                Failure(path.name, start, None, "field_count", f"{len(record)} fields where the header has {len(header)}")
+                Failure(
+                    path.name, start, None, "field_count", f"{len(record)} fields where the header has {len(header)}"
+                )
             )
         else:
             records.append(record)

@@ -8,15 +8,19 @@ from etl.contracts import all_contracts
 
 st.title("About the data")
 info = blocks.dataset()
-st.markdown(f"Dataset version **{info['dataset_version']}**, built {info['built_at']:%d %B %Y, %H:%M} UTC. "
-            "The version is derived from the content: the same inputs always give the same version.")
+st.markdown(
+    f"Dataset version **{info['dataset_version']}**, built {info['built_at']:%d %B %Y, %H:%M} UTC. "
+    "The version is derived from the content: the same inputs always give the same version."
+)
 st.code(blocks.citation_line("Figures from this dashboard"), language=None, wrap_lines=True)
 
 st.header("Sources")
 sources = queries.sources()
 st.dataframe(sources, hide_index=True, column_config={"url": st.column_config.LinkColumn("url")})
-st.caption("rows read = rows loaded + rows quarantined, for every file. Files marked with no table are kept for "
-           "provenance: the curated tables point back to them line by line.")
+st.caption(
+    "rows read = rows loaded + rows quarantined, for every file. Files marked with no table are kept for "
+    "provenance: the curated tables point back to them line by line."
+)
 
 st.header("Method")
 st.markdown("""
@@ -38,8 +42,9 @@ st.header("What each figure means")
 rows = []
 for contract in all_contracts():
     for field in contract.fields:
-        rows.append({"table": contract.name, "column": field["name"], "type": field["type"],
-                     "meaning": field["description"]})
+        rows.append(
+            {"table": contract.name, "column": field["name"], "type": field["type"], "meaning": field["description"]}
+        )
 st.dataframe(pd.DataFrame(rows), hide_index=True)
 
 st.header("Categories and their legal basis")

@@ -23,17 +23,24 @@ picss = queries.incidents_national(["PICSS"], first, last)
 cards = st.columns(4)
 if len(google) >= 2:
     latest, previous = google.iloc[-1], google.iloc[-2]
-    cards[0].metric(f"Removal requests to Google, {latest['period']}", figure_value(latest["requests"]),
-                    delta=f"{latest['requests'] - previous['requests']:+,.0f} vs {previous['period']}", delta_color="off",
-                    help="Google Transparency Report: requests from Pakistani authorities and courts in the half-year.")
+    cards[0].metric(
+        f"Removal requests to Google, {latest['period']}",
+        figure_value(latest["requests"]),
+        delta=f"{latest['requests'] - previous['requests']:+,.0f} vs {previous['period']}",
+        delta_color="off",
+        help="Google Transparency Report: requests from Pakistani authorities and courts in the half-year.",
+    )
     cards[0].caption(f"{figure_value(latest['items_requested'])} items named. Source: Google Transparency Report.")
 if len(pta_total) >= 2:
     latest, previous = pta_total.iloc[-1], pta_total.iloc[-2]
-    cards[1].metric(f"URLs blocked by PTA, cumulative to {latest['date_label']}",
-                    figure_value(latest["urls_blocked"], bool(latest["approx"])),
-                    delta=f"{latest['urls_blocked'] - previous['urls_blocked']:+,.0f} since {previous['date_label']}",
-                    delta_color="off", help="Pakistan Telecommunication Authority, total since it began keeping records; "
-                    "the difference between two reports is not a monthly flow.")
+    cards[1].metric(
+        f"URLs blocked by PTA, cumulative to {latest['date_label']}",
+        figure_value(latest["urls_blocked"], bool(latest["approx"])),
+        delta=f"{latest['urls_blocked'] - previous['urls_blocked']:+,.0f} since {previous['date_label']}",
+        delta_color="off",
+        help="Pakistan Telecommunication Authority, total since it began keeping records; "
+        "the difference between two reports is not a monthly flow.",
+    )
     cards[1].caption(f"Source: PTA, as reported ([document]({latest['citation_url']})).")
 for card, frame, org in ((cards[2], pips, "PIPS"), (cards[3], picss, "PICSS")):
     yearly = frame[frame["date_precision"] == "year"]
@@ -43,10 +50,17 @@ for card, frame, org in ((cards[2], pips, "PIPS"), (cards[3], picss, "PICSS")):
         delta = None
         if previous is not None and latest["definition_id"] == previous["definition_id"]:
             delta = f"{latest['attacks'] - previous['attacks']:+,.0f} vs {previous['period']}"
-        card.metric(f"{org}: attacks in {latest['period']}", figure_value(latest["attacks"]), delta=delta,
-                    delta_color="off", help=f"{org} counts {latest['definition_as_printed']}.")
-        card.caption(f"{figure_value(latest['killed_total'])} killed. {org} counts {latest['definition_as_printed']} "
-                     f"([report]({latest['citation_url']})).")
+        card.metric(
+            f"{org}: attacks in {latest['period']}",
+            figure_value(latest["attacks"]),
+            delta=delta,
+            delta_color="off",
+            help=f"{org} counts {latest['definition_as_printed']}.",
+        )
+        card.caption(
+            f"{figure_value(latest['killed_total'])} killed. {org} counts {latest['definition_as_printed']} "
+            f"([report]({latest['citation_url']}))."
+        )
 
 st.header("What the words mean")
 st.markdown("""
@@ -63,6 +77,8 @@ st.markdown("""
 
 st.header("This release")
 info = blocks.dataset()
-st.markdown(f"Dataset version **{info['dataset_version']}**, built {info['built_at']:%d %B %Y, %H:%M} UTC "
-            "from the files listed on *About the data*.")
+st.markdown(
+    f"Dataset version **{info['dataset_version']}**, built {info['built_at']:%d %B %Y, %H:%M} UTC "
+    "from the files listed on *About the data*."
+)
 st.dataframe({"table": list(info["tables"]), "rows": list(info["tables"].values())}, hide_index=True)

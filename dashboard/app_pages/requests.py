@@ -15,82 +15,160 @@ categories = filters.choose_many("Categories", category_options, "category_id", 
 show_events = filters.switch("Show events on time axes", key="events")
 events = queries.events(queries.TAKEDOWN_EVENT_KINDS) if show_events else None
 country_list = queries.countries()
-compare = filters.choose_many("Compare with", country_list, "country_code", "country_name", key="compare",
-                              default=["PK", "IN", "TR", "RU"],
-                              help="Countries to compare with Pakistan in Google's figures")
+compare = filters.choose_many(
+    "Compare with",
+    country_list,
+    "country_code",
+    "country_name",
+    key="compare",
+    default=["PK", "IN", "TR", "RU"],
+    help="Countries to compare with Pakistan in Google's figures",
+)
 
 st.title("Takedown requests")
 filters.show_link_notice()
-st.markdown("Two ledgers that do not measure the same thing: what **platforms report** receiving from Pakistan "
-            "(per half-year), and what the **regulator (PTA)** reports sending and blocking (mostly running totals "
-            "as of a date). Neither is added to the other.")
+st.markdown(
+    "Two ledgers that do not measure the same thing: what **platforms report** receiving from Pakistan "
+    "(per half-year), and what the **regulator (PTA)** reports sending and blocking (mostly running totals "
+    "as of a date). Neither is added to the other."
+)
 
 st.header("As the platforms report them")
 totals = queries.google_totals(["PK"], year_from, year_to)
-chart_block("google-requests-items", "Requests and items Google received from Pakistan",
-            charts.measures_over_time(totals, {"requests": "Requests", "items_requested": "Items named in the requests"},
-                                      "Per half-year", color="#E69F00", events=events,
-                                      qualifiers={"requests": "requests_qualifier",
-                                                  "items_requested": "items_requested_qualifier"}),
-            totals, caption="Half-years up to mid-2019 come from Google's older release; later ones from the current one. "
-                            "'<10' marks a count Google suppressed.")
+chart_block(
+    "google-requests-items",
+    "Requests and items Google received from Pakistan",
+    charts.measures_over_time(
+        totals,
+        {"requests": "Requests", "items_requested": "Items named in the requests"},
+        "Per half-year",
+        color="#E69F00",
+        events=events,
+        qualifiers={"requests": "requests_qualifier", "items_requested": "items_requested_qualifier"},
+    ),
+    totals,
+    caption="Half-years up to mid-2019 come from Google's older release; later ones from the current one. "
+    "'<10' marks a count Google suppressed.",
+)
 by_requester = queries.google_by_requester("PK", year_from, year_to)
-chart_block("google-by-requester", "Who asked Google: requests by requester type",
-            charts.totals_over_time(by_requester, "requests", "requester", "Requests per half-year by requester type",
-                                    "requests", qualifier="requests_qualifier", events=events, barmode="stack"),
-            by_requester, caption="Google's requester types changed in 2019: before, only court orders and other "
-                                  "requests; since, the regulator ('Information and Communications Authority'), "
-                                  "government officials, police, military and courts are told apart.")
+chart_block(
+    "google-by-requester",
+    "Who asked Google: requests by requester type",
+    charts.totals_over_time(
+        by_requester,
+        "requests",
+        "requester",
+        "Requests per half-year by requester type",
+        "requests",
+        qualifier="requests_qualifier",
+        events=events,
+        barmode="stack",
+    ),
+    by_requester,
+    caption="Google's requester types changed in 2019: before, only court orders and other "
+    "requests; since, the regulator ('Information and Communications Authority'), "
+    "government officials, police, military and courts are told apart.",
+)
 by_product = queries.google_by_product("PK", year_from, year_to)
 top_products = by_product.groupby("product")["requests"].sum().nlargest(6).index
-by_product_top = by_product.assign(product=by_product["product"].where(by_product["product"].isin(top_products), "Other products"))
+by_product_top = by_product.assign(
+    product=by_product["product"].where(by_product["product"].isin(top_products), "Other products")
+)
 by_product_top = by_product_top.groupby(["period", "period_start", "period_end", "product"], as_index=False).agg(
-    requests=("requests", "sum"), source_id=("source_id", "first"), citation_url=("citation_url", "first"))
-chart_block("google-by-product", "Which Google products the requests named",
-            charts.totals_over_time(by_product_top, "requests", "product", "Requests per half-year by product", "requests",
-                                    events=events, barmode="stack",
-                                    colors={"YouTube": PLATFORM_COLORS["youtube"], "Web Search": PLATFORM_COLORS["google"]}),
-            by_product_top, caption="The six products named most often in the period; the rest are grouped.")
+    requests=("requests", "sum"), source_id=("source_id", "first"), citation_url=("citation_url", "first")
+)
+chart_block(
+    "google-by-product",
+    "Which Google products the requests named",
+    charts.totals_over_time(
+        by_product_top,
+        "requests",
+        "product",
+        "Requests per half-year by product",
+        "requests",
+        events=events,
+        barmode="stack",
+        colors={"YouTube": PLATFORM_COLORS["youtube"], "Web Search": PLATFORM_COLORS["google"]},
+    ),
+    by_product_top,
+    caption="The six products named most often in the period; the rest are grouped.",
+)
 by_category = queries.google_by_category("PK", categories, year_from, year_to)
-chart_block("google-by-category", "On what grounds: requests to Google by category",
-            charts.totals_over_time(by_category, "requests", "category", "Requests per half-year by category", "requests",
-                                    events=events, barmode="stack"),
-            by_category, caption="Google's reasons mapped to this dashboard's shared categories (see About the data).")
+chart_block(
+    "google-by-category",
+    "On what grounds: requests to Google by category",
+    charts.totals_over_time(
+        by_category,
+        "requests",
+        "category",
+        "Requests per half-year by category",
+        "requests",
+        events=events,
+        barmode="stack",
+    ),
+    by_category,
+    caption="Google's reasons mapped to this dashboard's shared categories (see About the data).",
+)
 reports = queries.platform_reports(platforms, year_from, year_to)
-actioned = reports.melt(id_vars=["period", "period_start", "period_end", "platform", "requester"],
-                        value_vars=["requests", "items_actioned_local_law", "accounts_actioned_local_law"],
-                        var_name="measure").dropna(subset=["value"])
-MEASURE_NAMES = {"requests": "requests received", "items_actioned_local_law": "items restricted under local law",
-                 "accounts_actioned_local_law": "accounts withheld under local law"}
+actioned = reports.melt(
+    id_vars=["period", "period_start", "period_end", "platform", "requester"],
+    value_vars=["requests", "items_actioned_local_law", "accounts_actioned_local_law"],
+    var_name="measure",
+).dropna(subset=["value"])
+MEASURE_NAMES = {
+    "requests": "requests received",
+    "items_actioned_local_law": "items restricted under local law",
+    "accounts_actioned_local_law": "accounts withheld under local law",
+}
 actioned = actioned.assign(series=actioned["platform"] + ": " + actioned["measure"].map(MEASURE_NAMES))
 actioned = actioned.groupby(["period", "period_start", "period_end", "series"], as_index=False)["value"].sum()
-chart_block("meta-x-tiktok", "Meta, X and TikTok: requests received and content restricted",
-            charts.totals_over_time(actioned, "value", "series", "Per half-year, as each company reports it", "count",
-                                    events=events), reports,
-            caption="Only the half-years for which figures were found are shown; X's requests add court orders and "
-                    "other requests from the same report.")
+chart_block(
+    "meta-x-tiktok",
+    "Meta, X and TikTok: requests received and content restricted",
+    charts.totals_over_time(
+        actioned, "value", "series", "Per half-year, as each company reports it", "count", events=events
+    ),
+    reports,
+    caption="Only the half-years for which figures were found are shown; X's requests add court orders and "
+    "other requests from the same report.",
+)
 
 st.header("As the regulator reports them")
 pta = queries.pta_by_platform(platforms, year_from, year_to)
 snapshots = pta[pta["scope"] == "cumulative_snapshot"]
-chart_block("pta-blocked-by-platform", "URLs PTA blocked, by platform (running totals as of each report)",
-            charts.snapshots(snapshots, "urls_blocked", "Cumulative URLs blocked, each dot one report", "URLs blocked",
-                             events=events), pta,
-            caption="Each point is a report (court filing, parliamentary answer); nothing is drawn between reports. "
-                    "Hollow points with ≈ are approximate. Undated reports appear in the table with date 'unknown'.")
+chart_block(
+    "pta-blocked-by-platform",
+    "URLs PTA blocked, by platform (running totals as of each report)",
+    charts.snapshots(
+        snapshots, "urls_blocked", "Cumulative URLs blocked, each dot one report", "URLs blocked", events=events
+    ),
+    pta,
+    caption="Each point is a report (court filing, parliamentary answer); nothing is drawn between reports. "
+    "Hollow points with ≈ are approximate. Undated reports appear in the table with date 'unknown'.",
+)
 undated = pta[pta["date_precision"] == "unknown"]
 if not undated.empty:
-    st.caption(f"{len(undated)} figures in this selection come from a report whose year is not known "
-               "(shown in the table as '16 Apr, year unknown'); they are not placed on the time axis.")
+    st.caption(
+        f"{len(undated)} figures in this selection come from a report whose year is not known "
+        "(shown in the table as '16 Apr, year unknown'); they are not placed on the time axis."
+    )
 pta_categories = queries.pta_by_category(categories, year_from, year_to)
-chart_block("pta-blocked-by-category", "URLs PTA blocked, by category (each report as printed)",
-            charts.category_snapshots(pta_categories, "URLs blocked per category, one bar per report"), pta_categories,
-            caption="PTA's own categories mapped to the shared ones; reports differ in scope (running totals, "
-                    "flows, only URLs sent to social media companies), stated on each bar.")
+chart_block(
+    "pta-blocked-by-category",
+    "URLs PTA blocked, by category (each report as printed)",
+    charts.category_snapshots(pta_categories, "URLs blocked per category, one bar per report"),
+    pta_categories,
+    caption="PTA's own categories mapped to the shared ones; reports differ in scope (running totals, "
+    "flows, only URLs sent to social media companies), stated on each bar.",
+)
 
 st.header("Pakistan among countries")
 ranking = queries.google_country_ranking(year_from, year_to)
 chosen = ranking[ranking["country_code"].isin(set(compare) | {"PK"})]
-chart_block("google-country-comparison", "Requests to Google: Pakistan and other countries",
-            charts.country_comparison(chosen, "Requests per half-year (hover for rank and share of the world total)"),
-            chosen, caption="Rank 1 = most requests among all countries that half-year. Google's current release only (from 2019).")
+chart_block(
+    "google-country-comparison",
+    "Requests to Google: Pakistan and other countries",
+    charts.country_comparison(chosen, "Requests per half-year (hover for rank and share of the world total)"),
+    chosen,
+    caption="Rank 1 = most requests among all countries that half-year. Google's current release only (from 2019).",
+)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 
@@ -71,6 +71,8 @@ def map_labels(
     """Map each present label through ``lookup``; an unknown label is a row failure (label not echoed)."""
     mapped = labels.map(lambda v: lookup.get(v, pd.NA) if pd.notna(v) else pd.NA)
     unknown = labels.notna() & mapped.isna()
-    failures = [Failure(file_name, int(line), column, "unmapped_label",
-                        "label has no entry in the reference mapping table") for line in lines[unknown]]
+    failures = [
+        Failure(file_name, int(line), column, "unmapped_label", "label has no entry in the reference mapping table")
+        for line in lines[unknown]
+    ]
     return mapped, failures

@@ -48,29 +48,61 @@ def read_geojson(path: Path) -> RawTable:
         doc = json.loads(path.read_text(encoding="utf-8"))
         features = doc["features"]
         rows = [
-            {"region_code": feat["properties"].get("iso_3166_2"), "name": feat["properties"].get("name"),
-             "geometry_geojson": json.dumps(feat["geometry"], separators=(",", ":"))}
+            {
+                "region_code": feat["properties"].get("iso_3166_2"),
+                "name": feat["properties"].get("name"),
+                "geometry_geojson": json.dumps(feat["geometry"], separators=(",", ":")),
+            }
             for feat in features
         ]
     except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
-        raise SourceError(f"{path.name}: not a GeoJSON FeatureCollection with iso_3166_2 properties ({exc.__class__.__name__}).") from None
+        raise SourceError(
+            f"{path.name}: not a GeoJSON FeatureCollection with iso_3166_2 properties ({exc.__class__.__name__})."
+        ) from None
     frame = pd.DataFrame(rows, dtype="string")
     frame[LINE] = pd.array(range(2, len(rows) + 2), dtype="Int64")
     return RawTable(path=path, header=list(frame.columns[:-1]), frame=frame)
 
 
-REFERENCE_TABLES = ("platforms", "platform_aliases", "categories", "category_map", "regions", "region_aliases", "events")
+REFERENCE_TABLES = (
+    "platforms",
+    "platform_aliases",
+    "categories",
+    "category_map",
+    "regions",
+    "region_aliases",
+    "events",
+)
 
 LAYOUTS = (
-    Layout("canonical_regulator_reported_actions", "regulator_reported_actions",
-           _header_of("regulator_reported_actions", ("category_id",)), _regulator,
-           "curated PTA figures in the regulator_reported_actions table's columns"),
-    Layout("canonical_platform_reported_requests", "platform_reported_requests",
-           _header_of("platform_reported_requests"), _as_is,
-           "curated Meta / X / TikTok figures in the platform_reported_requests table's columns"),
-    Layout("canonical_incidents", "incidents", _header_of("incidents", ("region_code", "subregion")), _incidents,
-           "curated PIPS / PICSS / SATP figures in the incidents table's columns"),
+    Layout(
+        "canonical_regulator_reported_actions",
+        "regulator_reported_actions",
+        _header_of("regulator_reported_actions", ("category_id",)),
+        _regulator,
+        "curated PTA figures in the regulator_reported_actions table's columns",
+    ),
+    Layout(
+        "canonical_platform_reported_requests",
+        "platform_reported_requests",
+        _header_of("platform_reported_requests"),
+        _as_is,
+        "curated Meta / X / TikTok figures in the platform_reported_requests table's columns",
+    ),
+    Layout(
+        "canonical_incidents",
+        "incidents",
+        _header_of("incidents", ("region_code", "subregion")),
+        _incidents,
+        "curated PIPS / PICSS / SATP figures in the incidents table's columns",
+    ),
     *(Layout(f"reference_{t}", t, _header_of(t), _as_is, f"the {t} reference table") for t in REFERENCE_TABLES),
-    Layout("geojson_boundaries", "region_boundaries", _header_of("region_boundaries"), _as_is,
-           "province boundaries as a GeoJSON FeatureCollection", reader=read_geojson),
+    Layout(
+        "geojson_boundaries",
+        "region_boundaries",
+        _header_of("region_boundaries"),
+        _as_is,
+        "province boundaries as a GeoJSON FeatureCollection",
+        reader=read_geojson,
+    ),
 )

@@ -18,9 +18,18 @@ SUPPRESSED = ("<10", "?")
 INTERNATIONAL_BODIES = {"Europol": "EUROPOL", "Interpol": "INTERPOL"}
 
 SUMMARY_HEADER = (
-    "Period Ending", "Country/Region", "CLDR Territory Code", "Requestor", "Number of Requests",
-    "Items Requested To Be Removed", "% Removed-Legal", "% Removed-Policy", "% Content Not Found",
-    "% Not Enough Information ", "% No Action Taken", "% Content Already Removed",
+    "Period Ending",
+    "Country/Region",
+    "CLDR Territory Code",
+    "Requestor",
+    "Number of Requests",
+    "Items Requested To Be Removed",
+    "% Removed-Legal",
+    "% Removed-Policy",
+    "% Content Not Found",
+    "% Not Enough Information ",
+    "% No Action Taken",
+    "% Content Already Removed",
 )
 DETAILED_HEADER = ("Period Ending", "Country/Region", "CLDR Territory Code", "Product", "Reason", "Total")
 HISTORICAL_GROUPS = {
@@ -34,8 +43,14 @@ HISTORICAL_SUMMARY_HEADER = ("Period Ending", "Country/Region", "CLDR Territory 
     for measure in ("Number of Requests", "% Fully Or Partially Complied With", "Items Requested To Be Removed")
 )
 DETAILED_HISTORICAL_HEADER = (
-    "Period Ending", "Country/Region", "CLDR Territory Code", "Product", "Reason", "Court Orders",
-    "Executive, Police, etc.", "Items Requested To Be Removed",
+    "Period Ending",
+    "Country/Region",
+    "CLDR Territory Code",
+    "Product",
+    "Reason",
+    "Court Orders",
+    "Executive, Police, etc.",
+    "Items Requested To Be Removed",
 )
 
 
@@ -45,19 +60,21 @@ def _base(frame: pd.DataFrame, source_id: str | None, default_id: str) -> pd.Dat
     parsed = pd.to_datetime(end, format="%Y-%m-%d", errors="coerce")
     start = (parsed - pd.offsets.MonthBegin(6)).dt.strftime("%Y-%m-%d").astype("string")
     code = frame["CLDR Territory Code"].fillna(frame["Country/Region"].map(INTERNATIONAL_BODIES))
-    return pd.DataFrame({
-        "source_id": source_id or default_id,
-        "source_line": frame[LINE].astype("string"),
-        "reporter_id": "google",
-        "country_code": code,
-        "country_name": frame["Country/Region"],
-        "period_start": start.where(parsed.notna(), pd.NA),
-        "period_end": end,
-        "date_precision": "half_year",
-        "approx": "false",
-        "citation_url": CITATION,
-        LINE: frame[LINE],
-    })
+    return pd.DataFrame(
+        {
+            "source_id": source_id or default_id,
+            "source_line": frame[LINE].astype("string"),
+            "reporter_id": "google",
+            "country_code": code,
+            "country_name": frame["Country/Region"],
+            "period_start": start.where(parsed.notna(), pd.NA),
+            "period_end": end,
+            "date_precision": "half_year",
+            "approx": "false",
+            "citation_url": CITATION,
+            LINE: frame[LINE],
+        }
+    )
 
 
 def _split_suppressed(values: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -69,11 +86,18 @@ def _split_suppressed(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 def _summary(raw: RawTable, refs: Refs) -> tuple[pd.DataFrame, list[Failure]]:
     f = raw.frame
     out = _base(f, raw.source_id, "google_removals_summary").assign(
-        product="All products", platform_id="google", requester=f["Requestor"], reason="All reasons",
-        requests=f["Number of Requests"], items_requested=f["Items Requested To Be Removed"],
-        pct_removed_legal=f["% Removed-Legal"], pct_removed_policy=f["% Removed-Policy"],
-        pct_content_not_found=f["% Content Not Found"], pct_not_enough_information=f["% Not Enough Information "],
-        pct_no_action_taken=f["% No Action Taken"], pct_content_already_removed=f["% Content Already Removed"],
+        product="All products",
+        platform_id="google",
+        requester=f["Requestor"],
+        reason="All reasons",
+        requests=f["Number of Requests"],
+        items_requested=f["Items Requested To Be Removed"],
+        pct_removed_legal=f["% Removed-Legal"],
+        pct_removed_policy=f["% Removed-Policy"],
+        pct_content_not_found=f["% Content Not Found"],
+        pct_not_enough_information=f["% Not Enough Information "],
+        pct_no_action_taken=f["% No Action Taken"],
+        pct_content_already_removed=f["% Content Already Removed"],
     )
     return out, []
 
@@ -88,8 +112,12 @@ def _detailed(raw: RawTable, refs: Refs) -> tuple[pd.DataFrame, list[Failure]]:
     google_reasons = {label: cat for (kind, label), cat in refs.category_map.items() if kind == "google_reason"}
     category, failures = map_labels(reasons, google_reasons, f[LINE], raw.path.name, "Reason")
     out = _base(f, raw.source_id, "google_removals_detailed").assign(
-        product=f["Product"], platform_id=_platform_of(f["Product"]), requester="All requesters",
-        reason=reasons.replace("", "(not stated)"), category_id=category, requests=f["Total"],
+        product=f["Product"],
+        platform_id=_platform_of(f["Product"]),
+        requester="All requesters",
+        reason=reasons.replace("", "(not stated)"),
+        category_id=category,
+        requests=f["Total"],
     )
     return out, failures
 
@@ -103,11 +131,22 @@ def _summary_historical(raw: RawTable, refs: Refs) -> tuple[pd.DataFrame, list[F
         items, items_q = _split_suppressed(f[f"{group}: Items Requested To Be Removed"])
         complied, _ = _split_suppressed(f[f"{group}: % Fully Or Partially Complied With"])
         part = base.assign(
-            product="All products", platform_id="google", requester=requester, reason="All reasons",
-            requests=requests, requests_qualifier=requests_q, items_requested=items, items_requested_qualifier=items_q,
-            complied_pct=complied, compliance_basis=complied.where(complied.isna(), "requests"),
+            product="All products",
+            platform_id="google",
+            requester=requester,
+            reason="All reasons",
+            requests=requests,
+            requests_qualifier=requests_q,
+            items_requested=items,
+            items_requested_qualifier=items_q,
+            complied_pct=complied,
+            compliance_basis=complied.where(complied.isna(), "requests"),
         )
-        has_figure = part[["requests", "requests_qualifier", "items_requested", "items_requested_qualifier", "complied_pct"]].notna().any(axis=1)
+        has_figure = (
+            part[["requests", "requests_qualifier", "items_requested", "items_requested_qualifier", "complied_pct"]]
+            .notna()
+            .any(axis=1)
+        )
         parts.append(part[has_figure | (requester == "All requesters")])
     return pd.concat(parts, ignore_index=True), []
 
@@ -118,23 +157,49 @@ def _detailed_historical(raw: RawTable, refs: Refs) -> tuple[pd.DataFrame, list[
     google_reasons = {label: cat for (kind, label), cat in refs.category_map.items() if kind == "google_reason"}
     category, failures = map_labels(reasons, google_reasons, f[LINE], raw.path.name, "Reason")
     base = _base(f, raw.source_id, "google_removals_detailed_historical").assign(
-        product=f["Product"], platform_id=_platform_of(f["Product"]), reason=reasons.replace("", "(not stated)"),
+        product=f["Product"],
+        platform_id=_platform_of(f["Product"]),
+        reason=reasons.replace("", "(not stated)"),
         category_id=category,
     )
     court = base.assign(requester="Court orders", requests=f["Court Orders"])
     other = base.assign(requester="Other (executive, police, etc.)", requests=f["Executive, Police, etc."])
     items = base.assign(requester="All requesters", items_requested=f["Items Requested To Be Removed"])
-    parts = [court[court["requests"].notna()], other[other["requests"].notna()], items[items["items_requested"].notna()]]
+    parts = [
+        court[court["requests"].notna()],
+        other[other["requests"].notna()],
+        items[items["items_requested"].notna()],
+    ]
     return pd.concat(parts, ignore_index=True), failures
 
 
 LAYOUTS = (
-    Layout("google_summary", "platform_reported_requests", SUMMARY_HEADER, _summary,
-           "Google removal requests by country and requestor, 2019 onward"),
-    Layout("google_detailed", "platform_reported_requests", DETAILED_HEADER, _detailed,
-           "Google removal requests by country, product and reason"),
-    Layout("google_summary_historical", "platform_reported_requests", HISTORICAL_SUMMARY_HEADER, _summary_historical,
-           "Google removal requests by country, older layout with court orders and other requests"),
-    Layout("google_detailed_historical", "platform_reported_requests", DETAILED_HISTORICAL_HEADER, _detailed_historical,
-           "Google removal requests by product and reason, older layout"),
+    Layout(
+        "google_summary",
+        "platform_reported_requests",
+        SUMMARY_HEADER,
+        _summary,
+        "Google removal requests by country and requestor, 2019 onward",
+    ),
+    Layout(
+        "google_detailed",
+        "platform_reported_requests",
+        DETAILED_HEADER,
+        _detailed,
+        "Google removal requests by country, product and reason",
+    ),
+    Layout(
+        "google_summary_historical",
+        "platform_reported_requests",
+        HISTORICAL_SUMMARY_HEADER,
+        _summary_historical,
+        "Google removal requests by country, older layout with court orders and other requests",
+    ),
+    Layout(
+        "google_detailed_historical",
+        "platform_reported_requests",
+        DETAILED_HISTORICAL_HEADER,
+        _detailed_historical,
+        "Google removal requests by product and reason, older layout",
+    ),
 )

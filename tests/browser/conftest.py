@@ -15,8 +15,16 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 OUTPUT = ROOT / "test-output"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 
 
 def pytest_collection_modifyitems(items):
@@ -36,11 +44,25 @@ def app_url(published_dir):
     """Serve the dashboard on a free loopback port for the whole session."""
     port = _free_port()
     env = {**os.environ, "DASHBOARD_DATA_DIR": str(published_dir)}
-    log = (OUTPUT / "streamlit-server.log")
+    log = OUTPUT / "streamlit-server.log"
     log.parent.mkdir(exist_ok=True)
     server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1"], cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "dashboard/app.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -87,4 +109,5 @@ def wait_until_rendered(page, charts: int) -> None:
     if charts:
         page.wait_for_function(
             f"document.querySelectorAll('[data-testid=\"stPlotlyChart\"] .js-plotly-plot').length >= {charts}",
-            timeout=60_000)
+            timeout=60_000,
+        )

@@ -32,12 +32,21 @@ def test_page_draws_every_chart_and_is_screenshotted(page, app_url, path):
 def test_map_draws_provinces_offline(page, app_url):
     """The province map renders from the shipped boundaries with no tile or CDN request leaving the machine."""
     outside = []
-    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(app_url) and not r.url.startswith(("data:", "blob:")) else None)
+    page.on(
+        "request",
+        lambda r: (
+            outside.append(r.url)
+            if not r.url.startswith(app_url) and not r.url.startswith(("data:", "blob:"))
+            else None
+        ),
+    )
     page.goto(f"{app_url}/incidents")
     wait_until_rendered(page, PAGES["incidents"])
     map_chart = page.locator('[data-testid="stPlotlyChart"]').nth(2)
     map_chart.scroll_into_view_if_needed()
-    page.wait_for_function("document.querySelectorAll('.maplibregl-canvas, .mapboxgl-canvas').length >= 1", timeout=30_000)
+    page.wait_for_function(
+        "document.querySelectorAll('.maplibregl-canvas, .mapboxgl-canvas').length >= 1", timeout=30_000
+    )
     assert outside == []
 
 
@@ -56,9 +65,12 @@ def test_csv_download_through_the_button_matches_the_database(page, app_url, pub
     assert download.suggested_filename.startswith("google-requests-items_")
     assert any("Google" in line for line in text.splitlines() if line.startswith("# Source"))
     with duckdb.connect(str(published_db), read_only=True) as con:
-        expected = dict(con.execute(
-            "SELECT strftime(period_end, '%Y-%m-%d'), sum(requests) FROM platform_reported_requests "
-            "WHERE source_id = 'google_removals_summary' AND country_code = 'PK' GROUP BY ALL").fetchall())
+        expected = dict(
+            con.execute(
+                "SELECT strftime(period_end, '%Y-%m-%d'), sum(requests) FROM platform_reported_requests "
+                "WHERE source_id = 'google_removals_summary' AND country_code = 'PK' GROUP BY ALL"
+            ).fetchall()
+        )
     downloaded = {r["period_end"][:10]: int(r["requests"]) for r in rows}
     assert downloaded == {k: v for k, v in expected.items() if "2019" <= k[:4] <= "2025"}
 
@@ -69,9 +81,14 @@ def test_shared_link_reopens_the_same_filters_after_reload(page, app_url):
     wait_until_rendered(page, PAGES["requests"])
     for _ in range(2):
         sidebar = page.locator('[data-testid="stSidebar"]')
-        assert sidebar.get_by_text("2016", exact=True).count() >= 1 and sidebar.get_by_text("2020", exact=True).count() >= 1
+        assert (
+            sidebar.get_by_text("2016", exact=True).count() >= 1
+            and sidebar.get_by_text("2020", exact=True).count() >= 1
+        )
         platforms = sidebar.locator('[data-testid="stMultiSelect"]').first
-        chips = platforms.locator('.react-aria-ComboBox [data-tag]').evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
+        chips = platforms.locator(".react-aria-ComboBox [data-tag]").evaluate_all(
+            "els => els.map(e => e.getAttribute('aria-label'))"
+        )
         assert chips == ["Facebook", "TikTok"]
         assert "period=2016" in page.url and "platforms=Facebook" in page.url
         page.reload()

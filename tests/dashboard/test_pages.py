@@ -19,8 +19,16 @@ ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "dashboard" / "app.py")
 PAGES = {  # page file → chart ids it must show
     "overview": [],
-    "requests": ["google-requests-items", "google-by-requester", "google-by-product", "google-by-category",
-                 "meta-x-tiktok", "pta-blocked-by-platform", "pta-blocked-by-category", "google-country-comparison"],
+    "requests": [
+        "google-requests-items",
+        "google-by-requester",
+        "google-by-product",
+        "google-by-category",
+        "meta-x-tiktok",
+        "pta-blocked-by-platform",
+        "pta-blocked-by-category",
+        "google-country-comparison",
+    ],
     "responsiveness": ["compliance-rates", "pta-block-rate", "ledger"],
     "incidents": ["incidents-national", "deaths-by-victim", "incidents-map", "takedowns-vs-incidents"],
     "about": [],
@@ -113,13 +121,16 @@ def test_incident_map_per_million_option_changes_the_values():
     assert max(z_counts) == 413  # PIPS 2025 attacks in Khyber Pakhtunkhwa
 
 
-@pytest.mark.parametrize("query", [
-    {"period": ["1900", "2025"]},
-    {"platforms": ["facebook'; DROP TABLE incidents; --"]},
-    {"categories": ["<img src=x onerror=alert(1)>"]},
-    {"events": "maybe"},
-    {"compare": ["Z" * 5000]},
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"period": ["1900", "2025"]},
+        {"platforms": ["facebook'; DROP TABLE incidents; --"]},
+        {"categories": ["<img src=x onerror=alert(1)>"]},
+        {"events": "maybe"},
+        {"compare": ["Z" * 5000]},
+    ],
+)
 def test_hostile_or_stale_link_values_fall_back_to_defaults_with_a_notice(query):
     app = open_page("requests", **query)
     assert not app.exception

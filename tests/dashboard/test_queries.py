@@ -25,8 +25,11 @@ def _dataset(published_dir):
 
 
 def test_google_pakistan_2025h1_requests_and_items_match_the_csv():
-    rows = [r for r in google_rows("google-government-removal-requests.csv")
-            if r["CLDR Territory Code"] == "PK" and r["Period Ending"] == "2025-06-30"]
+    rows = [
+        r
+        for r in google_rows("google-government-removal-requests.csv")
+        if r["CLDR Territory Code"] == "PK" and r["Period Ending"] == "2025-06-30"
+    ]
     expected_requests = sum(int(r["Number of Requests"]) for r in rows)
     expected_items = sum(int(r["Items Requested To Be Removed"]) for r in rows)
     totals = queries.google_totals(["PK"], 2025, 2025)
@@ -36,8 +39,10 @@ def test_google_pakistan_2025h1_requests_and_items_match_the_csv():
 
 def test_google_pakistan_regulator_requests_2025h1():
     by_requester = queries.google_by_requester("PK", 2025, 2025)
-    ica = by_requester[(by_requester["requester"] == "Information and Communications Authority")
-                       & (by_requester["period"] == "2025 H1")].iloc[0]
+    ica = by_requester[
+        (by_requester["requester"] == "Information and Communications Authority")
+        & (by_requester["period"] == "2025 H1")
+    ].iloc[0]
     assert (ica["requests"], ica["items_requested"]) == (211, 4553)
 
 
@@ -50,8 +55,11 @@ def test_google_totals_use_older_release_before_2019_with_suppressed_values_as_q
 
 
 def test_google_by_product_sums_the_detailed_csv():
-    rows = [r for r in google_rows("google-government-detailed-removal-requests.csv")
-            if r["CLDR Territory Code"] == "PK" and r["Period Ending"] == "2024-12-31" and r["Product"] == "YouTube"]
+    rows = [
+        r
+        for r in google_rows("google-government-detailed-removal-requests.csv")
+        if r["CLDR Territory Code"] == "PK" and r["Period Ending"] == "2024-12-31" and r["Product"] == "YouTube"
+    ]
     by_product = queries.google_by_product("PK", 2024, 2024)
     youtube = by_product[(by_product["product"] == "YouTube") & (by_product["period"] == "2024 H2")]
     assert int(youtube["requests"].iloc[0]) == sum(int(r["Total"]) for r in rows)
@@ -61,7 +69,9 @@ def test_country_ranking_matches_a_hand_ranking():
     rows = [r for r in google_rows("google-government-removal-requests.csv") if r["Period Ending"] == "2025-06-30"]
     per_country: dict[str, int] = {}
     for r in rows:
-        per_country[r["CLDR Territory Code"]] = per_country.get(r["CLDR Territory Code"], 0) + int(r["Number of Requests"])
+        per_country[r["CLDR Territory Code"]] = per_country.get(r["CLDR Territory Code"], 0) + int(
+            r["Number of Requests"]
+        )
     rank = 1 + sum(1 for v in per_country.values() if v > per_country["PK"])
     share = round(100 * per_country["PK"] / sum(per_country.values()), 2)
     ranking = queries.google_country_ranking(2025, 2025)
@@ -70,10 +80,15 @@ def test_country_ranking_matches_a_hand_ranking():
 
 
 def test_google_removal_share_is_item_weighted_across_requestor_types():
-    rows = [r for r in google_rows("google-government-removal-requests.csv")
-            if r["CLDR Territory Code"] == "PK" and r["Period Ending"] == "2025-06-30"]
-    removed = sum(int(r["Items Requested To Be Removed"]) * (float(r["% Removed-Legal"] or 0) + float(r["% Removed-Policy"] or 0))
-                  for r in rows)
+    rows = [
+        r
+        for r in google_rows("google-government-removal-requests.csv")
+        if r["CLDR Territory Code"] == "PK" and r["Period Ending"] == "2025-06-30"
+    ]
+    removed = sum(
+        int(r["Items Requested To Be Removed"]) * (float(r["% Removed-Legal"] or 0) + float(r["% Removed-Policy"] or 0))
+        for r in rows
+    )
     expected = round(removed / sum(int(r["Items Requested To Be Removed"]) for r in rows), 1)
     rates = queries.compliance_rates(["google"], 2025, 2025)
     assert float(rates[rates["period"] == "2025 H1"]["rate_pct"].iloc[0]) == expected

@@ -1,0 +1,189 @@
+"""Run every benchmark and rewrite docs/BENCHMARKS.md.
+
+Timings on shared machines are noisy, so each figure is a median (or p50/p95) over repeated runs, and each
+is given next to a baseline measured in the same run (an empty Streamlit page, a ``SELECT 1``), so the ratio
+means something from one machine to the next.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import duckdb  # noqa: E402
+
+from etl.build import run as build  # noqa: E402
+from etl.paths import DATA_DIR_ENV  # noqa: E402
+from etl.publish import current_database  # noqa: E402
+
+BUILD_RUNS, PAGE_RUNS, QUERY_RUNS = 5, 10, 50
+PAGES = ["overview", "requests", "responsiveness", "incidents", "about"]
+# Each query with the parameters the pages use by default.
+QUERIES = {
+    "google_totals": {"countries": ["PK"], "year_from": 2009, "year_to": 2025},
+    "google_by_requester": {"country": "PK", "year_from": 2021, "year_to": 2025},
+    "google_by_product": {"country": "PK", "year_from": 2021, "year_to": 2025},
+    "google_by_category": {
+        "country": "PK",
+        "categories": ["national_security", "religious", "other"],
+        "year_from": 2021,
+        "year_to": 2025,
+    },
+    "google_country_ranking": {"year_from": 2021, "year_to": 2025},
+    "platform_reports": {
+        "platforms": ["x", "tiktok", "meta", "facebook", "instagram"],
+        "year_from": 2009,
+        "year_to": 2026,
+    },
+    "pta_by_platform": {
+        "platforms": ["facebook", "x", "youtube", "tiktok", "instagram"],
+        "year_from": 2009,
+        "year_to": 2026,
+    },
+    "pta_by_category": {
+        "categories": ["national_security", "religious", "decency"],
+        "year_from": 2009,
+        "year_to": 2026,
+    },
+    "compliance_rates": {"platforms": ["google", "x", "tiktok"], "year_from": 2009, "year_to": 2026},
+    "ledger_regulator": {"platforms": ["facebook", "x", "youtube", "tiktok"], "as_of_limit": "2026-12-31"},
+    "ledger_platform": {"platforms": ["facebook", "x", "youtube", "tiktok"], "as_of_limit": "2026-12-31"},
+    "incidents_national": {"source_orgs": ["PIPS", "PICSS", "SATP"], "year_from": 2009, "year_to": 2026},
+    "incidents_by_province": {"source_org": "PIPS", "year": 2025, "provinces": []},
+    "events": {"kinds": ["law", "platform_ban", "platform_restored"]},
+}
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def bench_build(out: Path) -> dict[str, float]:
+    stages: dict[str, list[float]] = {}
+    totals = []
+    for _ in range(BUILD_RUNS):
+        start = time.perf_counter()
+        result = build(out)
+        totals.append(time.perf_counter() - start)
+        for stage, seconds in result.stage_seconds.items():
+            stages.setdefault(stage, []).append(seconds)
+    return {"total": statistics.median(totals), **{k: statistics.median(v) for k, v in stages.items()}}
+
+
+def bench_queries(database: Path) -> dict[str, tuple[float, float]]:
+    from dashboard.db import sql_text
+
+    con = duckdb.connect(str(database), read_only=True, config={"enable_external_access": False, "threads": 2})
+    results = {}
+    for name, params in {"baseline: SELECT 1": None, **QUERIES}.items():
+        times = []
+        for _ in range(QUERY_RUNS):
+            cursor = con.cursor()
+            start = time.perf_counter()
+            if params is None:
+                cursor.execute("SELECT 1").fetchall()
+            else:
+                cursor.execute(sql_text(name), params).df()
+            times.append(time.perf_counter() - start)
+            cursor.close()
+        results[name] = (percentile(times, 0.5), percentile(times, 0.95))
+    con.close()
+    return results
+
+
+def bench_pages() -> dict[str, float]:
+    from streamlit.testing.v1 import AppTest
+
+    results = {}
+    baseline = [AppTest.from_string("import streamlit as st\nst.write('baseline')") for _ in range(PAGE_RUNS + 1)]
+    times = []
+    for app in baseline:
+        start = time.perf_counter()
+        app.run()
+        times.append(time.perf_counter() - start)
+    results["baseline: one-line page"] = statistics.median(times[1:])
+    for page in PAGES:
+        app = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=120)
+        app.switch_page(f"app_pages/{page}.py")
+        app.run()  # warm: caches filled, modules imported
+        times = []
+        for _ in range(PAGE_RUNS):
+            start = time.perf_counter()
+            app.run()
+            times.append(time.perf_counter() - start)
+        results[page] = statistics.median(times)
+    return results
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        build_times = bench_build(out)
+        database = current_database(out)
+        os.environ[DATA_DIR_ENV] = str(out)
+        query_times = bench_queries(database)
+        page_times = bench_pages()
+    write_report(build_times, query_times, page_times)
+    print((ROOT / "docs" / "BENCHMARKS.md").read_text(encoding="utf-8"))
+
+
+def write_report(build_times, query_times, page_times) -> None:
+    base_q = query_times["baseline: SELECT 1"][0]
+    base_p = page_times["baseline: one-line page"]
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Produced by `make bench` (`python -m benchmarks`) on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}, DuckDB {duckdb.__version__}. "
+        "Medians and percentiles over repeated runs; ratios are against a baseline measured in the same run.",
+        "",
+        f"## ETL: full build of the shipped data (median of {BUILD_RUNS})",
+        "",
+        "| stage | seconds | share of total |",
+        "|---|---:|---:|",
+    ]
+    total = build_times["total"]
+    for stage in ("read", "validate", "load", "export", "publish"):
+        if stage in build_times:
+            lines.append(f"| {stage} | {build_times[stage]:.3f} | {100 * build_times[stage] / total:.0f} % |")
+    lines += [
+        f"| **total** | **{total:.3f}** | 100 % |",
+        "",
+        f"## Pages: server-side render, warm (AppTest, median of {PAGE_RUNS})",
+        "",
+        "Target: every page under 0.5 s.",
+        "",
+        "| page | seconds | × baseline | under 0.5 s |",
+        "|---|---:|---:|:---:|",
+    ]
+    for page, seconds in page_times.items():
+        ok = "" if page.startswith("baseline") else ("yes" if seconds < 0.5 else "**no**")
+        lines.append(f"| {page} | {seconds:.3f} | {seconds / base_p:.1f} | {ok} |")
+    lines += [
+        "",
+        f"## Queries on the published file (p50 / p95 over {QUERY_RUNS} runs, uncached)",
+        "",
+        "Target: every query p95 under 50 ms.",
+        "",
+        "| query | p50 ms | p95 ms | p50 × baseline | p95 under 50 ms |",
+        "|---|---:|---:|---:|:---:|",
+    ]
+    for name, (p50, p95) in query_times.items():
+        ok = "" if name.startswith("baseline") else ("yes" if p95 < 0.05 else "**no**")
+        lines.append(f"| {name} | {1000 * p50:.2f} | {1000 * p95:.2f} | {p50 / base_q:.1f} | {ok} |")
+    (ROOT / "docs").mkdir(exist_ok=True)
+    (ROOT / "docs" / "BENCHMARKS.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
