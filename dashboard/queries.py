@@ -159,6 +159,10 @@ def quarantine() -> pd.DataFrame:
     return db.run("quarantine")
 
 
+def release_changes() -> pd.DataFrame:
+    return db.run("release_changes")
+
+
 def build_info() -> dict:
     row = db.run("build_info").iloc[0].to_dict()
     row["tables"] = json.loads(row["tables"])

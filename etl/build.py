@@ -24,7 +24,7 @@ from etl.contracts import Contract, all_contracts, load_contract, quote, validat
 from etl.errors import Failure, SourceError
 from etl.paths import DATA_DIR
 from etl.provenance import Provenance, discover
-from etl.publish import publish, staging_path
+from etl.publish import current_database, publish, staging_path
 from etl.readers import LINE, RawTable, read_csv_text
 from etl.safe_csv import to_csv_bytes
 
@@ -48,6 +48,10 @@ CREATE TABLE sources (
 );
 CREATE TABLE quarantine (
   source_id VARCHAR, file VARCHAR, line BIGINT, "column" VARCHAR, rule VARCHAR, message VARCHAR
+);
+CREATE TABLE release_changes (
+  table_name VARCHAR, previous_version VARCHAR, rows_before BIGINT, rows_after BIGINT,
+  rows_added BIGINT, rows_removed BIGINT, rows_revised BIGINT
 );
 CREATE TABLE build_info (
   dataset_version VARCHAR, built_at TIMESTAMP, etl_version VARCHAR, tables VARCHAR, strict BOOLEAN
@@ -123,7 +127,7 @@ def run(
     try:
         with timer("load"):
             on_stage("load", building.name)
-            version = _load(building, results, strict)
+            version = _load(building, results, strict, previous=current_database(out_dir))
         with timer("export"):
             on_stage("export", "per-table CSV downloads")
             _export(building, out_dir / "exports" / version)
@@ -215,7 +219,7 @@ def _remember(table: str, frame: pd.DataFrame, refs: Refs, references: dict) -> 
         references[("categories", "category_id")] = set(frame["category_id"])
 
 
-def _load(path: Path, results: list[SourceResult], strict: bool) -> str:
+def _load(path: Path, results: list[SourceResult], strict: bool, previous: Path | None = None) -> str:
     """Create every table, insert the valid rows, write sources/quarantine/build_info; return the version."""
     con = duckdb.connect(str(path))
     try:
@@ -237,6 +241,8 @@ def _load(path: Path, results: list[SourceResult], strict: bool) -> str:
             c.name: con.execute(f"SELECT count(*) FROM {quote(c.name)}").fetchone()[0]  # noqa: S608 (contract name)
             for c in contracts
         }
+        if previous is not None:
+            _record_changes(con, previous, [c for c in contracts if c.name in FACT_TABLES], version)
         con.execute(
             "INSERT INTO build_info VALUES (?, ?, ?, ?, ?)",
             [version, datetime.now(UTC).replace(tzinfo=None), ETL_VERSION, json.dumps(counts), strict],
@@ -245,6 +251,45 @@ def _load(path: Path, results: list[SourceResult], strict: bool) -> str:
         return version
     finally:
         con.close()
+
+
+FACT_TABLES = ("platform_reported_requests", "regulator_reported_actions", "incidents")
+
+
+def _record_changes(con: duckdb.DuckDBPyConnection, previous: Path, contracts: list[Contract], version: str) -> None:
+    """Compare each fact table with the dataset published before this build: rows added, removed, revised.
+
+    A revised row keeps its key (the contract's primary key) but carries different values: an official
+    figure that changed between releases. Rebuilding the same content keeps the comparison it had.
+    """
+    con.execute("ATTACH ? AS previous (READ_ONLY)", [str(previous)])
+    try:
+        old_version = con.execute("SELECT dataset_version FROM previous.build_info").fetchone()[0]
+        if old_version == version:
+            con.execute("INSERT INTO release_changes SELECT * FROM previous.release_changes")
+            return
+        for contract in contracts:
+            table = quote(contract.name)
+            key = ", ".join(quote(k) for k in contract.primary_key)
+            columns = ", ".join(quote(n) for n in contract.field_names)
+            # identifiers below come from the contracts, never from input
+            counts = con.execute(f"""
+                WITH now AS (SELECT {columns} FROM {table}), before AS (SELECT {columns} FROM previous.{table}),
+                     added AS (SELECT * FROM now EXCEPT SELECT * FROM before),
+                     removed AS (SELECT * FROM before EXCEPT SELECT * FROM now),
+                     revised AS (SELECT {key} FROM added INTERSECT SELECT {key} FROM removed)
+                SELECT (SELECT count(*) FROM before), (SELECT count(*) FROM now),
+                       (SELECT count(*) FROM added) - (SELECT count(*) FROM revised),
+                       (SELECT count(*) FROM removed) - (SELECT count(*) FROM revised),
+                       (SELECT count(*) FROM revised)
+            """).fetchone()  # noqa: S608
+            con.execute(
+                "INSERT INTO release_changes VALUES (?, ?, ?, ?, ?, ?, ?)", [contract.name, old_version, *counts]
+            )
+    except duckdb.CatalogException:
+        pass  # the previous file predates a table or column: no comparison rather than no build
+    finally:
+        con.execute("DETACH previous")
 
 
 def _record_source(con: duckdb.DuckDBPyConnection, result: SourceResult) -> None:

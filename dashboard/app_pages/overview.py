@@ -81,4 +81,19 @@ st.markdown(
     f"Dataset version **{info['dataset_version']}**, built {info['built_at']:%d %B %Y, %H:%M} UTC "
     "from the files listed on *About the data*."
 )
+changes = queries.release_changes()
+if changes.empty:
+    st.caption("This is the first release published in this location, so there is no earlier one to compare with.")
+else:
+    previous = changes["previous_version"].iloc[0]
+    if previous == info["dataset_version"] or not changes[["rows_added", "rows_removed", "rows_revised"]].any(
+        axis=None
+    ):
+        st.markdown(f"No figure changed since the previous release ({previous}).")
+    else:
+        st.markdown(
+            f"Changes since the previous release (**{previous}**): rows added, removed, and *revised* "
+            "(same figure, new value, as when an official figure is corrected)."
+        )
+        st.dataframe(changes, hide_index=True)
 st.dataframe({"table": list(info["tables"]), "rows": list(info["tables"].values())}, hide_index=True)

@@ -1,0 +1,46 @@
+"""A new build records what changed since the release it replaces, and the overview says so."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+from streamlit.testing.v1 import AppTest
+
+from etl.build import run
+from etl.paths import DATA_DIR_ENV
+from etl.provenance import rehash
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_revised_figure_is_listed_as_revised_and_shown_on_the_overview(tmp_path, published_dir):
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    out = tmp_path / "published"
+    first = run(out, data_dir=data)
+    incidents = data / "canonical" / "incidents.csv"
+    text = incidents.read_text(encoding="utf-8")
+    assert ",699,1034," in text
+    incidents.write_text(text.replace(",699,1034,", ",700,1034,"), encoding="utf-8")  # PIPS 2025 revised
+    rehash(incidents)
+    second = run(out, data_dir=data)
+    assert second.dataset_version != first.dataset_version
+    with duckdb.connect(str(second.database), read_only=True) as con:
+        changes = {
+            row[0]: row[1:]
+            for row in con.execute(
+                "SELECT table_name, previous_version, rows_added, rows_removed, rows_revised FROM release_changes"
+            ).fetchall()
+        }
+    assert changes["incidents"] == (first.dataset_version, 0, 0, 1)
+    assert changes["platform_reported_requests"] == (first.dataset_version, 0, 0, 0)
+    os.environ[DATA_DIR_ENV] = str(out)
+    try:
+        app = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60).run()
+        assert not app.exception
+        assert any(first.dataset_version in md.value and "revised" in md.value for md in app.markdown)
+    finally:
+        os.environ[DATA_DIR_ENV] = str(published_dir)
