@@ -23,7 +23,7 @@ def _layout(fig: go.Figure, title: str, y_title: str = "", x_title: str = "") ->
         paper_bgcolor="white",
         plot_bgcolor="white",
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0, "title": None},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "xanchor": "left", "x": 0, "title": None},
         hovermode="x unified",
         separators=".,",
     )
@@ -314,6 +314,37 @@ def rates_over_time(frame: pd.DataFrame, title: str, events: pd.DataFrame | None
     _layout(fig, title, "per cent")
     fig.update_yaxes(range=[0, 105])
     fig.update_layout(legend={"orientation": "v", "y": -0.15, "yanchor": "top"}, margin={"b": 10})
+    return fig
+
+
+def reports_by_period(frame: pd.DataFrame, measures: dict[str, str], title: str) -> go.Figure:
+    """Sparse half-yearly company figures: one panel per measure, periods as categories, a bar per platform."""
+    present = {c: label for c, label in measures.items() if c in frame and frame[c].notna().any()}
+    if frame.empty or not present:
+        return _empty(title)
+    fig = make_subplots(
+        rows=len(present), cols=1, vertical_spacing=0.3 / len(present), subplot_titles=list(present.values())
+    )
+    periods = sorted(frame["period"].unique())
+    for row, column in enumerate(present, start=1):
+        for (platform_id, platform), rows in frame[frame[column].notna()].groupby(
+            ["platform_id", "platform"], sort=False
+        ):
+            summed = rows.groupby("period", as_index=False)[column].sum()
+            fig.add_bar(
+                x=summed["period"],
+                y=summed[column],
+                name=platform,
+                marker_color=platform_color(platform_id),
+                legendgroup=platform,
+                showlegend=row == 1,
+                row=row,
+                col=1,
+                hovertemplate="%{x}: %{y:,}<extra>" + platform + "</extra>",
+            )
+    _layout(fig, title)
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=periods)
+    fig.update_layout(barmode="group", hovermode="closest", height=230 * len(present) + 120)
     return fig
 
 

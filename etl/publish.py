@@ -8,14 +8,20 @@ is atomic on POSIX). A build killed at any moment leaves the old pointer and the
 from __future__ import annotations
 
 import os
+import time
+import uuid
 from pathlib import Path
 
 POINTER = "LATEST"
 KEEP_VERSIONS = 3  # older files stay for sessions that still read them, then go
 
 
+STALE_STAGING_SECONDS = 24 * 3600
+
+
 def staging_path(out_dir: Path) -> Path:
-    return out_dir / f".building-{os.getpid()}.duckdb"
+    """A fresh, unique file to build into (a killed build's leftover is never reused)."""
+    return out_dir / f".building-{os.getpid()}-{uuid.uuid4().hex[:12]}.duckdb"
 
 
 def dataset_name(version: str) -> str:

@@ -110,27 +110,21 @@ chart_block(
     caption="Google's reasons mapped to this dashboard's shared categories (see About the data).",
 )
 reports = queries.platform_reports(platforms, year_from, year_to)
-actioned = reports.melt(
-    id_vars=["period", "period_start", "period_end", "platform", "requester"],
-    value_vars=["requests", "items_actioned_local_law", "accounts_actioned_local_law"],
-    var_name="measure",
-).dropna(subset=["value"])
-MEASURE_NAMES = {
-    "requests": "requests received",
-    "items_actioned_local_law": "items restricted under local law",
-    "accounts_actioned_local_law": "accounts withheld under local law",
-}
-actioned = actioned.assign(series=actioned["platform"] + ": " + actioned["measure"].map(MEASURE_NAMES))
-actioned = actioned.groupby(["period", "period_start", "period_end", "series"], as_index=False)["value"].sum()
 chart_block(
     "meta-x-tiktok",
     "Meta, X and TikTok: requests received and content restricted",
-    charts.totals_over_time(
-        actioned, "value", "series", "Per half-year, as each company reports it", "count", events=events
+    charts.reports_by_period(
+        reports,
+        {
+            "requests": "Requests received",
+            "items_actioned_local_law": "Items restricted or withheld under local law",
+            "accounts_actioned_local_law": "Accounts withheld under local law",
+        },
+        "Per half-year, as each company reports it",
     ),
     reports,
-    caption="Only the half-years for which figures were found are shown; X's requests add court orders and "
-    "other requests from the same report.",
+    caption="Only the half-years for which figures were found are shown (Meta 2018–19, X 2012–21, TikTok 2023); "
+    "widen the period to see them. X's requests add court orders and other requests from the same report.",
 )
 
 st.header("As the regulator reports them")

@@ -23,6 +23,9 @@ def test_page_draws_every_chart_and_is_screenshotted(page, app_url, path):
     assert page.locator('[data-testid="stPlotlyChart"] .js-plotly-plot').count() == PAGES[path]
     assert page.get_by_text("This app has encountered an error").count() == 0
     assert page.get_by_text("Page not found").count() == 0
+    height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": 1400, "height": min(int(height) + 100, 12_000)})  # the page, not the window
+    page.wait_for_timeout(1500)
     shots = OUTPUT / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(shots / f"{path or 'overview'}.png"), full_page=True)
