@@ -8,7 +8,6 @@ is atomic on POSIX). A build killed at any moment leaves the old pointer and the
 from __future__ import annotations
 
 import os
-import time
 import uuid
 from pathlib import Path
 
