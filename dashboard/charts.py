@@ -71,7 +71,7 @@ def add_events(
         y=ys,
         mode="lines",
         line={"dash": "dot", "color": "#6b6b6b", "width": 1},
-        name="Events",
+        name="Events (hover a ▼ for what happened)",
         legendgroup="events",
         showlegend=first,
         hoverinfo="skip",
@@ -81,10 +81,8 @@ def add_events(
         fig.add_scatter(
             x=when,
             y=[top] * len(kept),
-            mode="text",
-            text=kept["title"],
-            textposition="bottom left",
-            textfont={"size": 10, "color": "#444"},
+            mode="markers",  # the label shows on hover: printed labels collide when events are close
+            marker={"symbol": "triangle-down", "size": 9, "color": "#6b6b6b"},
             legendgroup="events",
             showlegend=False,
             customdata=kept[["title", "event_date"]].astype(str),
@@ -298,16 +296,30 @@ def rates_over_time(frame: pd.DataFrame, title: str, events: pd.DataFrame | None
     fig = go.Figure()
     x = _midpoint(frame)
     for (platform_id, measure), rows in frame.groupby(["platform_id", "measure"], sort=False):
-        dash = "dot" if (frame.loc[rows.index, "basis"] == "items").all() else "solid"
+        dash = "dot" if (rows["basis"] == "items").all() else "solid"
+        # A line joins consecutive half-years only: a gap in the reports stays a gap in the line.
+        ends = pd.to_datetime(rows["period_end"])
+        gap_after = (ends.shift(-1) - ends).dt.days > 190
+        xs, ys, labels = [], [], []
+        for x_value, y_value, label, gap in zip(
+            x[rows.index], rows["rate_pct"], rows["period"], gap_after, strict=True
+        ):
+            xs.append(x_value)
+            ys.append(y_value)
+            labels.append(label)
+            if gap:
+                xs.append(None)
+                ys.append(None)
+                labels.append("")
         fig.add_scatter(
-            x=x[rows.index],
-            y=rows["rate_pct"],
+            x=xs,
+            y=ys,
             mode="lines+markers",
             name=f"{rows['platform'].iloc[0]}: {measure}",
             line={"color": platform_color(platform_id), "dash": dash},
             marker={"size": 8, "color": platform_color(platform_id)},
-            customdata=rows[["period"]],
-            hovertemplate="%{customdata[0]}: %{y:.1f}%<extra></extra>",
+            text=labels,
+            hovertemplate="%{text}: %{y:.1f}%<extra></extra>",
             connectgaps=False,
         )
     add_events(fig, events, pd.to_datetime(frame["period_start"]).min(), pd.to_datetime(frame["period_end"]).max())

@@ -304,7 +304,7 @@ def test_cli_validate_unreadable_file_exits_2(tmp_path):
 @pytest.mark.xfail(
     strict=True,
     raises=KeyError,
-    reason="BUG etl/adapters/__init__.py:44,50 vs etl/adapters/google.py:75: detect() strips header names, so a "
+    reason="BUG etl/adapters/__init__.py:44,50 (detect) vs etl/adapters/google.py:98 (_summary): detect() strips header names, so a "
     "Google summary whose header reads '% Not Enough Information' (no trailing space) is accepted as "
     "google_summary, but _summary() indexes the exact '% Not Enough Information ' and the build crashes with "
     "KeyError instead of loading the file or refusing it with a SourceError",
@@ -333,7 +333,7 @@ def test_header_without_trailing_space_is_loaded_or_refused_cleanly(data, tmp_pa
 @pytest.mark.xfail(
     strict=True,
     raises=duckdb.ConversionException,
-    reason="BUG etl/contracts.py:27 and :204-209: a count too large for BIGINT passes type_integer and the rule "
+    reason="BUG etl/contracts.py:27 and :215-219: a count too large for BIGINT passes type_integer and the rule "
     "check's CAST crashes the whole build (the traceback even prints the value) instead of quarantining the row",
 )
 def test_count_too_large_to_store_is_quarantined(data, tmp_path):

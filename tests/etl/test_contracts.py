@@ -486,8 +486,8 @@ def test_failure_for_a_missing_column_is_a_source_error():
     strict=True,
     raises=duckdb.ConversionException,
     reason="BUG etl/contracts.py:27 (TYPE_PATTERNS['integer'] = -?\\d+): a value beyond BIGINT, or written in "
-    "non-ASCII digits (\\d matches Arabic-Indic ١٢٠٦), passes type_integer; the DuckDB CAST of the rule check "
-    "(contracts.py:204-209, or the INSERT at build.py:211 for tables without rules) then raises "
+    "non-ASCII digits (\\d matches Arabic-Indic ١٢٠٦), passes type_integer; the DuckDB CAST in _rule_failures "
+    "(contracts.py:215-219), or the INSERT in build._load (build.py:236) for tables without rules, then raises "
     "ConversionException, crashing the build instead of quarantining the row",
 )
 @pytest.mark.parametrize("value", ["99999999999999999999", "١٢٠٦"], ids=["beyond-bigint", "arabic-indic-digits"])
