@@ -55,7 +55,13 @@ def _sources_for(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def chart_block(
-    chart_id: str, title: str, figure: go.Figure, table: pd.DataFrame, *, caption: str | None = None
+    chart_id: str,
+    title: str,
+    figure: go.Figure,
+    table: pd.DataFrame,
+    *,
+    caption: str | None = None,
+    events: pd.DataFrame | None = None,
 ) -> None:
     """Chart and its table (the plotted numbers), a safe CSV of them, and the sources they come from."""
     st.subheader(title, anchor=chart_id)
@@ -94,6 +100,13 @@ def chart_block(
         links = " · ".join(f"[{md_escape(_short(u))}]({u})" for u in urls["url"][:12])
         more = f" and {len(urls) - 12} more (see the table)" if len(urls) > 12 else ""
         st.caption(f"Sources: {md_escape('; '.join(publishers))}. Documents: {links}{more}.")
+    if events is not None and not events.empty:
+        with st.expander("Events marked on this chart, with their sources"):
+            for event in events.itertuples():
+                st.markdown(
+                    f"- {event.event_date:%d %b %Y}: {md_escape(event.title)} "
+                    f"([{md_escape(_short(event.source_url))}]({event.source_url}))"
+                )
 
 
 def _short(url: str) -> str:

@@ -36,6 +36,7 @@ chart_block(
     charts.incidents_by_source(national, measure, f"{MEASURES[measure]} per year or half-year", events=events),
     national,
     caption="Half-year figures (PICSS 2022–23) are drawn over their half-year, annual ones over the year.",
+    events=events,
 )
 chart_block(
     "deaths-by-victim",
@@ -94,4 +95,5 @@ chart_block(
     "Removal requests and militant attacks",
     charts.timeline(takedowns, attacks, "Shared time axis, separate scales", events=events),
     timeline_table,
+    events=events,
 )

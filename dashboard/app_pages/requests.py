@@ -49,6 +49,7 @@ chart_block(
     totals,
     caption="Half-years up to mid-2019 come from Google's older release; later ones from the current one. "
     "'<10' marks a count Google suppressed.",
+    events=events,
 )
 by_requester = queries.google_by_requester("PK", year_from, year_to)
 chart_block(
@@ -68,6 +69,7 @@ chart_block(
     caption="Google's requester types changed in 2019: before, only court orders and other "
     "requests; since, the regulator ('Information and Communications Authority'), "
     "government officials, police, military and courts are told apart.",
+    events=events,
 )
 by_product = queries.google_by_product("PK", year_from, year_to)
 top_products = by_product.groupby("product")["requests"].sum().nlargest(6).index
@@ -92,6 +94,7 @@ chart_block(
     ),
     by_product_top,
     caption="The six products named most often in the period; the rest are grouped.",
+    events=events,
 )
 by_category = queries.google_by_category("PK", categories, year_from, year_to)
 chart_block(
@@ -108,6 +111,7 @@ chart_block(
     ),
     by_category,
     caption="Google's reasons mapped to this dashboard's shared categories (see About the data).",
+    events=events,
 )
 reports = queries.platform_reports(platforms, year_from, year_to)
 chart_block(
@@ -139,6 +143,7 @@ chart_block(
     pta,
     caption="Each point is a report (court filing, parliamentary answer); nothing is drawn between reports. "
     "Hollow points with ≈ are approximate. Undated reports appear in the table with date 'unknown'.",
+    events=events,
 )
 undated = pta[pta["date_precision"] == "unknown"]
 if not undated.empty:

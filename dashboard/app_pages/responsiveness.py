@@ -25,6 +25,7 @@ chart_block(
     caption="Solid lines count requests, dotted lines count items. Google changed method in 2019 (from "
     "requests fully or partly complied with, to items removed), so the two parts of its line are "
     "not comparable.",
+    events=events,
 )
 
 pta = queries.pta_by_platform(platforms, year_from, year_to)
@@ -41,6 +42,7 @@ chart_block(
     ),
     pta_rates,
     caption="PTA's own running totals; 'processed' includes URLs still accessible and URLs the platform rejected.",
+    events=events,
 )
 
 st.header("The two-sided ledger")
