@@ -23,8 +23,9 @@ table's contract in data/contracts/, quarantines bad rows (file, line, column, r
 DuckDB file and publishes it atomically. The dashboard reads what was published last.
 
 Published into: ${DATA_DIR_ENV} if set, else ./published (override with --out).
-Exit codes: 0 done; 1 rows were quarantined (validate) or refused under --strict; 2 a file could
-not be read at all (unknown layout, missing columns, bad encoding, checksum changed)."""
+Exit codes: 0 done; 1 rows were refused (validate); 2 nothing was published: a file could not be
+read at all (unknown layout, missing columns, bad encoding, checksum changed) or --strict found
+quarantined rows."""
 
 
 def main(argv: list[str] | None = None) -> int:

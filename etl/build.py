@@ -155,6 +155,9 @@ def _read(path: Path, layout: Layout) -> RawTable:
         return layout.reader(path)
     raw = read_csv_text(path)
     found = detect(raw.header, path.name)
+    # Headers are matched ignoring surrounding spaces; give the adapter the layout's exact names.
+    exact = {h.strip(): h for h in found.header}
+    raw.frame.columns = [exact.get(str(c).strip(), c) for c in raw.frame.columns]
     if found.name != layout.name:
         raise SourceError(
             f"{path.name}: its provenance says layout {layout.name}, but its header is the {found.name} layout."
@@ -262,8 +265,8 @@ def _record_changes(con: duckdb.DuckDBPyConnection, previous: Path, contracts: l
     A revised row keeps its key (the contract's primary key) but carries different values: an official
     figure that changed between releases. Rebuilding the same content keeps the comparison it had.
     """
-    con.execute("ATTACH ? AS previous (READ_ONLY)", [str(previous)])
     try:
+        con.execute("ATTACH ? AS previous (READ_ONLY)", [str(previous)])
         old_version = con.execute("SELECT dataset_version FROM previous.build_info").fetchone()[0]
         if old_version == version:
             con.execute("INSERT INTO release_changes SELECT * FROM previous.release_changes")
@@ -286,10 +289,12 @@ def _record_changes(con: duckdb.DuckDBPyConnection, previous: Path, contracts: l
             con.execute(
                 "INSERT INTO release_changes VALUES (?, ?, ?, ?, ?, ?, ?)", [contract.name, old_version, *counts]
             )
-    except duckdb.CatalogException:
-        pass  # the previous file predates a table or column: no comparison rather than no build
+    except duckdb.Error:
+        # The previous file predates a table or column, or is damaged: publish without a comparison
+        # (the overview then says there is no earlier release to compare with) rather than not at all.
+        con.execute("DELETE FROM release_changes")
     finally:
-        con.execute("DETACH previous")
+        con.execute("DETACH DATABASE IF EXISTS previous")
 
 
 def _record_source(con: duckdb.DuckDBPyConnection, result: SourceResult) -> None:

@@ -24,8 +24,9 @@ from etl.readers import LINE
 
 DUCKDB_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "date": "DATE", "boolean": "BOOLEAN"}
 TYPE_PATTERNS = {
-    "integer": re.compile(r"-?\d+"),
-    "number": re.compile(r"-?\d+(\.\d+)?"),
+    # ASCII digits only, and no more than fits a 64-bit integer: anything else is refused, not cast.
+    "integer": re.compile(r"-?[0-9]{1,18}"),
+    "number": re.compile(r"-?[0-9]{1,18}(\.[0-9]{1,12})?"),
     "date": re.compile(r"\d{4}-\d{2}-\d{2}"),
     "boolean": re.compile(r"true|false"),
 }

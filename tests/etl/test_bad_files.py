@@ -7,7 +7,6 @@ import re
 import shutil
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from etl.build import run
@@ -301,14 +300,6 @@ def test_cli_validate_unreadable_file_exits_2(tmp_path):
 # --- bugs ------------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=KeyError,
-    reason="BUG etl/adapters/__init__.py:44,50 (detect) vs etl/adapters/google.py:98 (_summary): detect() strips header names, so a "
-    "Google summary whose header reads '% Not Enough Information' (no trailing space) is accepted as "
-    "google_summary, but _summary() indexes the exact '% Not Enough Information ' and the build crashes with "
-    "KeyError instead of loading the file or refusing it with a SourceError",
-)
 def test_header_without_trailing_space_is_loaded_or_refused_cleanly(data, tmp_path):
     path = _google(data, SUMMARY)
     text = path.read_text(encoding="utf-8")
@@ -330,12 +321,6 @@ def test_header_without_trailing_space_is_loaded_or_refused_cleanly(data, tmp_pa
         ).fetchone() == (9.0,)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=duckdb.ConversionException,
-    reason="BUG etl/contracts.py:27 and :215-219: a count too large for BIGINT passes type_integer and the rule "
-    "check's CAST crashes the whole build (the traceback even prints the value) instead of quarantining the row",
-)
 def test_count_too_large_to_store_is_quarantined(data, tmp_path):
     line = _pakistan_pta_line()
     path = _google(data, SUMMARY)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import duckdb
 import pandas as pd
 import pytest
 
@@ -482,14 +481,6 @@ def test_failure_for_a_missing_column_is_a_source_error():
         validate(frame, load_contract("incidents"), FILE, REFERENCES)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=duckdb.ConversionException,
-    reason="BUG etl/contracts.py:27 (TYPE_PATTERNS['integer'] = -?\\d+): a value beyond BIGINT, or written in "
-    "non-ASCII digits (\\d matches Arabic-Indic ١٢٠٦), passes type_integer; the DuckDB CAST in _rule_failures "
-    "(contracts.py:215-219), or the INSERT in build._load (build.py:236) for tables without rules, then raises "
-    "ConversionException, crashing the build instead of quarantining the row",
-)
 @pytest.mark.parametrize("value", ["99999999999999999999", "١٢٠٦"], ids=["beyond-bigint", "arabic-indic-digits"])
 def test_integer_that_cannot_be_stored_is_quarantined(value):
     result = check("incidents", [{**BASE["incidents"], "attacks": value}])
