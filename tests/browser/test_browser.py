@@ -15,8 +15,9 @@ PAGES = {"": 0, "requests": 8, "responsiveness": 3, "incidents": 4, "about": 0}
 
 @pytest.mark.parametrize("path", list(PAGES))
 def test_page_draws_every_chart_and_is_screenshotted(page, app_url, path):
-    errors = []
+    errors, outside = [], []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith((app_url, "data:", "blob:")) else None)
     page.goto(f"{app_url}/{path}")
     wait_until_rendered(page, PAGES[path])
     assert page.locator('[data-testid="stPlotlyChart"]').count() == PAGES[path]
@@ -30,6 +31,7 @@ def test_page_draws_every_chart_and_is_screenshotted(page, app_url, path):
     shots.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(shots / f"{path or 'overview'}.png"), full_page=True)
     assert not errors, errors
+    assert outside == [], "no font, script, tile or icon may come from outside the app"
 
 
 def test_map_draws_provinces_offline(page, app_url):
