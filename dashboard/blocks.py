@@ -39,6 +39,16 @@ def share_link() -> str:
     return base + ("?" + urlencode(params) if params else "")
 
 
+@st.cache_data(max_entries=512, show_spinner=False)
+def _figure_spec(_builder, builder_name: str, args: tuple, kwargs: dict) -> dict:
+    return _builder(*args, **kwargs).to_dict()
+
+
+def cached(builder, *args, **kwargs) -> dict:
+    """A chart built once per distinct input and kept as its plain spec (plotly's validation is the slow part)."""
+    return _figure_spec(builder, f"{builder.__module__}.{builder.__qualname__}", args, kwargs)
+
+
 def _sources_for(table: pd.DataFrame) -> pd.DataFrame:
     """The cited documents behind a table: one row per citation URL with its publisher."""
     columns = [c for c in table.columns if c.endswith("citation_url")]
@@ -57,7 +67,7 @@ def _sources_for(table: pd.DataFrame) -> pd.DataFrame:
 def chart_block(
     chart_id: str,
     title: str,
-    figure: go.Figure,
+    figure: go.Figure | dict,
     table: pd.DataFrame,
     *,
     caption: str | None = None,

@@ -551,7 +551,8 @@ def country_comparison(frame: pd.DataFrame, title: str, highlight: str = "PK") -
 
 
 def _empty(title: str) -> go.Figure:
-    fig = go.Figure()
+    # One invisible trace: a figure spec with no trace at all is refused by the chart element.
+    fig = go.Figure(go.Scatter(x=[None], y=[None], showlegend=False, hoverinfo="skip"))
     fig.add_annotation(
         text="No figures for this selection",
         showarrow=False,

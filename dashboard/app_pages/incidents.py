@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, filters, queries
-from dashboard.blocks import chart_block
+from dashboard.blocks import cached, chart_block
 
 SOURCES = ["PIPS", "PICSS", "SATP"]
 DEFINITIONS = {
@@ -33,7 +33,7 @@ national = queries.incidents_national(source_orgs, year_from, year_to)
 chart_block(
     "incidents-national",
     f"{MEASURES[measure]} in Pakistan, per source organisation",
-    charts.incidents_by_source(national, measure, f"{MEASURES[measure]} per year or half-year", events=events),
+    cached(charts.incidents_by_source, national, measure, f"{MEASURES[measure]} per year or half-year", events=events),
     national,
     caption="Half-year figures (PICSS 2022–23) are drawn over their half-year, annual ones over the year.",
     events=events,
@@ -41,7 +41,7 @@ chart_block(
 chart_block(
     "deaths-by-victim",
     "Who was killed, where the source says",
-    charts.deaths_by_victim(national, "Deaths by victim type (stacked) and total as reported (bar mark)"),
+    cached(charts.deaths_by_victim, national, "Deaths by victim type (stacked) and total as reported (bar mark)"),
     national[national[["killed_security", "killed_civilians", "killed_militants"]].notna().any(axis=1)],
     caption="A total above the stacked parts means the source counted others too (e.g. peace-committee members).",
 )
@@ -71,7 +71,14 @@ label = MEASURES[measure] + (" per million" if per_million else "")
 chart_block(
     "incidents-map",
     f"{label} by province, {map_source} {map_year}",
-    charts.province_map(by_province, queries.province_geojson(), value, f"{label}, {map_year} ({map_source})", label),
+    cached(
+        charts.province_map,
+        by_province,
+        queries.province_geojson(),
+        value,
+        f"{label}, {map_year} ({map_source})",
+        label,
+    ),
     by_province,
     caption="Provinces without a figure from this source are left blank. Khyber Pakhtunkhwa "
     "includes the former FATA (merged in 2018); where a source reports them apart, "
@@ -93,7 +100,7 @@ timeline_table = pd.concat(
 chart_block(
     "takedowns-vs-incidents",
     "Removal requests and militant attacks",
-    charts.timeline(takedowns, attacks, "Shared time axis, separate scales", events=events),
+    cached(charts.timeline, takedowns, attacks, "Shared time axis, separate scales", events=events),
     timeline_table,
     events=events,
 )

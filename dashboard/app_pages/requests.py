@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import charts, filters, queries
-from dashboard.blocks import chart_block
+from dashboard.blocks import cached, chart_block
 from dashboard.colors import PLATFORM_COLORS
 
 first, last = queries.year_bounds()
@@ -38,7 +38,8 @@ totals = queries.google_totals(["PK"], year_from, year_to)
 chart_block(
     "google-requests-items",
     "Requests and items Google received from Pakistan",
-    charts.measures_over_time(
+    cached(
+        charts.measures_over_time,
         totals,
         {"requests": "Requests", "items_requested": "Items named in the requests"},
         "Per half-year",
@@ -55,7 +56,8 @@ by_requester = queries.google_by_requester("PK", year_from, year_to)
 chart_block(
     "google-by-requester",
     "Who asked Google: requests by requester type",
-    charts.totals_over_time(
+    cached(
+        charts.totals_over_time,
         by_requester,
         "requests",
         "requester",
@@ -82,7 +84,8 @@ by_product_top = by_product_top.groupby(["period", "period_start", "period_end",
 chart_block(
     "google-by-product",
     "Which Google products the requests named",
-    charts.totals_over_time(
+    cached(
+        charts.totals_over_time,
         by_product_top,
         "requests",
         "product",
@@ -100,7 +103,8 @@ by_category = queries.google_by_category("PK", categories, year_from, year_to)
 chart_block(
     "google-by-category",
     "On what grounds: requests to Google by category",
-    charts.totals_over_time(
+    cached(
+        charts.totals_over_time,
         by_category,
         "requests",
         "category",
@@ -117,7 +121,8 @@ reports = queries.platform_reports(platforms, year_from, year_to)
 chart_block(
     "meta-x-tiktok",
     "Meta, X and TikTok: requests received and content restricted",
-    charts.reports_by_period(
+    cached(
+        charts.reports_by_period,
         reports,
         {
             "requests": "Requests received",
@@ -137,8 +142,13 @@ snapshots = pta[pta["scope"] == "cumulative_snapshot"]
 chart_block(
     "pta-blocked-by-platform",
     "URLs PTA blocked, by platform (running totals as of each report)",
-    charts.snapshots(
-        snapshots, "urls_blocked", "Cumulative URLs blocked, each dot one report", "URLs blocked", events=events
+    cached(
+        charts.snapshots,
+        snapshots,
+        "urls_blocked",
+        "Cumulative URLs blocked, each dot one report",
+        "URLs blocked",
+        events=events,
     ),
     pta,
     caption="Each point is a report (court filing, parliamentary answer); nothing is drawn between reports. "
@@ -155,7 +165,7 @@ pta_categories = queries.pta_by_category(categories, year_from, year_to)
 chart_block(
     "pta-blocked-by-category",
     "URLs PTA blocked, by category (each report as printed)",
-    charts.category_snapshots(pta_categories, "URLs blocked per category, one bar per report"),
+    cached(charts.category_snapshots, pta_categories, "URLs blocked per category, one bar per report"),
     pta_categories,
     caption="PTA's own categories mapped to the shared ones; reports differ in scope (running totals, "
     "flows, only URLs sent to social media companies), stated on each bar.",
@@ -167,7 +177,7 @@ chosen = ranking[ranking["country_code"].isin(set(compare) | {"PK"})]
 chart_block(
     "google-country-comparison",
     "Requests to Google: Pakistan and other countries",
-    charts.country_comparison(chosen, "Requests per half-year (hover for rank and share of the world total)"),
+    cached(charts.country_comparison, chosen, "Requests per half-year (hover for rank and share of the world total)"),
     chosen,
     caption="Rank 1 = most requests among all countries that half-year. Google's current release only (from 2019).",
 )

@@ -5,7 +5,7 @@ from datetime import date
 import streamlit as st
 
 from dashboard import charts, filters, queries
-from dashboard.blocks import chart_block
+from dashboard.blocks import cached, chart_block
 
 first, last = queries.year_bounds()
 year_from, year_to = filters.period(first, last, default_span=last - first + 1)
@@ -20,7 +20,7 @@ rates = queries.compliance_rates(platforms + ["google"], year_from, year_to)
 chart_block(
     "compliance-rates",
     "Share of Pakistan's requests platforms say they acted on",
-    charts.rates_over_time(rates, "Compliance and removal shares, per half-year", events=events),
+    cached(charts.rates_over_time, rates, "Compliance and removal shares, per half-year", events=events),
     rates,
     caption="Solid lines count requests, dotted lines count items. Google changed method in 2019 (from "
     "requests fully or partly complied with, to items removed), so the two parts of its line are "
@@ -33,7 +33,8 @@ pta_rates = pta[pta["blocked_pct_of_processed"].notna() & pta["as_of"].notna()]
 chart_block(
     "pta-block-rate",
     "Share of the URLs PTA processed that ended up blocked, per platform",
-    charts.snapshots(
+    cached(
+        charts.snapshots,
         pta_rates,
         "blocked_pct_of_processed",
         "Blocked as % of processed, cumulative, each dot one report",
@@ -67,7 +68,8 @@ ledger = ledger.assign(platform_to_regulator_ratio=(ledger["value_summed"] / led
 chart_block(
     "ledger",
     "Regulator vs platform, per platform",
-    charts.ledger(
+    cached(
+        charts.ledger,
         ledger.dropna(subset=["urls_blocked", "value_summed"], how="all"),
         f"What PTA says vs what platforms report, up to {as_of_limit:%d %b %Y}",
     ),
