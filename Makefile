@@ -5,11 +5,12 @@ BIN := $(VENV)/bin
 PORT ?= 8501
 export DASHBOARD_DATA_DIR ?= $(CURDIR)/published
 
-.PHONY: help install data run test test-fast bench lint format browser-deps clean
+.PHONY: help install data run demo test test-fast bench lint format browser-deps clean
 
 help:
 	@echo "make run     set up, build the dataset from data/, serve the dashboard on http://localhost:$(PORT)"
 	@echo "make test    set up and run every test (unit, ETL, app, browser)"
+	@echo "make demo    like make run, plus an illustrative (synthetic) case log, clearly labelled"
 	@echo "make bench   benchmarks; results in docs/BENCHMARKS.md"
 	@echo "make lint    ruff check + ruff format --check"
 
@@ -30,6 +31,13 @@ data: $(DASHBOARD_DATA_DIR)/LATEST
 
 run: data
 	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT) --server.address localhost
+
+# The real data plus an illustrative (synthetic) case log, published into its own folder.
+DEMO_DIR := $(CURDIR)/demo
+demo: $(BIN)/.installed
+	$(BIN)/python -m etl generate-caselog --rows 1000000 --seed 2025 --out $(DEMO_DIR)/caselog-illustrative.parquet
+	$(BIN)/python -m etl build --out $(DEMO_DIR)/published --case-log $(DEMO_DIR)/caselog-illustrative.parquet
+	DASHBOARD_DATA_DIR=$(DEMO_DIR)/published $(BIN)/streamlit run dashboard/app.py --server.port $(PORT) --server.address localhost
 
 browser-deps:
 	@if [ ! -x /usr/bin/chromium ]; then \
@@ -55,4 +63,4 @@ format: install
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) published test-output bench-output .pytest_cache .ruff_cache
+	rm -rf $(VENV) published demo test-output bench-output .pytest_cache .ruff_cache

@@ -9,7 +9,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `streamlit ru
 
 import streamlit as st  # noqa: E402
 
-from dashboard import blocks, db  # noqa: E402
+from dashboard import blocks, db, queries  # noqa: E402
 
 st.set_page_config(
     page_title="Pakistan takedowns and militancy: transparency dashboard",
@@ -42,4 +42,10 @@ st.sidebar.caption(
     f"Dataset version **{info['dataset_version']}**, built {info['built_at']:%d %b %Y %H:%M} UTC. "
     "Figures are published aggregates; every chart lists its sources."
 )
+if queries.case_info()["synthetic"].any():
+    st.sidebar.error(
+        f"{blocks.SYNTHETIC_LABEL}: this dataset includes a generated case log, shown on the "
+        "Platform responsiveness page.",
+        icon=":material/science:",
+    )
 page.run()

@@ -12,6 +12,7 @@ import streamlit as st
 from dashboard import queries
 from etl.safe_csv import to_csv_bytes
 
+SYNTHETIC_LABEL = "ILLUSTRATIVE (SYNTHETIC) DATA: generated for demonstration, not real requests"
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~])")
 
 
@@ -91,7 +92,9 @@ def chart_block(
     with table_tab:
         st.dataframe(table, hide_index=True, key=f"table-{chart_id}")
     urls, publishers, licences = _sources_for(table)
-    comments = [
+    synthetic = "synthetic" in table and bool(table["synthetic"].fillna(False).astype(bool).any())
+    comments = [SYNTHETIC_LABEL] if synthetic else []
+    comments += [
         f"{title}",
         f"Source: {'; '.join(publishers) or 'see source columns'}",
         f"Licence / terms: {'; '.join(licences) or 'see the sources table'}",
@@ -100,7 +103,7 @@ def chart_block(
     st.download_button(
         "Download these figures (CSV)",
         to_csv_bytes(table, comments),
-        file_name=f"{chart_id}_{info['dataset_version']}.csv",
+        file_name=f"{'illustrative-synthetic_' if synthetic else ''}{chart_id}_{info['dataset_version']}.csv",
         mime="text/csv",
         key=f"csv-{chart_id}",
         on_click="ignore",

@@ -550,6 +550,84 @@ def country_comparison(frame: pd.DataFrame, title: str, highlight: str = "PK") -
     return _layout(fig, title, "requests per half-year")
 
 
+def monthly_by_platform(
+    frame: pd.DataFrame, value: str, title: str, y_title: str, second: str | None = None, second_label: str = ""
+) -> go.Figure:
+    """One line per platform over months (withheld months are gaps); an optional second measure dotted."""
+    if frame.empty or frame[value].isna().all():
+        return _empty(title)
+    fig = go.Figure()
+    for (platform_id, platform), rows in frame.groupby(["platform_id", "platform"], sort=False):
+        months = pd.to_datetime(rows["month"])
+        fig.add_scatter(
+            x=months,
+            y=rows[value],
+            mode="lines+markers",
+            name=platform,
+            legendgroup=platform,
+            line={"color": platform_color(platform_id)},
+            marker={"size": 5},
+            connectgaps=False,
+            hovertemplate="%{x|%b %Y}: %{y:,.1f}<extra>" + platform + "</extra>",
+        )
+        if second:
+            fig.add_scatter(
+                x=months,
+                y=rows[second],
+                mode="lines",
+                name=f"{platform} ({second_label})",
+                legendgroup=platform,
+                line={"color": platform_color(platform_id), "dash": "dot"},
+                connectgaps=False,
+                hovertemplate="%{x|%b %Y}: %{y:,.1f}<extra>" + platform + " " + second_label + "</extra>",
+            )
+    return _layout(fig, title, y_title)
+
+
+STATUS_COLORS = {"actioned": "#009E73", "partial": "#56B4E9", "rejected": "#D55E00", "pending": "#999999"}
+
+
+def status_over_time(frame: pd.DataFrame, title: str) -> go.Figure:
+    """Requests per month by outcome, stacked (published monthly totals only)."""
+    if frame.empty:
+        return _empty(title)
+    monthly = frame.groupby("month", as_index=False)[list(STATUS_COLORS)].sum(min_count=1)
+    fig = go.Figure()
+    for status, color in STATUS_COLORS.items():
+        fig.add_bar(
+            x=pd.to_datetime(monthly["month"]),
+            y=monthly[status],
+            name=status,
+            marker_color=color,
+            hovertemplate="%{x|%b %Y}: %{y:,}<extra>" + status + "</extra>",
+        )
+    fig.update_layout(barmode="stack")
+    return _layout(fig, title, "requests")
+
+
+def breakdown(frame: pd.DataFrame, dimension: str, value: str, title: str) -> go.Figure:
+    """Horizontal bars of ``value`` per ``dimension`` value, stacked by platform."""
+    if frame.empty:
+        return _empty(title)
+    totals = frame.groupby(dimension)[value].sum().sort_values()
+    fig = go.Figure()
+    for (platform_id, platform), rows in frame.groupby(["platform_id", "platform"], sort=False):
+        summed = rows.groupby(dimension)[value].sum().reindex(totals.index)
+        fig.add_bar(
+            y=summed.index,
+            x=summed.values,
+            name=platform,
+            orientation="h",
+            marker_color=platform_color(platform_id),
+            hovertemplate="%{y}: %{x:,}<extra>" + platform + "</extra>",
+        )
+    _layout(fig, title, "", "requests in published cells")
+    fig.update_layout(barmode="stack", hovermode="closest", height=140 + 32 * len(totals))
+    fig.update_yaxes(gridcolor="white")
+    fig.update_xaxes(gridcolor="#e5e5e5")
+    return fig
+
+
 def _empty(title: str) -> go.Figure:
     # One invisible trace: a figure spec with no trace at all is refused by the chart element.
     fig = go.Figure(go.Scatter(x=[None], y=[None], showlegend=False, hoverinfo="skip"))

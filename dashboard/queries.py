@@ -117,6 +117,22 @@ def ledger(platforms: list[str], as_of_limit: date) -> pd.DataFrame:
     return merged.sort_values("urls_blocked", ascending=False, na_position="last").reset_index(drop=True)
 
 
+def case_info() -> pd.DataFrame:
+    return db.run("case_info")
+
+
+def case_platform_months(platforms: list[str], year_from: int, year_to: int) -> pd.DataFrame:
+    return db.run("case_platform_months", platforms=platforms, year_from=year_from, year_to=year_to)
+
+
+def case_breakdown(platforms: list[str], year_from: int, year_to: int) -> pd.DataFrame:
+    return db.run("case_breakdown", platforms=platforms, year_from=year_from, year_to=year_to)
+
+
+def case_mirrors(platforms: list[str], year_from: int, year_to: int) -> pd.DataFrame:
+    return db.run("case_mirrors", platforms=platforms, year_from=year_from, year_to=year_to)
+
+
 # --- incidents -----------------------------------------------------------------------------------------
 
 

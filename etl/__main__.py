@@ -37,6 +37,26 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--out", type=Path, help=f"directory to publish into (default: ${DATA_DIR_ENV} or ./published)")
     build.add_argument("--strict", action="store_true", help="refuse to publish if any row is quarantined")
     build.add_argument("--quiet", action="store_true", help="no progress display, summary only")
+    build.add_argument(
+        "--case-log",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="PATH",
+        help="an agency's case log (CSV or Parquet, provenance file beside it) to aggregate and "
+        "publish as anonymised monthly figures; repeatable",
+    )
+    build.add_argument(
+        "--k",
+        type=int,
+        default=None,
+        metavar="K",
+        help="disclosure threshold: case-log cells with fewer than K requests are withheld (default 5)",
+    )
+    generate = commands.add_parser("generate-caselog", help="write an illustrative (synthetic) case log, deterministic")
+    generate.add_argument("--rows", type=int, required=True)
+    generate.add_argument("--seed", type=int, default=1)
+    generate.add_argument("--out", type=Path, required=True, help="FILE.csv or FILE.parquet")
     check = commands.add_parser(
         "validate", help="check one file against the layout its header matches; publish nothing"
     )
@@ -50,6 +70,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "build":
             return _build(args, console)
+        if args.command == "generate-caselog":
+            from etl.caselog_generate import generate
+
+            path = generate(args.rows, args.seed, args.out)
+            console.print(
+                f"{path}: {args.rows:,} illustrative (synthetic) requests, seed {args.seed}; provenance beside it."
+            )
+            return EXIT_OK
         if args.command == "validate":
             return _validate(args.path, console)
         return _rehash(args.path, console)
@@ -60,14 +88,18 @@ def main(argv: list[str] | None = None) -> int:
 
 def _build(args, console: Console) -> int:
     from etl.build import run
+    from etl.caselog import DEFAULT_K
 
     out_dir = (args.out or published_dir()).resolve()
+    if args.k is not None and args.k < 1:
+        raise SourceError("--k must be at least 1.")
+    options = {"strict": args.strict, "case_logs": args.case_log, "k": args.k or DEFAULT_K}
     if args.quiet:
-        result = run(out_dir, strict=args.strict)
+        result = run(out_dir, **options)
     else:
         with console.status("Building…") as status:
             result = run(
-                out_dir, strict=args.strict, on_stage=lambda stage, detail: status.update(f"[bold]{stage}[/]: {detail}")
+                out_dir, on_stage=lambda stage, detail: status.update(f"[bold]{stage}[/]: {detail}"), **options
             )
     table = Table(title=f"Dataset {result.dataset_version} published to {result.database.name}")
     for column in ("source", "loaded into", "rows read", "loaded", "quarantined"):
@@ -85,6 +117,14 @@ def _build(args, console: Console) -> int:
             f"{r.rows_read:,}",
             f"{r.rows_loaded:,}",
             f"[red]{r.rows_quarantined:,}[/]" if r.rows_quarantined else "0",
+        )
+    for case in result.case_logs:
+        table.add_row(
+            case.source_id,
+            "case_requests_monthly",
+            f"{case.rows_read:,}",
+            f"{case.rows_aggregated:,}",
+            f"[red]{case.rows_quarantined:,}[/]" if case.rows_quarantined else "0",
         )
     console.print(table)
     stages = ", ".join(f"{stage} {seconds:.2f}s" for stage, seconds in result.stage_seconds.items())

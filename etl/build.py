@@ -8,7 +8,6 @@ database file → export per-table CSVs → publish by atomic swap.
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,15 +17,16 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl import ETL_VERSION
+from etl import ETL_VERSION, caselog
 from etl.adapters import Layout, Refs, detect, registry
+from etl.caselog import DEFAULT_K
 from etl.contracts import Contract, all_contracts, load_contract, quote, validate
 from etl.errors import Failure, SourceError
 from etl.paths import DATA_DIR
-from etl.provenance import Provenance, discover
+from etl.provenance import Provenance, discover, read_provenance
 from etl.publish import current_database, publish, staging_path
 from etl.readers import LINE, RawTable, read_csv_text
-from etl.safe_csv import to_csv_bytes
+from etl.safe_csv import write_csv
 
 #: Loaded first, in this order: later tables map labels and check keys against earlier ones.
 REFERENCE_ORDER = (
@@ -87,10 +87,11 @@ class BuildResult:
     database: Path
     results: list[SourceResult]
     stage_seconds: dict[str, float]
+    case_logs: list = field(default_factory=list)  # caselog.CaseLogResult per case log aggregated
 
     @property
     def quarantined(self) -> int:
-        return sum(r.rows_quarantined or 0 for r in self.results)
+        return sum(r.rows_quarantined or 0 for r in self.results) + sum(c.rows_quarantined for c in self.case_logs)
 
 
 def run(
@@ -98,12 +99,18 @@ def run(
     strict: bool = False,
     data_dir: Path = DATA_DIR,
     on_stage: Callable[[str, str], None] = lambda stage, detail: None,
+    case_logs: list[Path] = (),
+    k: int = DEFAULT_K,
 ) -> BuildResult:
-    """Build and publish the dataset from ``data_dir`` into ``out_dir``; raise SourceError on refusal."""
+    """Build and publish the dataset from ``data_dir`` (and any case logs) into ``out_dir``.
+
+    Raises SourceError when a file cannot be read or, under ``strict``, when any row was quarantined.
+    """
     timer = _StageTimer()
     with timer("read"):
         on_stage("read", "checking provenance and checksums")
         sources = _ordered(discover(data_dir))
+        case_sources = [read_provenance(Path(p)) for p in case_logs]
     refs, references = Refs(), {}
     results = []
     for provenance in sources:
@@ -127,7 +134,17 @@ def run(
     try:
         with timer("load"):
             on_stage("load", building.name)
-            version = _load(building, results, strict, previous=current_database(out_dir))
+            case_results = []
+            version = _load(
+                building,
+                results,
+                strict,
+                previous=current_database(out_dir),
+                case_logs=case_sources,
+                k=k,
+                case_results=case_results,
+                on_stage=on_stage,
+            )
         with timer("export"):
             on_stage("export", "per-table CSV downloads")
             _export(building, out_dir / "exports" / version)
@@ -136,7 +153,7 @@ def run(
     finally:
         building.unlink(missing_ok=True)
         building.with_name(building.name + ".wal").unlink(missing_ok=True)
-    return BuildResult(version, database, results, timer.seconds)
+    return BuildResult(version, database, results, timer.seconds, case_results)
 
 
 def _ordered(sources: list[Provenance]) -> list[Provenance]:
@@ -222,7 +239,16 @@ def _remember(table: str, frame: pd.DataFrame, refs: Refs, references: dict) -> 
         references[("categories", "category_id")] = set(frame["category_id"])
 
 
-def _load(path: Path, results: list[SourceResult], strict: bool, previous: Path | None = None) -> str:
+def _load(
+    path: Path,
+    results: list[SourceResult],
+    strict: bool,
+    previous: Path | None = None,
+    case_logs: list[Provenance] = (),
+    k: int = DEFAULT_K,
+    case_results: list | None = None,
+    on_stage: Callable[[str, str], None] = lambda stage, detail: None,
+) -> str:
     """Create every table, insert the valid rows, write sources/quarantine/build_info; return the version."""
     con = duckdb.connect(str(path))
     try:
@@ -239,6 +265,17 @@ def _load(path: Path, results: list[SourceResult], strict: bool, previous: Path 
                 con.execute(f"INSERT INTO {quote(contract.name)} ({columns}) {casts}")
                 con.unregister("staged_text")
             _record_source(con, result)
+        for provenance in case_logs:
+            on_stage("load", f"aggregating case log {provenance.path.name}")
+            case = caselog.aggregate(con, provenance, k)
+            if strict and case.failures:
+                raise SourceError(
+                    f"Strict mode: {case.rows_quarantined} rows of {provenance.path.name} were "
+                    "quarantined, so nothing was published."
+                )
+            _record_case_log(con, provenance, case)
+            if case_results is not None:
+                case_results.append(case)
         version = _content_version(con, [c.name for c in contracts] + ["sources", "quarantine"])
         counts = {
             c.name: con.execute(f"SELECT count(*) FROM {quote(c.name)}").fetchone()[0]  # noqa: S608 (contract name)
@@ -327,6 +364,35 @@ def _record_source(con: duckdb.DuckDBPyConnection, result: SourceResult) -> None
         con.executemany("INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, ?)", rows)
 
 
+def _record_case_log(con: duckdb.DuckDBPyConnection, provenance: Provenance, case) -> None:
+    meta = provenance.meta
+    con.execute(
+        "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            meta["source_id"],
+            meta["file"],
+            meta["layout"],
+            "case_requests_monthly",
+            meta["publisher"],
+            meta["title"],
+            meta.get("url") or None,
+            meta["licence"],
+            meta["retrieved"],
+            meta.get("published") or None,
+            meta["measures"],
+            None,
+            meta["sha256"],
+            case.rows_read,
+            case.rows_aggregated,
+            case.rows_quarantined,
+            case.cells,
+        ],
+    )
+    rows = [(meta["source_id"], f.file, f.line, f.column, f.rule, f.message) for f in case.failures]
+    if rows:
+        con.executemany("INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, ?)", rows)
+
+
 def _content_version(con: duckdb.DuckDBPyConnection, tables: list[str]) -> str:
     """A version derived from the published content only: same rows in → same version out."""
     parts = []
@@ -349,11 +415,16 @@ def _export(database: Path, target: Path) -> None:
         tables = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables ORDER BY 1").fetchall()]
         version = con.execute("SELECT dataset_version FROM build_info").fetchone()[0]
         for table in tables:
-            frame = con.execute(f"SELECT * FROM {quote(table)}").df()  # noqa: S608 (name from the catalogue)
             comments = [f"Table {table}; dataset version {version}; sources and licences in the sources table"]
-            tmp = target / f".{table}.csv.tmp"
-            tmp.write_bytes(to_csv_bytes(frame, comments))
-            os.replace(tmp, target / f"{table}.csv")
+            columns = {r[0] for r in con.execute(f"DESCRIBE {quote(table)}").fetchall()}  # noqa: S608
+            if (
+                "synthetic" in columns
+                and con.execute(
+                    f"SELECT bool_or(synthetic) FROM {quote(table)}"  # noqa: S608 (catalogue name)
+                ).fetchone()[0]
+            ):
+                comments.insert(0, "ILLUSTRATIVE (SYNTHETIC) DATA: generated for demonstration, not real requests")
+            write_csv(con, table, target / f"{table}.csv", comments)
     finally:
         con.close()
 

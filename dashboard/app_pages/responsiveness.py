@@ -5,7 +5,7 @@ from datetime import date
 import streamlit as st
 
 from dashboard import charts, filters, queries
-from dashboard.blocks import cached, chart_block
+from dashboard.blocks import SYNTHETIC_LABEL, cached, chart_block
 
 first, last = queries.year_bounds()
 year_from, year_to = filters.period(first, last, default_span=last - first + 1)
@@ -85,11 +85,104 @@ for row in ledger.itertuples():
             f"{row.last_period_end:%b %Y} add up to {row.value_summed:,.0f} {row.platform_measure}."
         )
 
-st.header("Response times")
-st.info(
-    "No published source gives how long platforms take to act on Pakistan's requests. Response-time "
-    "distributions (median and 90th-percentile hours, share answered within 24 and 72 hours) appear here once "
-    "an agency's case log is loaded through the ETL's case-log pipeline, published only as anonymised monthly "
-    "aggregates.",
-    icon=":material/schedule:",
-)
+st.header("Response times and outcomes, from an agency's case log")
+case_logs = queries.case_info()
+if case_logs.empty:
+    st.info(
+        "No published source gives how long platforms take to act on Pakistan's requests. Response-time "
+        "distributions (median and 90th-percentile hours, share answered within 24 and 72 hours), outcomes over "
+        "time, mirrors re-appearing and breakdowns by linked group and origin appear here once an agency's case log "
+        "is aggregated by the ETL (`python -m etl build --case-log PATH`), published only as anonymised monthly "
+        "figures.",
+        icon=":material/schedule:",
+    )
+else:
+    if case_logs["synthetic"].any():
+        st.error(
+            f"**{SYNTHETIC_LABEL}.** The figures in this section come from a generated case log used to "
+            "demonstrate the views; they describe no real request.",
+            icon=":material/science:",
+        )
+    k = int(case_logs["disclosure_threshold_k"].max())
+    st.caption(
+        f"{case_logs['suppression_rule'].iloc[0]} Rows aggregated: {int(case_logs['rows_aggregated'].sum()):,}; "
+        f"refused: {int(case_logs['rows_quarantined'].sum()):,}; threshold k = {k}."
+    )
+    months = queries.case_platform_months(platforms, year_from, year_to)
+    chart_block(
+        "case-response-times",
+        "How long platforms take to answer",
+        cached(
+            charts.monthly_by_platform,
+            months,
+            "response_hours_p50",
+            "Median hours to answer (dotted: 90th percentile)",
+            "hours",
+            second="response_hours_p90",
+            second_label="90th percentile",
+        ),
+        months,
+        caption="Per month and platform; a gap is a month whose total was withheld (fewer than k requests).",
+    )
+    chart_block(
+        "case-within-24h",
+        "Share answered within 24 hours",
+        cached(
+            charts.monthly_by_platform,
+            months,
+            "answered_within_24h_pct",
+            "Answered within 24 h (dotted: within 72 h), % of answered requests",
+            "per cent",
+            second="answered_within_72h_pct",
+            second_label="within 72 h",
+        ),
+        months,
+    )
+    chart_block(
+        "case-outcomes",
+        "Outcomes over time",
+        cached(charts.status_over_time, months, "Requests per month by outcome"),
+        months,
+        caption="Sum of the published monthly platform totals; withheld totals are left out.",
+    )
+    breakdown_table = queries.case_breakdown(platforms, year_from, year_to)
+    mirrors = queries.case_mirrors(platforms, year_from, year_to)
+    chart_block(
+        "case-mirrors",
+        "Mirrors re-appearing: requests against copies of accounts already removed",
+        cached(
+            charts.monthly_by_platform,
+            mirrors,
+            "mirror_requests",
+            "Requests against mirror accounts per month",
+            "requests",
+        ),
+        mirrors,
+        caption="Published cells only; cells withheld for disclosure control are not counted.",
+    )
+    chart_block(
+        "case-by-group",
+        "Requests by linked militant group",
+        cached(
+            charts.breakdown,
+            breakdown_table,
+            "linked_group",
+            "requests_in_published_cells",
+            "Linked group, selected period",
+        ),
+        breakdown_table,
+        caption="Published cells only; see withheld_cells in the table.",
+    )
+    chart_block(
+        "case-by-origin",
+        "Requests by where the targeted accounts are run from",
+        cached(
+            charts.breakdown,
+            breakdown_table,
+            "origin_country",
+            "requests_in_published_cells",
+            "Origin country, selected period",
+        ),
+        breakdown_table,
+        caption="ISO country codes; 'unknown' where the agency did not establish it.",
+    )

@@ -1,0 +1,243 @@
+"""Case logs: an agency's request log in, identifiers included; anonymised monthly aggregates out.
+
+Everything runs in DuckDB over the file (CSV or Parquet), streaming: one scan types every row and
+drops the identifiers (``request_id`` becomes a 64-bit hash used only to find duplicates; ``target`` is
+never read); failures are listed by line and rule; valid rows are aggregated per month × platform ×
+category × linked group × origin × requester × target kind. Disclosure control then withholds cells
+with fewer than ``k`` requests (primary) and, within each month × platform total, one more cell
+wherever exactly one would otherwise be withheld (secondary), so no withheld cell can be worked out
+from the published totals.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from etl.contracts import quote
+from etl.errors import Failure, SourceError
+from etl.paths import CONTRACTS_DIR
+from etl.provenance import Provenance
+
+DEFAULT_K = 5
+SQL_DIR = Path(__file__).parent / "sql"
+INPUT_CONTRACT = json.loads((CONTRACTS_DIR / "inputs" / "case_log.json").read_text(encoding="utf-8"))
+INPUT_FIELDS = {f["name"]: f for f in INPUT_CONTRACT["schema"]["fields"]}
+READ_COLUMNS = [name for name in INPUT_FIELDS if name != "target"]  # the target is never read
+REQUIRED_COLUMNS = [n for n, f in INPUT_FIELDS.items() if f.get("constraints", {}).get("required")]
+RULE_TEXT = {r["name"]: r["description"] for r in INPUT_CONTRACT["rules"]} | {
+    "required": "a value is required",
+    "type_datetime": "is not a date and time (ISO 8601)",
+    "enum": "not one of the allowed values",
+    "pattern": "does not have the required form",
+}
+SUPPRESSION_RULE = (
+    "Cells with fewer than {k} requests are withheld (primary). Within each month and platform, whose total is "
+    "published, a further cell (the smallest) is withheld wherever only one would be, so that no withheld cell "
+    "can be recomputed from the totals (secondary). Response-time figures of withheld cells are withheld too."
+)
+COUNT_COLUMNS = [
+    "requests",
+    "actioned",
+    "partial",
+    "rejected",
+    "pending",
+    "response_hours_p50",
+    "response_hours_p90",
+    "answered_within_24h_pct",
+    "answered_within_72h_pct",
+]
+CELL_KEY = ["month", "platform_id", "category_id", "linked_group", "origin_country", "requester", "target_kind"]
+
+
+@dataclass
+class CaseLogResult:
+    """What one case log contributed, for the sources table, the quarantine and case_log_info."""
+
+    source_id: str
+    rows_read: int
+    rows_aggregated: int
+    failures: list[Failure]
+    cells: int
+    suppressed_primary: int
+    suppressed_secondary: int
+
+    @property
+    def rows_quarantined(self) -> int:
+        return len({f.line for f in self.failures})
+
+
+def _sql(name: str) -> str:
+    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def _reader(path: Path) -> str:
+    """The relation that reads the file: every needed column as text (fixed code, path bound as $path)."""
+    columns = ", ".join(f"CAST({quote(c)} AS VARCHAR) AS {quote(c)}" for c in READ_COLUMNS)
+    if path.suffix.lower() == ".parquet":
+        return f"(SELECT {columns} FROM read_parquet($path))"  # noqa: S608 (contract columns)
+    options = "all_varchar = true, header = true, store_rejects = true, rejects_limit = 0"
+    return f"(SELECT {columns} FROM read_csv($path, {options}))"  # noqa: S608 (contract columns)
+
+
+def _check_columns(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    probe = (
+        "read_parquet($path)"
+        if path.suffix.lower() == ".parquet"
+        else "read_csv($path, all_varchar = true, header = true)"
+    )
+    try:
+        names = [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {probe}", {"path": str(path)}).fetchall()]  # noqa: S608
+    except duckdb.Error as exc:  # the message may quote file content: not echoed
+        raise SourceError(f"{path.name}: cannot be read as a case log ({exc.__class__.__name__}).") from None
+    missing = [c for c in REQUIRED_COLUMNS if c not in names]
+    if missing:
+        raise SourceError(
+            f"{path.name}: missing required case-log column(s) {', '.join(missing)}; "
+            "see the case-log contract in the README."
+        )
+
+
+def _prepare_types_and_maps(con: duckdb.DuckDBPyConnection) -> None:
+    for type_name, field in (
+        ("case_linked_group", "linked_group"),
+        ("case_target_kind", "target_kind"),
+        ("case_status", "status"),
+    ):
+        values = ", ".join("'" + v.replace("'", "''") + "'" for v in INPUT_FIELDS[field]["constraints"]["enum"])
+        con.execute(f"DROP TYPE IF EXISTS {type_name}")
+        con.execute(f"CREATE TYPE {type_name} AS ENUM ({values})")  # values from the contract file
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE case_platform_map AS
+        SELECT DISTINCT lower(alias) AS label, platform_id FROM platform_aliases
+        UNION SELECT lower(platform_id), platform_id FROM platforms
+        UNION SELECT lower(name), platform_id FROM platforms
+    """)
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE case_category_map AS
+        SELECT DISTINCT lower(source_label) AS label, category_id FROM category_map WHERE source_kind = 'case_log'
+        UNION SELECT lower(category_id), category_id FROM categories
+    """)
+
+
+def aggregate(
+    con: duckdb.DuckDBPyConnection, provenance: Provenance, k: int = DEFAULT_K, now: datetime | None = None
+) -> CaseLogResult:
+    """Validate and aggregate one case log into the case_* tables of ``con`` (reference tables loaded)."""
+    path = provenance.path
+    con.execute("SET TimeZone = 'UTC'")
+    _check_columns(con, path)
+    _prepare_types_and_maps(con)
+    for table in ("case_typed", "case_failures", "case_cells", "case_margins"):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+    con.execute("DROP TABLE IF EXISTS reject_errors")
+    con.execute("DROP TABLE IF EXISTS reject_scans")
+    try:
+        con.execute(_sql("caselog_stage").replace("FROM case_input", f"FROM {_reader(path)}"), {"path": str(path)})
+    except duckdb.Error as exc:  # never echo DuckDB's message: it can quote a row
+        raise SourceError(f"{path.name}: cannot be read as a case log ({exc.__class__.__name__}).") from None
+    rejected = _rejected_lines(con, path)
+    now = (now or datetime.now(UTC)).replace(tzinfo=None)
+    con.execute(_sql("caselog_failures"), {"now": now})
+    failures = _failures(con, path, rejected)
+    con.execute(_sql("caselog_cells"))
+    con.execute(_sql("caselog_margins"))
+    typed_rows = con.execute("SELECT count(*) FROM case_typed").fetchone()[0]
+    rows_read = typed_rows + len(rejected)
+    quarantined = len({f.line for f in failures})
+    cells, margins = protect(
+        con.execute("SELECT * FROM case_cells").df(), con.execute("SELECT * FROM case_margins").df(), k
+    )
+    synthetic = bool(provenance.meta.get("synthetic"))
+    _publish(con, cells, margins, provenance.source_id, synthetic)
+    result = CaseLogResult(
+        provenance.source_id,
+        rows_read,
+        rows_read - quarantined,
+        failures,
+        len(cells),
+        int((cells["suppressed"] == "primary").sum()),
+        int((cells["suppressed"] == "secondary").sum()),
+    )
+    months = cells["month"]
+    con.execute(
+        "INSERT INTO case_log_info VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            provenance.source_id,
+            synthetic,
+            k,
+            SUPPRESSION_RULE.format(k=k),
+            rows_read,
+            result.rows_aggregated,
+            quarantined,
+            months.min() if len(months) else None,
+            months.max() if len(months) else None,
+            len(cells),
+            result.suppressed_primary,
+            result.suppressed_secondary,
+        ],
+    )
+    for table in ("case_typed", "case_failures", "case_cells", "case_margins"):
+        con.execute(f"DROP TABLE IF EXISTS {table}")  # nothing row-level stays in the database
+    return result
+
+
+def _rejected_lines(con: duckdb.DuckDBPyConnection, path: Path) -> dict[int, str]:
+    """Lines the CSV reader could not split (wrong number of fields …): line → rule."""
+    if path.suffix.lower() == ".parquet":
+        return {}
+    try:
+        rows = con.execute("SELECT line, error_type FROM reject_errors ORDER BY line").fetchall()
+    except duckdb.CatalogException:
+        return {}
+    return {int(line): "csv_" + str(kind).lower().replace(" ", "_") for line, kind in rows}
+
+
+def _failures(con: duckdb.DuckDBPyConnection, path: Path, rejected: dict[int, str]) -> list[Failure]:
+    """Failures with the file's own line numbers (rows the reader skipped shift the count)."""
+    skipped = sorted(rejected)
+    failures = [
+        Failure(path.name, line, None, rule, "the line cannot be split into the header's fields")
+        for line, rule in rejected.items()
+    ]
+    for line, column, rule in con.execute('SELECT line, "column", rule FROM case_failures ORDER BY line').fetchall():
+        for skipped_line in skipped:
+            if skipped_line <= line:
+                line += 1
+        failures.append(Failure(path.name, int(line), column, rule, RULE_TEXT.get(rule, rule)))
+    return failures
+
+
+def protect(cells: pd.DataFrame, margins: pd.DataFrame, k: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Primary and secondary suppression; withheld figures become empty, the reason stays."""
+    cells = cells.sort_values(CELL_KEY).reset_index(drop=True)
+    cells["suppressed"] = pd.Series([None] * len(cells), dtype="object")
+    cells.loc[cells["requests"] < k, "suppressed"] = "primary"
+    for _, group in cells.groupby(["month", "platform_id"], sort=False):
+        withheld = group["suppressed"].notna()
+        if withheld.sum() == 1 and len(group) > 1:
+            candidates = group[~withheld].sort_values(["requests", *CELL_KEY])
+            cells.loc[candidates.index[0], "suppressed"] = "secondary"
+    margins = margins.sort_values(["month", "platform_id"]).reset_index(drop=True)
+    margins["suppressed"] = pd.Series([None] * len(margins), dtype="object")
+    margins.loc[margins["requests"] < k, "suppressed"] = "primary"
+    for frame in (cells, margins):
+        frame[COUNT_COLUMNS] = frame[COUNT_COLUMNS].astype("Float64")
+        frame.loc[frame["suppressed"].notna(), COUNT_COLUMNS] = pd.NA
+    return cells, margins
+
+
+def _publish(
+    con: duckdb.DuckDBPyConnection, cells: pd.DataFrame, margins: pd.DataFrame, source_id: str, synthetic: bool
+) -> None:
+    for table, frame in (("case_requests_monthly", cells), ("case_requests_monthly_platform", margins)):
+        frame = frame.assign(source_id=source_id, synthetic=synthetic)
+        columns = [r[0] for r in con.execute(f"DESCRIBE {quote(table)}").fetchall()]
+        con.register("case_out", frame[columns])
+        con.execute(f"INSERT INTO {quote(table)} SELECT * FROM case_out")  # noqa: S608 (fixed table names)
+        con.unregister("case_out")
