@@ -1,16 +1,21 @@
--- Case log, pass 3: valid rows aggregated per month and dimension, before disclosure control.
-CREATE TEMP TABLE case_cells AS
+-- Case log, pass 3: valid rows aggregated per full cell or per month × platform total ($totals).
+-- Two runs rather than GROUPING SETS: exact quantiles cannot spill, so one grouping at a time bounds memory.
+INSERT INTO case_aggregates
 WITH valid AS (
-    SELECT date_trunc('month', t.sent_at)::DATE AS month, p.platform_id, c.category_id,
-           t.linked_group::VARCHAR AS linked_group, t.origin_country, t.requester,
-           t.target_kind::VARCHAR AS target_kind, t.status::VARCHAR AS status,
-           epoch(t.responded_at - t.sent_at) / 3600.0 AS response_hours
-    FROM case_typed AS t
-    JOIN case_platform_map AS p ON p.label = t.platform_label
-    JOIN case_category_map AS c ON c.label = t.category_label
-    WHERE t.rowid + 2 NOT IN (SELECT line FROM case_failures)
+    SELECT date_trunc('month', sent_at)::DATE AS month, platform_id::VARCHAR AS platform_id,
+           category_id::VARCHAR AS category_id, linked_group::VARCHAR AS linked_group,
+           origin_country::VARCHAR AS origin_country, requester, target_kind::VARCHAR AS target_kind,
+           status, epoch(responded_at - sent_at) / 3600.0 AS response_hours
+    FROM case_typed
+    WHERE valid AND rowid + 2 NOT IN (SELECT line FROM case_failures)
 )
-SELECT month, platform_id, category_id, linked_group, origin_country, requester, target_kind,
+SELECT $totals AS is_total,
+       month, platform_id,
+       CASE WHEN $totals THEN NULL ELSE category_id END AS category_id,
+       CASE WHEN $totals THEN NULL ELSE linked_group END AS linked_group,
+       CASE WHEN $totals THEN NULL ELSE origin_country END AS origin_country,
+       CASE WHEN $totals THEN NULL ELSE requester END AS requester,
+       CASE WHEN $totals THEN NULL ELSE target_kind END AS target_kind,
        count(*) AS requests,
        count_if(status = 'actioned') AS actioned,
        count_if(status = 'partial') AS partial,
