@@ -113,6 +113,8 @@ def chart_block(
         links = " · ".join(f"[{md_escape(_short(u))}]({u})" for u in urls["url"][:12])
         more = f" and {len(urls) - 12} more (see the table)" if len(urls) > 12 else ""
         st.caption(f"Sources: {md_escape('; '.join(publishers))}. Documents: {links}{more}.")
+    elif publishers:
+        st.caption(f"Source: {md_escape('; '.join(publishers))} (see About the data).")
     if events is not None and not events.empty:
         with st.expander("Events marked on this chart, with their sources"):
             for event in events.itertuples():

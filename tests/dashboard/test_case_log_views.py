@@ -1,0 +1,51 @@
+"""The responsiveness page with case-log aggregates: response-time views appear, labelled when synthetic."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from etl.build import run
+from etl.caselog_generate import generate
+from etl.paths import DATA_DIR_ENV
+
+ROOT = Path(__file__).resolve().parents[2]
+CASE_CHARTS = ["case-response-times", "case-within-24h", "case-outcomes", "case-mirrors", "case-by-group", "case-by-origin"]
+
+
+@pytest.fixture(scope="module")
+def with_case_log(tmp_path_factory, published_dir):
+    folder = tmp_path_factory.mktemp("caselog")
+    log = generate(30_000, 11, folder / "log.parquet")
+    out = folder / "published"
+    run(out, case_logs=[log])
+    os.environ[DATA_DIR_ENV] = str(out)
+    yield out
+    os.environ[DATA_DIR_ENV] = str(published_dir)
+
+
+def open_responsiveness() -> AppTest:
+    app = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=90)
+    app.switch_page("app_pages/responsiveness.py")
+    return app.run()
+
+
+def test_case_log_views_appear_with_an_unmistakable_synthetic_label(with_case_log):
+    app = open_responsiveness()
+    assert not app.exception
+    keys = [d.key.removeprefix("csv-") for d in app.get("download_button")]
+    assert keys[-len(CASE_CHARTS):] == CASE_CHARTS
+    assert any("ILLUSTRATIVE (SYNTHETIC)" in e.value for e in app.error), "banner on the page"
+    assert any("ILLUSTRATIVE (SYNTHETIC)" in e.value for e in app.sidebar.error), "banner in the frame"
+    urls = [d.proto.url for d in app.get("download_button") if d.key.removeprefix("csv-") in CASE_CHARTS]
+    assert urls and all(u.endswith(".csv") for u in urls)
+
+
+def test_without_a_case_log_the_page_says_what_data_would_fill_the_views(published_dir):
+    os.environ[DATA_DIR_ENV] = str(published_dir)
+    app = open_responsiveness()
+    assert any("case log" in i.value for i in app.info)
+    assert not any("ILLUSTRATIVE" in e.value for e in app.error)
