@@ -38,9 +38,11 @@ RULE_TEXT = {r["name"]: r["description"] for r in INPUT_CONTRACT["rules"]} | {
     "pattern": "does not have the required form",
 }
 SUPPRESSION_RULE = (
-    "Cells with fewer than {k} requests are withheld (primary). Within each month and platform, whose total is "
-    "published, a further cell (the smallest) is withheld wherever only one would be, so that no withheld cell "
-    "can be recomputed from the totals (secondary). Response-time figures of withheld cells are withheld too."
+    "Cells with fewer than {k} requests are withheld (primary). Further cells, and month-by-platform totals, are "
+    "withheld where needed (secondary) so that, from the published cells, totals and the grand total, no withheld "
+    "cell can be worked out, nor shown to be under {k}: every set of withheld cells tied by a published total "
+    "has at least two members and a margin of at least {k}. Withheld cells and totals show no figure, response "
+    "times included, and are all marked 'withheld'."
 )
 COUNT_COLUMNS = [
     "requests",
@@ -77,31 +79,53 @@ def _sql(name: str) -> str:
     return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
 
 
+def _csv_header(path: Path) -> list[str]:
+    """The header line, read by Python's csv module: the dialect is fixed (RFC 4180), never sniffed."""
+    import csv
+
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            header = next(csv.reader(handle), [])
+    except (UnicodeDecodeError, csv.Error):
+        raise SourceError(
+            f"{path.name}: cannot be read as a case log: the header is not UTF-8 CSV (save as CSV UTF-8)."
+        ) from None
+    if len(set(header)) != len(header):
+        raise SourceError(f"{path.name}: cannot be read as a case log: the header repeats a column name.")
+    return header
+
+
 def _reader(path: Path) -> str:
-    """The relation that reads the file: every needed column as text (fixed code, path bound as $path)."""
+    """The relation that reads the file: every needed column as text (fixed code, values bound as parameters)."""
     columns = ", ".join(f"CAST({quote(c)} AS VARCHAR) AS {quote(c)}" for c in READ_COLUMNS)
     if path.suffix.lower() == ".parquet":
         return f"(SELECT {columns} FROM read_parquet($path))"  # noqa: S608 (contract columns)
-    options = "all_varchar = true, header = true, store_rejects = true, rejects_limit = 0"
+    options = (
+        "auto_detect = false, header = true, delim = ',', quote = '\"', escape = '\"', columns = $columns, "
+        "store_rejects = true, rejects_limit = 0"
+    )
     return f"(SELECT {columns} FROM read_csv($path, {options}))"  # noqa: S608 (contract columns)
 
 
-def _check_columns(con: duckdb.DuckDBPyConnection, path: Path) -> None:
-    probe = (
-        "read_parquet($path)"
-        if path.suffix.lower() == ".parquet"
-        else "read_csv($path, all_varchar = true, header = true)"
-    )
-    try:
-        names = [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {probe}", {"path": str(path)}).fetchall()]  # noqa: S608
-    except duckdb.Error as exc:  # the message may quote file content: not echoed
-        raise SourceError(f"{path.name}: cannot be read as a case log ({exc.__class__.__name__}).") from None
+def _check_columns(con: duckdb.DuckDBPyConnection, path: Path) -> dict[str, str]:
+    """Refuse a file without the contract's required columns; return the CSV column types to read with."""
+    if path.suffix.lower() == ".parquet":
+        try:
+            names = [
+                r[0] for r in con.execute("DESCRIBE SELECT * FROM read_parquet($path)", {"path": str(path)}).fetchall()
+            ]
+        except duckdb.Error as exc:  # the message may quote file content: not echoed
+            raise SourceError(
+                f"{path.name}: cannot be read as a case log (Parquet: {exc.__class__.__name__})."
+            ) from None
+    else:
+        names = _csv_header(path)
     missing = [c for c in REQUIRED_COLUMNS if c not in names]
     if missing:
         raise SourceError(
-            f"{path.name}: missing required case-log column(s) {', '.join(missing)}; "
-            "see the case-log contract in the README."
+            f"{path.name}: missing required case-log column(s) {', '.join(missing)}; see the case-log contract in the README."
         )
+    return {name: "VARCHAR" for name in names}
 
 
 def _prepare_types(con: duckdb.DuckDBPyConnection) -> None:
@@ -134,8 +158,12 @@ def _label_maps(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
         UNION SELECT lower(category_id), category_id FROM categories
     """).fetchall()
     platforms, categories = dict(platforms), dict(categories)
-    return {"platform_labels": list(platforms), "platform_ids": list(platforms.values()),
-            "category_labels": list(categories), "category_ids": list(categories.values())}
+    return {
+        "platform_labels": list(platforms),
+        "platform_ids": list(platforms.values()),
+        "category_labels": list(categories),
+        "category_ids": list(categories.values()),
+    }
 
 
 def aggregate(
@@ -146,24 +174,33 @@ def aggregate(
     con.execute("SET TimeZone = 'UTC'")
     # Bounded memory: beyond this DuckDB spills to disk instead of growing (10M rows fit in 1.5 GiB RSS).
     con.execute(f"SET memory_limit = '{CASE_LOG_MEMORY}'")
-    _check_columns(con, path)
+    csv_columns = _check_columns(con, path)
     _prepare_types(con)
     for table in ("case_typed", "case_failures", "case_aggregates", "reject_errors", "reject_scans"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
     now = (now or datetime.now(UTC)).replace(tzinfo=None)
     try:
-        con.execute(_sql("caselog_stage").replace("FROM case_input", f"FROM {_reader(path)}"),
-                    {"path": str(path), "now": now, **_label_maps(con)})
+        con.execute(
+            _sql("caselog_stage").replace("FROM case_input", f"FROM {_reader(path)}"),
+            {
+                "path": str(path),
+                "now": now,
+                **_label_maps(con),
+                **({"columns": csv_columns} if path.suffix.lower() != ".parquet" else {}),
+            },
+        )
     except duckdb.Error as exc:  # never echo DuckDB's message: it can quote a row
         raise SourceError(f"{path.name}: cannot be read as a case log ({exc.__class__.__name__}).") from None
     rejected = _rejected_lines(con, path)
     con.execute(_sql("caselog_failures"), {"now": now})
     failures = _failures(con, path, rejected)
-    con.execute("CREATE TEMP TABLE case_aggregates (is_total BOOLEAN, month DATE, platform_id VARCHAR, "
-                "category_id VARCHAR, linked_group VARCHAR, origin_country VARCHAR, requester VARCHAR, "
-                "target_kind VARCHAR, requests BIGINT, actioned BIGINT, partial BIGINT, rejected BIGINT, pending BIGINT, "
-                "response_hours_p50 DOUBLE, response_hours_p90 DOUBLE, answered_within_24h_pct DOUBLE, "
-                "answered_within_72h_pct DOUBLE)")
+    con.execute(
+        "CREATE TEMP TABLE case_aggregates (is_total BOOLEAN, month DATE, platform_id VARCHAR, "
+        "category_id VARCHAR, linked_group VARCHAR, origin_country VARCHAR, requester VARCHAR, "
+        "target_kind VARCHAR, requests BIGINT, actioned BIGINT, partial BIGINT, rejected BIGINT, pending BIGINT, "
+        "response_hours_p50 DOUBLE, response_hours_p90 DOUBLE, answered_within_24h_pct DOUBLE, "
+        "answered_within_72h_pct DOUBLE)"
+    )
     for totals in (False, True):
         con.execute(_sql("caselog_cells"), {"totals": totals})
     typed_rows = con.execute("SELECT count(*) FROM case_typed").fetchone()[0]
@@ -174,15 +211,15 @@ def aggregate(
     cells = aggregates[~aggregates.index.isin(totals.index)]
     cells, margins = protect(cells, totals[["month", "platform_id", *COUNT_COLUMNS]], k)
     synthetic = bool(provenance.meta.get("synthetic"))
-    _publish(con, cells, margins, provenance.source_id, synthetic)
+    _publish(con, cells.drop(columns=["_reason"]), margins, provenance.source_id, synthetic)
     result = CaseLogResult(
         provenance.source_id,
         rows_read,
         rows_read - quarantined,
         failures,
         len(cells),
-        int((cells["suppressed"] == "primary").sum()),
-        int((cells["suppressed"] == "secondary").sum()),
+        int((cells["_reason"] == "primary").sum()),
+        int((cells["_reason"] == "secondary").sum()),
     )
     months = cells["month"]
     con.execute(
@@ -234,18 +271,62 @@ def _failures(con: duckdb.DuckDBPyConnection, path: Path, rejected: dict[int, st
 
 
 def protect(cells: pd.DataFrame, margins: pd.DataFrame, k: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Primary and secondary suppression; withheld figures become empty, the reason stays."""
+    """Disclosure control; withheld figures become empty and are marked "withheld" (never why).
+
+    What an attacker has: every published cell, every published month × platform total, the log's grand
+    total (rows aggregated is published for the accounting), and the knowledge that a listed cell holds at
+    least one request. Withheld cells under one published equation can each be anywhere in
+    [1, slack + 1], where slack = (equation's total − published parts) − (withheld cells in it); the rules
+    below keep every equation at two or more withheld cells and slack + 1 ≥ k, so no withheld cell is pinned
+    down, or even shown to be under k:
+
+    1. primary: a cell with fewer than k requests is withheld;
+    2. secondary, per month × platform total: never exactly one withheld cell under it;
+    3. a total is withheld when it is under k or its withheld cells' slack would be too small;
+    4. against the grand total: the withheld cells under withheld totals form one more equation; cells
+       (then totals) are withheld until it holds two or more of them with enough slack.
+    """
     cells = cells.sort_values(CELL_KEY).reset_index(drop=True)
-    cells["suppressed"] = pd.Series([None] * len(cells), dtype="object")
-    cells.loc[cells["requests"] < k, "suppressed"] = "primary"
-    for _, group in cells.groupby(["month", "platform_id"], sort=False):
-        withheld = group["suppressed"].notna()
-        if withheld.sum() == 1 and len(group) > 1:
-            candidates = group[~withheld].sort_values(["requests", *CELL_KEY])
-            cells.loc[candidates.index[0], "suppressed"] = "secondary"
     margins = margins.sort_values(["month", "platform_id"]).reset_index(drop=True)
-    margins["suppressed"] = pd.Series([None] * len(margins), dtype="object")
-    margins.loc[margins["requests"] < k, "suppressed"] = "primary"
+    reason = pd.Series(None, index=cells.index, dtype="object")
+    reason[cells["requests"] < k] = "primary"
+    group_of = cells.groupby(["month", "platform_id"], sort=False).ngroup()
+    for _, index in cells.groupby(group_of, sort=False).groups.items():
+        group = cells.loc[index]
+        withheld = reason[index].notna()
+        if withheld.sum() == 1 and len(group) > 1:
+            reason[group[~withheld].sort_values(["requests", *CELL_KEY]).index[0]] = "secondary"
+    margin_key = list(zip(margins["month"], margins["platform_id"], strict=True))
+    cell_key = pd.Series(list(zip(cells["month"], cells["platform_id"], strict=True)), index=cells.index)
+    margin_withheld = pd.Series(margins["requests"] < k, index=margins.index)
+    for i, key in enumerate(margin_key):
+        under = cell_key == key
+        hidden = under & reason.notna()
+        slack = margins.at[i, "requests"] - cells.loc[under & reason.isna(), "requests"].sum() - hidden.sum()
+        if hidden.any() and slack + 1 < k:
+            margin_withheld[i] = True
+    grand_total = margins["requests"].sum()
+    while margin_withheld.any():
+        withheld_keys = {margin_key[i] for i in margins.index[margin_withheld]}
+        under = cell_key.isin(withheld_keys)
+        hidden = under & reason.notna()
+        rest = (
+            grand_total
+            - margins.loc[~margin_withheld, "requests"].sum()
+            - cells.loc[under & reason.isna(), "requests"].sum()
+        )
+        if hidden.sum() >= 2 and rest - hidden.sum() + 1 >= k:
+            break
+        shown_under = cells[under & reason.isna()]
+        if len(shown_under):
+            reason[shown_under.sort_values(["requests", *CELL_KEY]).index[0]] = "secondary"
+        elif (~margin_withheld).any():
+            margin_withheld[margins[~margin_withheld].sort_values("requests").index[0]] = True
+        else:
+            break  # everything is withheld already
+    cells["suppressed"] = reason.where(reason.isna(), "withheld")
+    cells["_reason"] = reason
+    margins["suppressed"] = pd.Series(None, index=margins.index, dtype="object").where(~margin_withheld, "withheld")
     for frame in (cells, margins):
         frame[COUNT_COLUMNS] = frame[COUNT_COLUMNS].astype("Float64")
         frame.loc[frame["suppressed"].notna(), COUNT_COLUMNS] = pd.NA

@@ -8,6 +8,8 @@ WITH checked AS (
         CASE WHEN responded_present AND responded_at IS NULL THEN 'responded_at:type_datetime' END,
         CASE WHEN responded_at < sent_at THEN 'responded_at:responded_before_sent' END,
         CASE WHEN sent_at > $now OR responded_at > $now THEN 'sent_at:future_date' END,
+        CASE WHEN sent_at < TIMESTAMP '2000-01-01' OR responded_at < TIMESTAMP '2000-01-01'
+             THEN 'sent_at:out_of_range' END,
         CASE WHEN status = 'pending' AND responded_present THEN 'responded_at:pending_has_no_response' END,
         CASE WHEN status IN ('actioned', 'partial', 'rejected') AND NOT responded_present
              THEN 'responded_at:answered_has_response' END,

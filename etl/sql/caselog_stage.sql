@@ -8,11 +8,16 @@ WITH typed AS (
         hash(request_id) AS request_key,
         request_id IS NULL AS request_id_missing,
         sent_at IS NOT NULL AS sent_at_present,
-        -- the common UTC form parses fast; any other ISO 8601 form (offsets, no zone = UTC) falls back
-        coalesce(try_strptime(sent_at, '%Y-%m-%dT%H:%M:%SZ'), timezone('UTC', try_cast(sent_at AS TIMESTAMPTZ))) AS sent_at,
+        -- ISO 8601 only (DuckDB would also take 'epoch' or 'infinity'); the common UTC form parses fast,
+        -- other forms (offsets, no zone = UTC) fall back to the general parser
+        CASE WHEN regexp_matches(sent_at, '^[0-9]{4}-[0-9]{2}-[0-9]{2}')
+             THEN coalesce(try_strptime(sent_at, '%Y-%m-%dT%H:%M:%SZ'), timezone('UTC', try_cast(sent_at AS TIMESTAMPTZ)))
+        END AS sent_at,
         responded_at IS NOT NULL AS responded_present,
-        coalesce(try_strptime(responded_at, '%Y-%m-%dT%H:%M:%SZ'),
-                 timezone('UTC', try_cast(responded_at AS TIMESTAMPTZ))) AS responded_at,
+        CASE WHEN regexp_matches(responded_at, '^[0-9]{4}-[0-9]{2}-[0-9]{2}')
+             THEN coalesce(try_strptime(responded_at, '%Y-%m-%dT%H:%M:%SZ'),
+                           timezone('UTC', try_cast(responded_at AS TIMESTAMPTZ)))
+        END AS responded_at,
         platform IS NOT NULL AS platform_present,
         CAST(map($platform_labels, $platform_ids)[lower(trim(platform))] AS case_platform) AS platform_id,
         category IS NOT NULL AS category_present,
@@ -34,6 +39,7 @@ SELECT *,
     AND (responded_at IS NOT NULL OR NOT responded_present)
     AND coalesce(responded_at >= sent_at, true)
     AND sent_at <= $now AND coalesce(responded_at <= $now, true)
+    AND sent_at >= TIMESTAMP '2000-01-01' AND coalesce(responded_at >= TIMESTAMP '2000-01-01', true)
     AND (status <> 'pending' OR NOT responded_present)
     AND (status = 'pending' OR responded_present)
     AND platform_id IS NOT NULL AND category_id IS NOT NULL AND linked_group IS NOT NULL

@@ -3,7 +3,6 @@ and the rule, never the value; the rest is still aggregated; ``--strict`` refuse
 
 from __future__ import annotations
 
-import duckdb
 import pandas as pd
 import pytest
 
@@ -182,18 +181,10 @@ def test_unsplittable_lines_count_as_read_and_quarantined(ragged):
     info = table(out, "case_log_info", case.source_id).iloc[0]
     assert (info["rows_read"], info["rows_aggregated"], info["rows_quarantined"]) == (read, read - refused, refused)
     margins = table(out, "case_requests_monthly_platform", case.source_id)
-    assert margins["requests"].sum() == read - refused  # k = 5 withholds no month x platform total here
+    published, withheld = margins["requests"].sum(), margins["suppressed"].notna().sum()
+    assert published <= read - refused and (published == read - refused) == (withheld == 0)
 
 
-@pytest.mark.xfail(
-    reason="BUG etl/caselog.py _check_columns() and _reader(): read_csv is left to sniff the dialect, and one "
-    "line with the wrong number of fields among the first 20,480 rows makes the sniffer give up (or pick "
-    "'|' as delimiter): the whole log is refused ('missing required case-log column(s) request_id, …' or "
-    "'cannot be read') instead of that line being quarantined as csv_too_many_columns. The CSV dialect "
-    "(delim ',', quote '\"') should be fixed, not sniffed.",
-    raises=SourceError,
-    strict=True,
-)
 def test_one_line_with_too_many_fields_in_a_small_log_is_quarantined_not_the_whole_file(tmp_path, reference_dir):
     lines = csv_text([row(f"S-{i:02d}") for i in range(1, 6)]).splitlines(keepends=True)
     lines.insert(3, ",".join(v or "" for v in row("S-XX")) + ",surplus\n")  # line 4
@@ -203,14 +194,6 @@ def test_one_line_with_too_many_fields_in_a_small_log_is_quarantined_not_the_who
     assert case.rows_aggregated == 5
 
 
-@pytest.mark.xfail(
-    reason="BUG etl/caselog.py _reader(): the same sniffing, the other way round: when the first 20,480 rows "
-    "hold no quoted value, the sniffer settles on 'no quote character', and a later, valid, RFC 4180 quoted "
-    'value with a comma (a target such as "@name,with,comma") is split into too many fields and the row '
-    "is refused as csv_too_many_columns.",
-    raises=AssertionError,
-    strict=True,
-)
 def test_a_valid_quoted_value_with_a_comma_late_in_a_large_log_is_read(tmp_path, reference_dir):
     log = generate(PREFIX_ROWS, 6, tmp_path / "quoted.csv")
     with log.open("a", encoding="utf-8", newline="") as handle:
@@ -245,15 +228,6 @@ def test_line_numbers_stay_file_line_numbers_after_a_blank_line_or_a_quoted_line
     assert [(f.line, f.rule) for f in case.failures] == [(line, "unknown_platform")]
 
 
-@pytest.mark.xfail(
-    reason="BUG etl/sql/caselog_stage.sql (sent_at: try_cast(sent_at AS TIMESTAMPTZ)): DuckDB's special "
-    "timestamp words '-infinity' and 'epoch' are accepted as send times although they are not ISO 8601; "
-    "no rule refuses them. The row is counted in a month of 1900 (or 1970) with a response time of "
-    "~124 years, shown as figures on the dashboard; an earlier revision of the stage SQL crashed the build "
-    "inside DuckDB instead ('Cannot subtract infinite timestamps'). Expected: quarantined as type_datetime.",
-    raises=(AssertionError, duckdb.Error),
-    strict=True,
-)
 @pytest.mark.parametrize(
     ("sent_at", "status"), [("-infinity", "actioned"), ("-infinity", "pending"), ("epoch", "pending")]
 )

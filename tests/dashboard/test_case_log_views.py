@@ -13,7 +13,14 @@ from etl.caselog_generate import generate
 from etl.paths import DATA_DIR_ENV
 
 ROOT = Path(__file__).resolve().parents[2]
-CASE_CHARTS = ["case-response-times", "case-within-24h", "case-outcomes", "case-mirrors", "case-by-group", "case-by-origin"]
+CASE_CHARTS = [
+    "case-response-times",
+    "case-within-24h",
+    "case-outcomes",
+    "case-mirrors",
+    "case-by-group",
+    "case-by-origin",
+]
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +44,7 @@ def test_case_log_views_appear_with_an_unmistakable_synthetic_label(with_case_lo
     app = open_responsiveness()
     assert not app.exception
     keys = [d.key.removeprefix("csv-") for d in app.get("download_button")]
-    assert keys[-len(CASE_CHARTS):] == CASE_CHARTS
+    assert keys[-len(CASE_CHARTS) :] == CASE_CHARTS
     assert any("ILLUSTRATIVE (SYNTHETIC)" in e.value for e in app.error), "banner on the page"
     assert any("ILLUSTRATIVE (SYNTHETIC)" in e.value for e in app.sidebar.error), "banner in the frame"
     urls = [d.proto.url for d in app.get("download_button") if d.key.removeprefix("csv-") in CASE_CHARTS]
