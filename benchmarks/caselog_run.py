@@ -95,7 +95,10 @@ def run_pandas(path: Path) -> float:
 def main() -> None:
     mode, path = sys.argv[1], Path(sys.argv[2])
     seconds = {"etl": run_etl, "duckdb": run_duckdb, "pandas": run_pandas}[mode](path)
-    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # VmHWM, not ru_maxrss: the latter keeps the parent's peak across fork + exec on Linux.
+    status = Path("/proc/self/status").read_text().splitlines()
+    hwm = [line for line in status if line.startswith("VmHWM:")]
+    peak_mib = int(hwm[0].split()[1]) / 1024 if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"mode": mode, "seconds": seconds, "peak_mib": peak_mib}))
 
 

@@ -288,38 +288,36 @@ def protect(cells: pd.DataFrame, margins: pd.DataFrame, k: int) -> tuple[pd.Data
     """
     cells = cells.sort_values(CELL_KEY).reset_index(drop=True)
     margins = margins.sort_values(["month", "platform_id"]).reset_index(drop=True)
+    # one integer per month × platform, shared by cells and totals (vectorised: a log has ~10^6 cells)
+    group_index = pd.MultiIndex.from_frame(margins[["month", "platform_id"]])
+    group = pd.Series(
+        group_index.get_indexer(pd.MultiIndex.from_frame(cells[["month", "platform_id"]])), index=cells.index
+    )
     reason = pd.Series(None, index=cells.index, dtype="object")
     reason[cells["requests"] < k] = "primary"
-    group_of = cells.groupby(["month", "platform_id"], sort=False).ngroup()
-    for _, index in cells.groupby(group_of, sort=False).groups.items():
-        group = cells.loc[index]
-        withheld = reason[index].notna()
-        if withheld.sum() == 1 and len(group) > 1:
-            reason[group[~withheld].sort_values(["requests", *CELL_KEY]).index[0]] = "secondary"
-    margin_key = list(zip(margins["month"], margins["platform_id"], strict=True))
-    cell_key = pd.Series(list(zip(cells["month"], cells["platform_id"], strict=True)), index=cells.index)
-    margin_withheld = pd.Series(margins["requests"] < k, index=margins.index)
-    for i, key in enumerate(margin_key):
-        under = cell_key == key
-        hidden = under & reason.notna()
-        slack = margins.at[i, "requests"] - cells.loc[under & reason.isna(), "requests"].sum() - hidden.sum()
-        if hidden.any() and slack + 1 < k:
-            margin_withheld[i] = True
+    # 2. never exactly one withheld cell under a total: withhold the smallest other one
+    per_group = reason.notna().groupby(group).agg(["sum", "size"])
+    lonely = per_group.index[(per_group["sum"] == 1) & (per_group["size"] > 1)]
+    candidates = cells[group.isin(lonely) & reason.isna()].assign(_group=group)
+    picked = candidates.sort_values(["_group", "requests", *CELL_KEY]).groupby("_group").head(1).index
+    reason[picked] = "secondary"
+    # 3. a total is withheld when under k, or when the slack of its withheld cells would be under k
+    hidden = reason.notna()
+    hidden_count = hidden.groupby(group).sum().reindex(margins.index, fill_value=0)
+    shown_sum = cells["requests"].where(~hidden, 0).groupby(group).sum().reindex(margins.index, fill_value=0)
+    slack = margins["requests"] - shown_sum - hidden_count
+    margin_withheld = (margins["requests"] < k) | ((hidden_count > 0) & (slack + 1 < k))
+    # 4. against the grand total, the withheld cells under withheld totals form one more equation
     grand_total = margins["requests"].sum()
     while margin_withheld.any():
-        withheld_keys = {margin_key[i] for i in margins.index[margin_withheld]}
-        under = cell_key.isin(withheld_keys)
+        under = group.isin(margins.index[margin_withheld])
         hidden = under & reason.notna()
-        rest = (
-            grand_total
-            - margins.loc[~margin_withheld, "requests"].sum()
-            - cells.loc[under & reason.isna(), "requests"].sum()
-        )
+        shown_under = under & reason.isna()
+        rest = grand_total - margins.loc[~margin_withheld, "requests"].sum() - cells.loc[shown_under, "requests"].sum()
         if hidden.sum() >= 2 and rest - hidden.sum() + 1 >= k:
             break
-        shown_under = cells[under & reason.isna()]
-        if len(shown_under):
-            reason[shown_under.sort_values(["requests", *CELL_KEY]).index[0]] = "secondary"
+        if shown_under.any():
+            reason[cells[shown_under].sort_values(["requests", *CELL_KEY]).index[0]] = "secondary"
         elif (~margin_withheld).any():
             margin_withheld[margins[~margin_withheld].sort_values("requests").index[0]] = True
         else:
