@@ -298,9 +298,10 @@ def protect(cells: pd.DataFrame, margins: pd.DataFrame, k: int) -> tuple[pd.Data
     # 2. never exactly one withheld cell under a total: withhold the smallest other one
     per_group = reason.notna().groupby(group).agg(["sum", "size"])
     lonely = per_group.index[(per_group["sum"] == 1) & (per_group["size"] > 1)]
-    candidates = cells[group.isin(lonely) & reason.isna()].assign(_group=group)
+    eligible = group.isin(lonely) & reason.isna()
+    candidates = cells[eligible].assign(_group=group[eligible])
     picked = candidates.sort_values(["_group", "requests", *CELL_KEY]).groupby("_group").head(1).index
-    reason[picked] = "secondary"
+    reason.loc[picked] = "secondary"
     # 3. a total is withheld when under k, or when the slack of its withheld cells would be under k
     hidden = reason.notna()
     hidden_count = hidden.groupby(group).sum().reindex(margins.index, fill_value=0)
@@ -317,9 +318,9 @@ def protect(cells: pd.DataFrame, margins: pd.DataFrame, k: int) -> tuple[pd.Data
         if hidden.sum() >= 2 and rest - hidden.sum() + 1 >= k:
             break
         if shown_under.any():
-            reason[cells[shown_under].sort_values(["requests", *CELL_KEY]).index[0]] = "secondary"
+            reason.loc[cells[shown_under].sort_values(["requests", *CELL_KEY]).index[0]] = "secondary"
         elif (~margin_withheld).any():
-            margin_withheld[margins[~margin_withheld].sort_values("requests").index[0]] = True
+            margin_withheld.loc[margins[~margin_withheld].sort_values("requests").index[0]] = True
         else:
             break  # everything is withheld already
     cells["suppressed"] = reason.where(reason.isna(), "withheld")

@@ -16,9 +16,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")  # full-width forms too
 BOM = "\ufeff"
-_NEUTRALISE_SQL = "CASE WHEN regexp_matches({col}, '^[=+\\-@\\t\\r]') THEN '''' || {col} ELSE {col} END"
+_NEUTRALISE_SQL = "CASE WHEN regexp_matches({col}, '^[=+\\-@\\t\\r＝＋－＠]') THEN '''' || {col} ELSE {col} END"
 
 
 def neutralise(text: str) -> str:
