@@ -27,6 +27,7 @@ PAGES = [
         url_path="responsiveness",
     ),
     st.Page("app_pages/incidents.py", title="Incident trends", icon=":material/timeline:", url_path="incidents"),
+    st.Page("app_pages/data.py", title="Data and downloads", icon=":material/download:", url_path="data"),
     st.Page("app_pages/about.py", title="About the data", icon=":material/info:", url_path="about"),
 ]
 page = st.navigation(PAGES)

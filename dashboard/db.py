@@ -69,3 +69,22 @@ def run(name: str, **params) -> pd.DataFrame:
     """Run the named query with bound parameters on the current dataset; results are cached per dataset."""
     bound = tuple(sorted((k, list(v) if isinstance(v, list | tuple) else v) for k, v in params.items()))
     return _run(database_path(), name, bound).copy()
+
+
+def release_folder() -> Path:
+    """Where the open-data releases of the published dataset are (written by the ETL's export stage)."""
+    return published_dir() / "releases"
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def datapackage(version: str) -> dict:
+    """The release's datapackage.json (the published schema, generated from the contracts)."""
+    import json
+
+    return json.loads((release_folder() / version / "datapackage.json").read_text(encoding="utf-8"))
+
+
+def releases() -> list[str]:
+    """Versions with a release zip in the published folder, newest first."""
+    zips = sorted(release_folder().glob("dataset-*.zip"), key=lambda p: p.stat().st_mtime, reverse=True)
+    return [p.stem.removeprefix("dataset-") for p in zips]

@@ -53,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
         metavar="K",
         help="disclosure threshold: case-log cells with fewer than K requests are withheld (default 5)",
     )
+    export = commands.add_parser("export", help="write the open-data release (also done by build) for the published dataset")
+    export.add_argument("--out", type=Path, help=f"published directory (default: ${DATA_DIR_ENV} or ./published)")
     generate = commands.add_parser("generate-caselog", help="write an illustrative (synthetic) case log, deterministic")
     generate.add_argument("--rows", type=int, required=True)
     generate.add_argument("--seed", type=int, default=1)
@@ -70,6 +72,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "build":
             return _build(args, console)
+        if args.command == "export":
+            from etl.publish import current_database
+            from etl.release import export_release
+
+            out_dir = (args.out or published_dir()).resolve()
+            database = current_database(out_dir)
+            if database is None:
+                raise SourceError(f"Nothing is published in {out_dir.name}/ yet: run `python -m etl build` first.")
+            console.print(f"Release written: {export_release(database, out_dir)}")
+            return EXIT_OK
         if args.command == "generate-caselog":
             from etl.caselog_generate import generate
 

@@ -26,7 +26,7 @@ from etl.paths import DATA_DIR
 from etl.provenance import Provenance, discover, read_provenance
 from etl.publish import current_database, publish, staging_path
 from etl.readers import LINE, RawTable, read_csv_text
-from etl.safe_csv import write_csv
+from etl.release import export_release
 
 #: Loaded first, in this order: later tables map labels and check keys against earlier ones.
 REFERENCE_ORDER = (
@@ -146,8 +146,8 @@ def run(
                 on_stage=on_stage,
             )
         with timer("export"):
-            on_stage("export", "per-table CSV downloads")
-            _export(building, out_dir / "exports" / version)
+            on_stage("export", "open-data release: CSV, Parquet, datapackage.json, checksums, zip")
+            export_release(building, out_dir)
         with timer("publish"):
             database = publish(building, out_dir, version)
     finally:
@@ -405,28 +405,6 @@ def _content_version(con: duckdb.DuckDBPyConnection, tables: list[str]) -> str:
     import hashlib
 
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
-
-
-def _export(database: Path, target: Path) -> None:
-    """One safe CSV per table, for download; written beside the database, not inside it."""
-    target.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(database), read_only=True)
-    try:
-        tables = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables ORDER BY 1").fetchall()]
-        version = con.execute("SELECT dataset_version FROM build_info").fetchone()[0]
-        for table in tables:
-            comments = [f"Table {table}; dataset version {version}; sources and licences in the sources table"]
-            columns = {r[0] for r in con.execute(f"DESCRIBE {quote(table)}").fetchall()}  # noqa: S608
-            if (
-                "synthetic" in columns
-                and con.execute(
-                    f"SELECT bool_or(synthetic) FROM {quote(table)}"  # noqa: S608 (catalogue name)
-                ).fetchone()[0]
-            ):
-                comments.insert(0, "ILLUSTRATIVE (SYNTHETIC) DATA: generated for demonstration, not real requests")
-            write_csv(con, table, target / f"{table}.csv", comments)
-    finally:
-        con.close()
 
 
 def _strict_message(results: list[SourceResult]) -> str:

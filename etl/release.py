@@ -75,7 +75,7 @@ def export_release(database: Path, out_dir: Path) -> Path:
             comments = (["ILLUSTRATIVE (SYNTHETIC) DATA: generated for demonstration, not real requests"] if synthetic else [])
             comments.append(f"Table {table}; dataset version {version}; see datapackage.json for sources and licences")
             write_csv(con, "release_rows", csv_path, comments)
-            con.execute(f"COPY (SELECT * FROM release_rows) TO '{parquet_path.as_posix()}' (FORMAT parquet, COMPRESSION zstd)")
+            con.sql("SELECT * FROM release_rows").write_parquet(str(parquet_path), compression="zstd")
             resources.append(_resource(table, description, schema, csv_path, len(comments)))
         package = _package(con, version, built_at, resources)
         (staging / "datapackage.json").write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

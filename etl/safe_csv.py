@@ -41,7 +41,8 @@ def write_csv(con: duckdb.DuckDBPyConnection, relation: str, target: Path, comme
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent) as scratch:
         body = Path(scratch) / "body.csv"
-        con.execute(f"COPY ({select}) TO '{body.as_posix()}' (HEADER, DELIMITER ',', NEW_LINE '\r\n')")
+        literal = "'" + body.as_posix().replace("'", "''") + "'"  # a path, quoted as an SQL string
+        con.execute(f"COPY ({select}) TO {literal} (HEADER, DELIMITER ',', NEW_LINE '\r\n')")
         partial = Path(scratch) / "out.csv"
         with partial.open("wb") as out:
             out.write(BOM.encode("utf-8"))

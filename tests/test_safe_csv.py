@@ -10,7 +10,16 @@ import pytest
 
 from etl.safe_csv import to_csv_bytes
 
-HOSTILE = ['=HYPERLINK("http://evil")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tleading tab", "\rreturn", "＝1+1", "＠SUM(A1)"]
+HOSTILE = [
+    '=HYPERLINK("http://evil")',
+    "+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(A1)",
+    "\tleading tab",
+    "\rreturn",
+    "＝1+1",
+    "＠SUM(A1)",
+]
 
 
 def rows_of(data: bytes) -> list[list[str]]:

@@ -10,7 +10,7 @@ import pytest
 
 from tests.browser.conftest import OUTPUT, wait_until_rendered
 
-PAGES = {"": 0, "requests": 8, "responsiveness": 3, "incidents": 4, "about": 0}
+PAGES = {"": 0, "requests": 8, "responsiveness": 3, "incidents": 4, "data": 0, "about": 0}
 
 
 @pytest.mark.parametrize("path", list(PAGES))
@@ -55,7 +55,7 @@ def test_map_draws_provinces_offline(page, app_url):
     assert outside == []
 
 
-def test_csv_download_through_the_button_matches_the_database(page, app_url, published_db):
+def test_csv_download_through_the_button_matches_the_database(page, app_url, published_db, tmp_path):
     page.goto(f"{app_url}/requests?period=2019&period=2025")
     wait_until_rendered(page, PAGES["requests"])
     with page.expect_download() as download_info:
@@ -69,7 +69,9 @@ def test_csv_download_through_the_button_matches_the_database(page, app_url, pub
     rows = list(csv.DictReader(io.StringIO(body)))
     assert download.suggested_filename.startswith("google-requests-items_")
     assert any("Google" in line for line in text.splitlines() if line.startswith("# Source"))
-    with duckdb.connect(str(published_db), read_only=True) as con:
+    copy = tmp_path / "copy.duckdb"  # a copy: this process may hold the file open with the app's settings
+    copy.write_bytes(published_db.read_bytes())
+    with duckdb.connect(str(copy), read_only=True) as con:
         expected = dict(
             con.execute(
                 "SELECT strftime(period_end, '%Y-%m-%d'), sum(requests) FROM platform_reported_requests "
@@ -98,3 +100,22 @@ def test_shared_link_reopens_the_same_filters_after_reload(page, app_url):
         assert "period=2016" in page.url and "platforms=Facebook" in page.url
         page.reload()
         wait_until_rendered(page, PAGES["requests"])
+
+
+def test_release_zip_downloads_through_the_button_and_its_checksums_hold(page, app_url):
+    import hashlib
+    import zipfile
+
+    page.goto(f"{app_url}/data")
+    wait_until_rendered(page, 0)
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download the whole release").click()
+    download = download_info.value
+    assert download.suggested_filename.startswith("dataset-") and download.suggested_filename.endswith(".zip")
+    with zipfile.ZipFile(download.path()) as bundle:
+        root = download.suggested_filename.removeprefix("dataset-").removesuffix(".zip")
+        sums = bundle.read(f"{root}/SHA256SUMS").decode().splitlines()
+        assert len(sums) >= 30
+        for line in sums:
+            digest, name = line.split("  ", 1)
+            assert hashlib.sha256(bundle.read(f"{root}/{name}")).hexdigest() == digest, name

@@ -31,6 +31,7 @@ PAGES = {  # page file → chart ids it must show
     ],
     "responsiveness": ["compliance-rates", "pta-block-rate", "ledger"],
     "incidents": ["incidents-national", "deaths-by-victim", "incidents-map", "takedowns-vs-incidents"],
+    "data": [],
     "about": [],
 }
 
@@ -69,6 +70,9 @@ def figure(app: AppTest, index: int) -> dict:
 def test_page_renders_without_exception_with_every_chart_table_and_download(page):
     app = open_page(page)
     assert not app.exception, [e.value for e in app.exception]
+    if page == "data":  # the data page offers files, not charts
+        assert [d.key for d in app.get("download_button")][:3] == ["release-zip", "table-csv", "table-parquet"]
+        return
     assert chart_ids(app) == PAGES[page]
     assert len(app.get("plotly_chart")) == len(PAGES[page])
     for i in range(len(PAGES[page])):  # the default view of the real data leaves no chart empty
@@ -166,3 +170,13 @@ def test_app_reads_a_newly_published_dataset_without_restart(published_dir, tmp_
         assert after.markdown[0].value != version_before
     finally:
         os.environ["DASHBOARD_DATA_DIR"] = str(published_dir)
+
+
+def test_data_page_table_choice_changes_the_files_and_dictionary():
+    incidents = open_page("data", table="incidents")
+    events = open_page("data", table="events")
+    assert incidents.selectbox[0].value == "incidents"
+    columns = lambda app: set(app.dataframe[0].value["column"])  # noqa: E731
+    assert "killed_total" in columns(incidents) and "event_date" in columns(events)
+    labels = lambda app: [d.proto.label for d in app.get("download_button")][1:3]  # noqa: E731
+    assert labels(incidents) == ["incidents.csv", "incidents.parquet"]

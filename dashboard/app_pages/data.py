@@ -1,0 +1,119 @@
+"""Data and downloads: the whole release, each table, the data dictionary, the changelog, how to cite."""
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import blocks, db, filters, queries
+
+info = blocks.dataset()
+version = info["dataset_version"]
+st.title("Data and downloads")
+filters.show_link_notice()
+st.markdown(
+    f"Everything on this site, as files: dataset version **{version}**, built "
+    f"{info['built_at']:%d %B %Y, %H:%M} UTC. Each release is a Frictionless Data Package: one CSV "
+    "(opens in Excel) and one Parquet (exact values) per table, `datapackage.json` with every column's "
+    "meaning, type and constraints, a README, and SHA-256 checksums."
+)
+st.subheader("How to cite")
+st.code(blocks.citation_line("Takedown requests and militant violence in Pakistan"), language=None, wrap_lines=True)
+
+folder = db.release_folder() / version
+archive = db.release_folder() / f"dataset-{version}.zip"
+if not archive.exists():
+    st.warning("The files of this release have not been written yet (run `python -m etl export`).")
+    st.stop()
+
+
+def read(path: Path):
+    return lambda: path.read_bytes()  # read when the button is pressed, not on every page run
+
+
+st.download_button(
+    f"Download the whole release (zip, {archive.stat().st_size / 1e6:.1f} MB)",
+    read(archive),
+    file_name=archive.name,
+    mime="application/zip",
+    key="release-zip",
+    on_click="ignore",
+    icon=":material/folder_zip:",
+    type="primary",
+)
+
+package = db.datapackage(version)
+resources = {r["name"]: r for r in package["resources"]}
+st.subheader("One table")
+table = filters.choose_one("Table", list(resources), key="table", sidebar=False, default="platform_reported_requests")
+resource = resources[table]
+st.markdown(resource["description"])
+left, right = st.columns(2)
+csv_path, parquet_path = folder / resource["path"], folder / resource["x-parquet"]["path"]
+left.download_button(
+    f"{table}.csv",
+    read(csv_path),
+    file_name=f"{table}_{version}.csv",
+    mime="text/csv",
+    key="table-csv",
+    on_click="ignore",
+    icon=":material/download:",
+)
+right.download_button(
+    f"{table}.parquet",
+    read(parquet_path),
+    file_name=f"{table}_{version}.parquet",
+    mime="application/vnd.apache.parquet",
+    key="table-parquet",
+    on_click="ignore",
+    icon=":material/download:",
+)
+st.caption(f"CSV SHA-256 {resource['hash'].removeprefix('sha256:')}")
+
+st.subheader("Data dictionary")
+fields = pd.DataFrame(
+    [
+        {
+            "column": f["name"],
+            "type": f["type"],
+            "meaning": f.get("description", ""),
+            "constraints": ", ".join(f"{k} {v}" for k, v in f.get("constraints", {}).items()),
+        }
+        for f in resource["schema"]["fields"]
+    ]
+)
+st.dataframe(fields, hide_index=True, key="dictionary")
+keys = resource["schema"].get("primaryKey")
+if keys:
+    st.caption("Primary key: " + ", ".join(keys if isinstance(keys, list) else [keys]))
+
+st.subheader("Changelog")
+changes = queries.release_changes()
+if changes.empty:
+    st.caption("This is the first release published here: there is nothing earlier to compare with.")
+else:
+    st.markdown(
+        "Rows added, removed and **revised** (same key, new figure: an official figure corrected) "
+        f"in each fact table since release {changes['previous_version'].iloc[0]}."
+    )
+    st.dataframe(changes, hide_index=True, key="changes")
+older = [v for v in db.releases() if v != version]
+if older:
+    st.markdown("Earlier releases kept here, unchanged, for citations that name them:")
+    for old in older:
+        path = db.release_folder() / f"dataset-{old}.zip"
+        st.download_button(
+            f"Release {old}",
+            read(path),
+            file_name=path.name,
+            mime="application/zip",
+            key=f"release-{old}",
+            on_click="ignore",
+        )
+
+st.subheader("What the last build refused")
+quarantine = queries.quarantine()
+if quarantine.empty:
+    st.success("Nothing: every row of every source passed its contract.")
+else:
+    st.dataframe(quarantine, hide_index=True, key="quarantine")

@@ -1,0 +1,107 @@
+"""The open-data release: a valid data package, CSV and Parquet that agree, and the same bytes for the same input."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from frictionless import validate
+
+from etl.build import run
+from etl.release import export_release
+from etl.safe_csv import FORMULA_PREFIXES
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def release(published_dir, published_db) -> Path:
+    archive = export_release(published_db, published_dir)  # already written by the build: returns the same zip
+    return archive.parent / archive.stem.removeprefix("dataset-")
+
+
+def test_the_package_passes_frictionless_validation(release):
+    report = validate(str(release / "datapackage.json"))
+    assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "type", "note"])[:10]
+    assert len(report.tasks) >= 15
+
+
+def test_every_column_of_every_table_is_described(release):
+    import json
+
+    package = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in package["resources"]:
+        assert resource["description"]
+        for field in resource["schema"]["fields"]:
+            assert field.get("description"), f"{resource['name']}.{field['name']} has no description"
+
+
+def csv_rows(path: Path) -> pd.DataFrame:
+    text = path.read_bytes().decode("utf-8-sig")
+    lines = text.split("\r\n")
+    body = "\r\n".join(line for line in lines if not line.startswith("# "))
+    rows = list(csv.reader(io.StringIO(body, newline="")))
+    frame = pd.DataFrame(rows[1:], columns=rows[0]).replace("", None)
+    undo = lambda v: v[1:] if isinstance(v, str) and v.startswith("'") and v[1:].startswith(FORMULA_PREFIXES) else v  # noqa: E731
+    return frame.map(undo)
+
+
+@pytest.mark.parametrize(
+    "table",
+    ["platform_reported_requests", "regulator_reported_actions", "incidents", "events", "sources", "region_boundaries"],
+)
+def test_csv_round_trips_to_the_parquet_values(release, table):
+    from_csv = csv_rows(release / "data" / f"{table}.csv")
+    from_parquet = pd.read_parquet(release / "data" / f"{table}.parquet")
+    assert list(from_csv.columns) == list(from_parquet.columns)
+    assert len(from_csv) == len(from_parquet)
+    for column in from_parquet.columns:
+        expected = from_parquet[column]
+        got = from_csv[column]
+        if pd.api.types.is_bool_dtype(expected):
+            assert got.map({"true": True, "false": False}).tolist() == expected.tolist(), column
+        elif pd.api.types.is_numeric_dtype(expected):
+            assert pd.to_numeric(got).fillna(-1).tolist() == pytest.approx(
+                expected.astype(float).fillna(-1).tolist()
+            ), column
+        elif (
+            pd.api.types.is_datetime64_any_dtype(expected)
+            or str(expected.dtype).startswith("date")
+            or (len(expected.dropna()) and hasattr(expected.dropna().iloc[0], "isoformat"))
+        ):
+            assert got.fillna("").tolist() == [
+                v.isoformat()[:10] if v is not None and v == v else "" for v in expected
+            ], column
+        else:
+            assert got.fillna("").tolist() == expected.fillna("").astype(str).tolist(), column
+
+
+def test_same_input_gives_byte_identical_data_files_and_checksums(tmp_path, release):
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    again = run(tmp_path / "again", data_dir=data)
+    second = tmp_path / "again" / "releases" / again.dataset_version
+    assert second.name == release.name
+    assert (second / "SHA256SUMS").read_bytes() == (release / "SHA256SUMS").read_bytes()
+    for path in (release / "data").iterdir():
+        assert (second / "data" / path.name).read_bytes() == path.read_bytes(), path.name
+    first_zip = release.parent / f"dataset-{release.name}.zip"
+    with zipfile.ZipFile(first_zip) as bundle:
+        names = bundle.namelist()
+    assert f"{release.name}/datapackage.json" in names and f"{release.name}/SHA256SUMS" in names
+
+
+def test_the_zip_holds_files_that_match_their_checksums(release):
+    import hashlib
+
+    with zipfile.ZipFile(release.parent / f"dataset-{release.name}.zip") as bundle:
+        sums = bundle.read(f"{release.name}/SHA256SUMS").decode().splitlines()
+        assert len(sums) >= 30
+        for line in sums:
+            digest, name = line.split("  ", 1)
+            assert hashlib.sha256(bundle.read(f"{release.name}/{name}")).hexdigest() == digest, name
