@@ -53,7 +53,9 @@ def main(argv: list[str] | None = None) -> int:
         metavar="K",
         help="disclosure threshold: case-log cells with fewer than K requests are withheld (default 5)",
     )
-    export = commands.add_parser("export", help="write the open-data release (also done by build) for the published dataset")
+    export = commands.add_parser(
+        "export", help="write the open-data release (also done by build) for the published dataset"
+    )
     export.add_argument("--out", type=Path, help=f"published directory (default: ${DATA_DIR_ENV} or ./published)")
     generate = commands.add_parser("generate-caselog", help="write an illustrative (synthetic) case log, deterministic")
     generate.add_argument("--rows", type=int, required=True)

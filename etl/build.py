@@ -335,15 +335,32 @@ def _record_changes(con: duckdb.DuckDBPyConnection, previous: Path, contracts: l
 
 
 def _record_source(con: duckdb.DuckDBPyConnection, result: SourceResult) -> None:
-    meta = result.provenance.meta
     table_rows = None if result.frame is None else len(result.frame)
+    _insert_source(
+        con,
+        result.provenance.meta,
+        result.layout.table if result.layout else None,
+        (result.rows_read, result.rows_loaded, result.rows_quarantined, table_rows),
+        result.failures,
+    )
+
+
+def _record_case_log(con: duckdb.DuckDBPyConnection, provenance: Provenance, case) -> None:
+    counts = (case.rows_read, case.rows_aggregated, case.rows_quarantined, case.cells)
+    _insert_source(con, provenance.meta, "case_requests_monthly", counts, case.failures)
+
+
+def _insert_source(
+    con: duckdb.DuckDBPyConnection, meta: dict, loaded_into: str | None, counts: tuple, failures: list[Failure]
+) -> None:
+    """One row of the sources table (provenance and row counts) and the file's quarantined rows."""
     con.execute(
         "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             meta["source_id"],
             meta["file"],
             meta["layout"],
-            result.layout.table if result.layout else None,
+            loaded_into,
             meta["publisher"],
             meta["title"],
             meta.get("url") or None,
@@ -353,43 +370,11 @@ def _record_source(con: duckdb.DuckDBPyConnection, result: SourceResult) -> None
             meta["measures"],
             ",".join(meta.get("derived_from", [])) or None,
             meta["sha256"],
-            result.rows_read,
-            result.rows_loaded,
-            result.rows_quarantined,
-            table_rows,
+            *counts,
         ],
     )
-    if result.failures:
-        rows = [(meta["source_id"], f.file, f.line, f.column, f.rule, f.message) for f in result.failures]
-        con.executemany("INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, ?)", rows)
-
-
-def _record_case_log(con: duckdb.DuckDBPyConnection, provenance: Provenance, case) -> None:
-    meta = provenance.meta
-    con.execute(
-        "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            meta["source_id"],
-            meta["file"],
-            meta["layout"],
-            "case_requests_monthly",
-            meta["publisher"],
-            meta["title"],
-            meta.get("url") or None,
-            meta["licence"],
-            meta["retrieved"],
-            meta.get("published") or None,
-            meta["measures"],
-            None,
-            meta["sha256"],
-            case.rows_read,
-            case.rows_aggregated,
-            case.rows_quarantined,
-            case.cells,
-        ],
-    )
-    rows = [(meta["source_id"], f.file, f.line, f.column, f.rule, f.message) for f in case.failures]
-    if rows:
+    if failures:
+        rows = [(meta["source_id"], f.file, f.line, f.column, f.rule, f.message) for f in failures]
         con.executemany("INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, ?)", rows)
 
 

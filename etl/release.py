@@ -9,7 +9,6 @@ same input gives byte-identical data files and the same checksums.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -19,34 +18,76 @@ from pathlib import Path
 import duckdb
 
 from etl.contracts import all_contracts, quote
+from etl.provenance import sha256_of
 from etl.safe_csv import write_csv
 
 PACKAGE_NAME = "pk-takedowns-militancy"
-TYPES = {"VARCHAR": "string", "BIGINT": "integer", "INTEGER": "integer", "HUGEINT": "integer", "DOUBLE": "number",
-         "DATE": "date", "BOOLEAN": "boolean", "TIMESTAMP": "datetime"}
+TYPES = {
+    "VARCHAR": "string",
+    "BIGINT": "integer",
+    "INTEGER": "integer",
+    "HUGEINT": "integer",
+    "DOUBLE": "number",
+    "DATE": "date",
+    "BOOLEAN": "boolean",
+    "TIMESTAMP": "datetime",
+}
 # Tables the ETL writes itself (not from a source): their columns are described here.
 SYSTEM_TABLES = {
-    "sources": ("Every file the build read or kept for provenance, with licence, checksum and row counts.", {
-        "source_id": "Identifier used in the source_id column of the fact tables.", "file": "File name.",
-        "layout": "Source layout (adapter) the file was read with.", "loaded_into": "Table its rows went to; empty when kept for provenance only.",
-        "publisher": "Who published the figures.", "title": "Title of the source.", "url": "Where it is published.",
-        "licence": "Licence or terms of use.", "retrieved": "When this copy was taken.", "published": "When the source was published, where known.",
-        "measures": "What the file measures.", "derived_from": "Collected files a curated table was cleaned from.",
-        "sha256": "SHA-256 of the file as loaded.", "rows_read": "Rows in the file.", "rows_loaded": "Rows loaded.",
-        "rows_quarantined": "Rows refused (see quarantine); rows_read = rows_loaded + rows_quarantined.",
-        "table_rows": "Rows the file produced in its table (a source row can give several)."}),
-    "quarantine": ("Rows the build refused: where and why, never the refused value.", {
-        "source_id": "Source of the refused row.", "file": "File name.", "line": "Line in the file (header = 1).",
-        "column": "Column that broke the rule (several for a cross-column rule).", "rule": "Rule broken.",
-        "message": "What the rule requires."}),
-    "build_info": ("The dataset version (a hash of the content) and the versions of the tools that built it.", {
-        "dataset_version": "Version derived from the published content: same inputs, same version.",
-        "etl_version": "Version of the ETL code.", "tables": "Rows per table, as JSON.",
-        "strict": "Whether the build refused to publish with any quarantined row."}),
-    "release_changes": ("What changed in each fact table since the release published before this one.", {
-        "table_name": "Fact table.", "previous_version": "The release compared with.", "rows_before": "Rows in it then.",
-        "rows_after": "Rows now.", "rows_added": "Rows with a new key.", "rows_removed": "Rows whose key is gone.",
-        "rows_revised": "Rows whose key stayed but whose figures changed (e.g. an official figure corrected)."}),
+    "sources": (
+        "Every file the build read or kept for provenance, with licence, checksum and row counts.",
+        {
+            "source_id": "Identifier used in the source_id column of the fact tables.",
+            "file": "File name.",
+            "layout": "Source layout (adapter) the file was read with.",
+            "loaded_into": "Table its rows went to; empty when kept for provenance only.",
+            "publisher": "Who published the figures.",
+            "title": "Title of the source.",
+            "url": "Where it is published.",
+            "licence": "Licence or terms of use.",
+            "retrieved": "When this copy was taken.",
+            "published": "When the source was published, where known.",
+            "measures": "What the file measures.",
+            "derived_from": "Collected files a curated table was cleaned from.",
+            "sha256": "SHA-256 of the file as loaded.",
+            "rows_read": "Rows in the file.",
+            "rows_loaded": "Rows loaded.",
+            "rows_quarantined": "Rows refused (see quarantine); rows_read = rows_loaded + rows_quarantined.",
+            "table_rows": "Rows the file produced in its table (a source row can give several).",
+        },
+    ),
+    "quarantine": (
+        "Rows the build refused: where and why, never the refused value.",
+        {
+            "source_id": "Source of the refused row.",
+            "file": "File name.",
+            "line": "Line in the file (header = 1).",
+            "column": "Column that broke the rule (several for a cross-column rule).",
+            "rule": "Rule broken.",
+            "message": "What the rule requires.",
+        },
+    ),
+    "build_info": (
+        "The dataset version (a hash of the content) and the versions of the tools that built it.",
+        {
+            "dataset_version": "Version derived from the published content: same inputs, same version.",
+            "etl_version": "Version of the ETL code.",
+            "tables": "Rows per table, as JSON.",
+            "strict": "Whether the build refused to publish with any quarantined row.",
+        },
+    ),
+    "release_changes": (
+        "What changed in each fact table since the release published before this one.",
+        {
+            "table_name": "Fact table.",
+            "previous_version": "The release compared with.",
+            "rows_before": "Rows in it then.",
+            "rows_after": "Rows now.",
+            "rows_added": "Rows with a new key.",
+            "rows_removed": "Rows whose key is gone.",
+            "rows_revised": "Rows whose key stayed but whose figures changed (e.g. an official figure corrected).",
+        },
+    ),
 }
 EXCLUDED_COLUMNS = {"build_info": ["built_at"]}  # time of the build: in datapackage.json, not in the data files
 
@@ -69,19 +110,28 @@ def export_release(database: Path, out_dir: Path) -> Path:
             select = ", ".join(quote(c) for c in columns)
             con.execute(f"CREATE OR REPLACE TEMP VIEW release_rows AS SELECT {select} FROM {quote(table)} ORDER BY ALL")  # noqa: S608
             csv_path, parquet_path = staging / "data" / f"{table}.csv", staging / "data" / f"{table}.parquet"
-            synthetic = "synthetic" in columns and con.execute(
-                f"SELECT coalesce(bool_or(synthetic), false) FROM {quote(table)}"  # noqa: S608 (catalogue name)
-            ).fetchone()[0]
-            comments = (["ILLUSTRATIVE (SYNTHETIC) DATA: generated for demonstration, not real requests"] if synthetic else [])
+            synthetic = (
+                "synthetic" in columns
+                and con.execute(
+                    f"SELECT coalesce(bool_or(synthetic), false) FROM {quote(table)}"  # noqa: S608 (catalogue name)
+                ).fetchone()[0]
+            )
+            comments = (
+                ["ILLUSTRATIVE (SYNTHETIC) DATA: generated for demonstration, not real requests"] if synthetic else []
+            )
             comments.append(f"Table {table}; dataset version {version}; see datapackage.json for sources and licences")
             write_csv(con, "release_rows", csv_path, comments)
             con.sql("SELECT * FROM release_rows").write_parquet(str(parquet_path), compression="zstd")
             resources.append(_resource(table, description, schema, csv_path, len(comments)))
         package = _package(con, version, built_at, resources)
-        (staging / "datapackage.json").write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        (staging / "datapackage.json").write_text(
+            json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
         (staging / "README.md").write_text(_readme(package), encoding="utf-8")
         files = sorted(p for p in staging.rglob("*") if p.is_file())
-        sums = "".join(f"{_sha256(p)}  {p.relative_to(staging).as_posix()}\n" for p in files if p.parent.name == "data")
+        sums = "".join(
+            f"{sha256_of(p)}  {p.relative_to(staging).as_posix()}\n" for p in files if p.parent.name == "data"
+        )
         (staging / "SHA256SUMS").write_text(sums, encoding="utf-8")
         shutil.rmtree(final, ignore_errors=True)
         os.replace(staging, final)
@@ -114,14 +164,25 @@ def _tables(con: duckdb.DuckDBPyConnection):
 
 def _resource(table: str, description: str, schema: dict, csv_path: Path, comment_lines: int) -> dict:
     return {
-        "name": table, "path": f"data/{table}.csv", "profile": "tabular-data-resource", "format": "csv",
-        "mediatype": "text/csv", "encoding": "utf-8-sig", "description": description,
+        "name": table,
+        "path": f"data/{table}.csv",
+        "profile": "tabular-data-resource",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8-sig",
+        "description": description,
         # the `# ` lines at the top are comment rows; the header follows them
-        "dialect": {"delimiter": ",", "lineTerminator": "\r\n", "headerRows": [comment_lines + 1],
-                    "commentRows": list(range(1, comment_lines + 1))},
-        "hash": f"sha256:{_sha256(csv_path)}", "bytes": csv_path.stat().st_size,
+        "dialect": {
+            "delimiter": ",",
+            "lineTerminator": "\r\n",
+            "headerRows": [comment_lines + 1],
+            "commentRows": list(range(1, comment_lines + 1)),
+        },
+        "hash": f"sha256:{sha256_of(csv_path)}",
+        "bytes": csv_path.stat().st_size,
         "x-parquet": {"path": f"data/{table}.parquet", "note": "the same rows, exact values, for machines"},
-        "x-comment-lines": comment_lines, "schema": schema,
+        "x-comment-lines": comment_lines,
+        "schema": schema,
     }
 
 
@@ -134,37 +195,56 @@ def _package(con: duckdb.DuckDBPyConnection, version: str, built_at, resources: 
         "name": PACKAGE_NAME,
         "title": "Takedown requests and militant violence in Pakistan: published figures, cited",
         "description": "What Pakistan's authorities ask platforms to remove, how platforms respond, and how militant "
-                       "violence trends, from published aggregate figures with a citation per row.",
+        "violence trends, from published aggregate figures with a citation per row.",
         "version": version,
         "created": built_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "licenses": [{"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0 (the curation)",
-                      "path": "https://creativecommons.org/licenses/by/4.0/"}],
-        "sources": [{"title": f"{publisher}: {title} ({licence})", **({"path": url} if url else {})}
-                    for title, url, publisher, licence in sources],
+        "licenses": [
+            {
+                "name": "CC-BY-4.0",
+                "title": "Creative Commons Attribution 4.0 (the curation)",
+                "path": "https://creativecommons.org/licenses/by/4.0/",
+            }
+        ],
+        "sources": [
+            {"title": f"{publisher}: {title} ({licence})", **({"path": url} if url else {})}
+            for title, url, publisher, licence in sources
+        ],
         "resources": resources,
     }
 
 
 def _readme(package: dict) -> str:
-    lines = [f"# {package['title']}", "", f"Dataset version **{package['version']}**, built {package['created']}.", "",
-             package["description"], "",
-             "How to cite: " + f"\"{package['title']}\", dataset version {package['version']}, with the source named on "
-             "each row (citation_url).", "",
-             "## Files", "",
-             "- `data/<table>.csv`: UTF-8 with BOM, CRLF, for spreadsheets. Lines starting with `# ` say what the file is. "
-             "Text cells beginning with `=`, `+`, `-`, `@`, tab or carriage return carry a leading apostrophe so no "
-             "spreadsheet runs them as formulas; numbers are untouched.",
-             "- `data/<table>.parquet`: the same rows with exact values, for machines.",
-             "- `datapackage.json`: Frictionless Data Package: every column's type, meaning and constraints, keys, sources and licences.",
-             "- `SHA256SUMS`: checksums of the data files (`sha256sum -c SHA256SUMS`).", "",
-             "## Caveats", "",
-             "- Sources measure different things (PTA counts URLs; platforms count requests or items; PIPS and PICSS count "
-             "different incidents): never add across them.",
-             "- PTA figures are mostly running totals as of a date; the difference between two reports is not a flow.",
-             "- `<10` and `?` in `*_qualifier` columns are values Google withheld; the number is then empty.",
-             "- Case-log tables: cells with fewer than k requests, and cells that would reveal them, are withheld "
-             "(see case_log_info for k and the rule). Rows flagged synthetic are illustrative, not real.", "",
-             "## Tables", ""]
+    lines = [
+        f"# {package['title']}",
+        "",
+        f"Dataset version **{package['version']}**, built {package['created']}.",
+        "",
+        package["description"],
+        "",
+        "How to cite: " + f'"{package["title"]}", dataset version {package["version"]}, with the source named on '
+        "each row (citation_url).",
+        "",
+        "## Files",
+        "",
+        "- `data/<table>.csv`: UTF-8 with BOM, CRLF, for spreadsheets. Lines starting with `# ` say what the file is. "
+        "Text cells beginning with `=`, `+`, `-`, `@`, tab or carriage return carry a leading apostrophe so no "
+        "spreadsheet runs them as formulas; numbers are untouched.",
+        "- `data/<table>.parquet`: the same rows with exact values, for machines.",
+        "- `datapackage.json`: Frictionless Data Package: every column's type, meaning and constraints, keys, sources and licences.",
+        "- `SHA256SUMS`: checksums of the data files (`sha256sum -c SHA256SUMS`).",
+        "",
+        "## Caveats",
+        "",
+        "- Sources measure different things (PTA counts URLs; platforms count requests or items; PIPS and PICSS count "
+        "different incidents): never add across them.",
+        "- PTA figures are mostly running totals as of a date; the difference between two reports is not a flow.",
+        "- `<10` and `?` in `*_qualifier` columns are values Google withheld; the number is then empty.",
+        "- Case-log tables: cells with fewer than k requests, and cells that would reveal them, are withheld "
+        "(see case_log_info for k and the rule). Rows flagged synthetic are illustrative, not real.",
+        "",
+        "## Tables",
+        "",
+    ]
     for resource in package["resources"]:
         lines.append(f"- **{resource['name']}**: {resource['description']}")
     return "\n".join(lines) + "\n"
@@ -175,16 +255,10 @@ def _zip(folder: Path, archive: Path) -> None:
     tmp = archive.with_name(archive.name + ".tmp")
     with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            info = zipfile.ZipInfo(f"{folder.name}/{path.relative_to(folder).as_posix()}", date_time=(1980, 1, 1, 0, 0, 0))
+            info = zipfile.ZipInfo(
+                f"{folder.name}/{path.relative_to(folder).as_posix()}", date_time=(1980, 1, 1, 0, 0, 0)
+            )
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             bundle.writestr(info, path.read_bytes())
     os.replace(tmp, archive)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
