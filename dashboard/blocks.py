@@ -115,6 +115,15 @@ def chart_block(
         st.caption(f"Sources: {md_escape('; '.join(publishers))}. Documents: {links}{more}.")
     elif publishers:
         st.caption(f"Source: {md_escape('; '.join(publishers))} (see About the data).")
+    with st.expander("Cite this chart"):
+        retrieved = pd.Timestamp.now(tz="UTC").strftime("%d %B %Y")
+        st.code(
+            f"{title}. Source: {'; '.join(publishers) or 'see the table'}. Pakistan takedowns and militancy "
+            f"transparency dashboard, dataset version {info['dataset_version']}, retrieved {retrieved}. "
+            f"{share_link()}#{chart_id}",
+            language=None,
+            wrap_lines=True,
+        )
     if events is not None and not events.empty:
         with st.expander("Events marked on this chart, with their sources"):
             for event in events.itertuples():

@@ -179,6 +179,10 @@ def release_changes() -> pd.DataFrame:
     return db.run("release_changes")
 
 
+def release_revisions() -> pd.DataFrame:
+    return db.run("release_revisions")
+
+
 def build_info() -> dict:
     row = db.run("build_info").iloc[0].to_dict()
     row["tables"] = json.loads(row["tables"])

@@ -53,6 +53,10 @@ CREATE TABLE release_changes (
   table_name VARCHAR, previous_version VARCHAR, rows_before BIGINT, rows_after BIGINT,
   rows_added BIGINT, rows_removed BIGINT, rows_revised BIGINT
 );
+CREATE TABLE release_revisions (
+  table_name VARCHAR, previous_version VARCHAR, row_key VARCHAR, "column" VARCHAR, value_before VARCHAR,
+  value_after VARCHAR
+);
 CREATE TABLE build_info (
   dataset_version VARCHAR, built_at TIMESTAMP, etl_version VARCHAR, tables VARCHAR, strict BOOLEAN
 );
@@ -307,6 +311,7 @@ def _record_changes(con: duckdb.DuckDBPyConnection, previous: Path, contracts: l
         old_version = con.execute("SELECT dataset_version FROM previous.build_info").fetchone()[0]
         if old_version == version:
             con.execute("INSERT INTO release_changes SELECT * FROM previous.release_changes")
+            con.execute("INSERT INTO release_revisions SELECT * FROM previous.release_revisions")
             return
         for contract in contracts:
             table = quote(contract.name)
@@ -326,12 +331,29 @@ def _record_changes(con: duckdb.DuckDBPyConnection, previous: Path, contracts: l
             con.execute(
                 "INSERT INTO release_changes VALUES (?, ?, ?, ?, ?, ?, ?)", [contract.name, old_version, *counts]
             )
+            _record_revisions(con, contract, old_version)
     except duckdb.Error:
         # The previous file predates a table or column, or is damaged: publish without a comparison
         # (the overview then says there is no earlier release to compare with) rather than not at all.
         con.execute("DELETE FROM release_changes")
+        con.execute("DELETE FROM release_revisions")
     finally:
         con.execute("DETACH DATABASE IF EXISTS previous")
+
+
+def _record_revisions(con: duckdb.DuckDBPyConnection, contract: Contract, old_version: str) -> None:
+    """Each figure that changed under the same key: the value before and after, side by side."""
+    table, key_names = quote(contract.name), contract.primary_key
+    join = " AND ".join(f"n.{quote(k)} IS NOT DISTINCT FROM b.{quote(k)}" for k in key_names)
+    key_text = " || ' | ' || ".join(f"coalesce(CAST(n.{quote(k)} AS VARCHAR), '')" for k in key_names)
+    for column in (c for c in contract.field_names if c not in key_names):
+        con.execute(  # identifiers from the contract; values bound
+            f"""INSERT INTO release_revisions
+                SELECT ?, ?, {key_text}, ?, CAST(b.{quote(column)} AS VARCHAR), CAST(n.{quote(column)} AS VARCHAR)
+                FROM {table} AS n JOIN previous.{table} AS b ON {join}
+                WHERE n.{quote(column)} IS DISTINCT FROM b.{quote(column)}""",  # noqa: S608
+            [contract.name, old_version, column],
+        )
 
 
 def _record_source(con: duckdb.DuckDBPyConnection, result: SourceResult) -> None:

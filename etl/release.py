@@ -88,6 +88,17 @@ SYSTEM_TABLES = {
             "rows_revised": "Rows whose key stayed but whose figures changed (e.g. an official figure corrected).",
         },
     ),
+    "release_revisions": (
+        "Every figure that changed between the previous release and this one, under the same key.",
+        {
+            "table_name": "Fact table.",
+            "previous_version": "The release compared with.",
+            "row_key": "The row's primary key values, joined by ' | '.",
+            "column": "The column whose value changed.",
+            "value_before": "Value in the previous release.",
+            "value_after": "Value in this release.",
+        },
+    ),
 }
 EXCLUDED_COLUMNS = {"build_info": ["built_at"]}  # time of the build: in datapackage.json, not in the data files
 

@@ -37,10 +37,22 @@ def test_revised_figure_is_listed_as_revised_and_shown_on_the_overview(tmp_path,
         }
     assert changes["incidents"] == (first.dataset_version, 0, 0, 1)
     assert changes["platform_reported_requests"] == (first.dataset_version, 0, 0, 0)
+    with duckdb.connect(str(second.database), read_only=True) as con:
+        revisions = con.execute(
+            'SELECT table_name, row_key, "column", value_before, value_after FROM release_revisions'
+        ).fetchall()
+    assert revisions == [
+        ("incidents", "PIPS | terrorist_attacks | 2025-01-01 | 2025-12-31 | Pakistan", "attacks", "699", "700")
+    ]
     os.environ[DATA_DIR_ENV] = str(out)
     try:
         app = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60).run()
         assert not app.exception
         assert any(first.dataset_version in md.value and "revised" in md.value for md in app.markdown)
+        data_page = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60)
+        data_page.switch_page("app_pages/data.py")
+        data_page.run()
+        shown = [d.value for d in data_page.dataframe]
+        assert any("value_before" in frame and "699" in frame["value_before"].tolist() for frame in shown)
     finally:
         os.environ[DATA_DIR_ENV] = str(published_dir)

@@ -97,6 +97,10 @@ else:
         f"in each fact table since release {changes['previous_version'].iloc[0]}."
     )
     st.dataframe(changes, hide_index=True, key="changes")
+    revisions = queries.release_revisions()
+    if not revisions.empty:
+        st.markdown("Revised figures, the previous value beside the new one:")
+        st.dataframe(revisions, hide_index=True, key="revisions")
 older = [v for v in db.releases() if v != version]
 if older:
     st.markdown("Earlier releases kept here, unchanged, for citations that name them:")

@@ -97,6 +97,13 @@ def test_every_chart_block_names_its_sources():
     assert "Google" in captions and "propakistani.pk" in captions
 
 
+def test_every_chart_has_a_copyable_citation_with_version_and_link():
+    app = open_page("incidents")
+    citations = [c.value for c in app.code if "dataset version" in c.value]
+    assert len(citations) == len(PAGES["incidents"])
+    assert all("#incidents-" in c or "#takedowns-" in c or "#deaths-" in c for c in citations)
+
+
 def test_overview_shows_latest_figures_with_period_and_source():
     app = open_page("overview")
     labels = [m.label for m in app.metric]
