@@ -13,7 +13,6 @@ import pytest
 from frictionless import validate
 
 from etl.build import run
-from etl.release import export_release
 from etl.safe_csv import FORMULA_PREFIXES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,8 +20,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="module")
 def release(published_dir, published_db) -> Path:
-    archive = export_release(published_db, published_dir)  # already written by the build: returns the same zip
-    return archive.parent / archive.stem.removeprefix("dataset-")
+    """The release the session's build wrote (the file name carries the version)."""
+    version = published_db.stem.removeprefix("dataset-")
+    folder = published_dir / "releases" / version
+    assert folder.is_dir() and (published_dir / "releases" / f"dataset-{version}.zip").is_file()
+    return folder
 
 
 def test_the_package_passes_frictionless_validation(release):

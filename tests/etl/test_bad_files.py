@@ -140,7 +140,7 @@ def test_cnic_in_a_text_field_is_quarantined_and_never_published(data, tmp_path)
             ).fetchone()
             assert hits == (0,), table
         version = dataset_version(con)
-    exports = out / "exports" / version
+    exports = out / "releases" / version / "data"
     assert "pii_cnic" in (exports / "quarantine.csv").read_text(encoding="utf-8-sig")  # the export has the row
     files = [p for p in out.rglob("*") if p.is_file()]
     assert len(files) > 10
