@@ -87,6 +87,17 @@ keys = resource["schema"].get("primaryKey")
 if keys:
     st.caption("Primary key: " + ", ".join(keys if isinstance(keys, list) else [keys]))
 
+st.subheader("Sources and licences")
+sources = queries.sources()
+st.dataframe(
+    sources[sources["loaded_into"].notna()][
+        ["source_id", "publisher", "title", "url", "licence", "retrieved", "sha256"]
+    ],
+    hide_index=True,
+    key="sources",
+    column_config={"url": st.column_config.LinkColumn("url")},
+)
+
 st.subheader("Changelog")
 changes = queries.release_changes()
 if changes.empty:
