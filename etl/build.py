@@ -19,6 +19,7 @@ import pandas as pd
 
 from etl import ETL_VERSION, caselog
 from etl.adapters import Layout, Refs, detect, registry
+from etl.adapters.curated import REFERENCE_TABLES
 from etl.caselog import DEFAULT_K
 from etl.contracts import Contract, all_contracts, load_contract, quote, validate
 from etl.errors import Failure, SourceError
@@ -29,16 +30,7 @@ from etl.readers import LINE, RawTable, read_csv_text
 from etl.release import export_release
 
 #: Loaded first, in this order: later tables map labels and check keys against earlier ones.
-REFERENCE_ORDER = (
-    "platforms",
-    "platform_aliases",
-    "categories",
-    "category_map",
-    "regions",
-    "region_aliases",
-    "events",
-    "region_boundaries",
-)
+REFERENCE_ORDER = (*REFERENCE_TABLES, "region_boundaries")
 SYSTEM_TABLES_SQL = """
 CREATE TABLE sources (
   source_id VARCHAR PRIMARY KEY, file VARCHAR, layout VARCHAR, loaded_into VARCHAR, publisher VARCHAR,
