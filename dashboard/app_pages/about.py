@@ -3,8 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import blocks, queries
-from etl.contracts import all_contracts
+from dashboard import blocks, db, queries
 
 st.title("About the data")
 info = blocks.dataset()
@@ -40,10 +39,10 @@ st.markdown("""
 
 st.header("What each figure means")
 rows = []
-for contract in all_contracts():
-    for field in contract.fields:
+for resource in db.datapackage(info["dataset_version"])["resources"]:  # the published schema, from the contracts
+    for field in resource["schema"]["fields"]:
         rows.append(
-            {"table": contract.name, "column": field["name"], "type": field["type"], "meaning": field["description"]}
+            {"table": resource["name"], "column": field["name"], "type": field["type"], "meaning": field["description"]}
         )
 st.dataframe(pd.DataFrame(rows), hide_index=True)
 
