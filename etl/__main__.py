@@ -47,6 +47,15 @@ def main(argv: list[str] | None = None) -> int:
         "publish as anonymised monthly figures; repeatable",
     )
     build.add_argument(
+        "--events",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="PATH",
+        help="your own ACLED, UCDP GED or GTD export (CSV or Parquet, recognised by its header, provenance "
+        "file beside it) to publish as monthly incident aggregates; repeatable",
+    )
+    build.add_argument(
         "--k",
         type=int,
         default=None,
@@ -61,6 +70,14 @@ def main(argv: list[str] | None = None) -> int:
     generate.add_argument("--rows", type=int, required=True)
     generate.add_argument("--seed", type=int, default=1)
     generate.add_argument("--out", type=Path, required=True, help="FILE.csv or FILE.parquet")
+    generate_events = commands.add_parser(
+        "generate-events",
+        help="write an illustrative (synthetic) ACLED, UCDP GED or GTD export with the exact header, deterministic",
+    )
+    generate_events.add_argument("--dataset", choices=["acled", "ucdp_ged", "gtd"], required=True)
+    generate_events.add_argument("--rows", type=int, required=True)
+    generate_events.add_argument("--seed", type=int, default=1)
+    generate_events.add_argument("--out", type=Path, required=True, help="FILE.csv or FILE.parquet")
     check = commands.add_parser(
         "validate", help="check one file against the layout its header matches; publish nothing"
     )
@@ -92,6 +109,15 @@ def main(argv: list[str] | None = None) -> int:
                 f"{path}: {args.rows:,} illustrative (synthetic) requests, seed {args.seed}; provenance beside it."
             )
             return EXIT_OK
+        if args.command == "generate-events":
+            from etl.incident_events_generate import generate as generate_events
+
+            path = generate_events(args.dataset, args.rows, args.seed, args.out)
+            console.print(
+                f"{path}: {args.rows:,} illustrative (synthetic) {args.dataset} events, seed {args.seed}; "
+                "provenance beside it."
+            )
+            return EXIT_OK
         if args.command == "validate":
             return _validate(args.path, console)
         return _rehash(args.path, console)
@@ -107,7 +133,12 @@ def _build(args, console: Console) -> int:
     out_dir = (args.out or published_dir()).resolve()
     if args.k is not None and args.k < 1:
         raise SourceError("--k must be at least 1.")
-    options = {"strict": args.strict, "case_logs": args.case_log, "k": args.k or DEFAULT_K}
+    options = {
+        "strict": args.strict,
+        "case_logs": args.case_log,
+        "k": args.k or DEFAULT_K,
+        "event_exports": args.events,
+    }
     if args.quiet:
         result = run(out_dir, **options)
     else:
@@ -140,7 +171,25 @@ def _build(args, console: Console) -> int:
             f"{case.rows_aggregated:,}",
             f"[red]{case.rows_quarantined:,}[/]" if case.rows_quarantined else "0",
         )
+    for events in result.event_exports:
+        skipped = events.rows_outside_pakistan + events.rows_out_of_scope
+        table.add_row(
+            events.source_id,
+            "incident_events_monthly",
+            f"{events.rows_read:,}",
+            f"{events.rows_read - events.rows_quarantined:,}" + (f" ({skipped:,} skipped)" if skipped else ""),
+            f"[red]{events.rows_quarantined:,}[/]" if events.rows_quarantined else "0",
+        )
     console.print(table)
+    for events in result.event_exports:
+        if events.unmapped:
+            names = ", ".join(f"{field} {name!r} ({n})" for field, name, n in events.unmapped[:10])
+            more = f" and {len(events.unmapped) - 10} more" if len(events.unmapped) > 10 else ""
+            console.print(
+                f"[yellow]{events.source_id}: names no mapping table knows (counted as other/unknown):[/] {names}{more}. "
+                "See incident_events_unmapped; add them to data/reference/group_aliases.csv, region_aliases.csv "
+                "or event_type_map.csv."
+            )
     stages = ", ".join(f"{stage} {seconds:.2f}s" for stage, seconds in result.stage_seconds.items())
     console.print(f"Stages: {stages}. Quarantined rows: {result.quarantined} (see the quarantine table).")
     return EXIT_OK

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl import ETL_VERSION, caselog
+from etl import ETL_VERSION, caselog, incident_events
 from etl.adapters import Layout, Refs, detect, registry
 from etl.adapters.curated import REFERENCE_TABLES
 from etl.caselog import DEFAULT_K
@@ -84,10 +84,15 @@ class BuildResult:
     results: list[SourceResult]
     stage_seconds: dict[str, float]
     case_logs: list = field(default_factory=list)  # caselog.CaseLogResult per case log aggregated
+    event_exports: list = field(default_factory=list)  # incident_events.EventsResult per event export
 
     @property
     def quarantined(self) -> int:
-        return sum(r.rows_quarantined or 0 for r in self.results) + sum(c.rows_quarantined for c in self.case_logs)
+        return (
+            sum(r.rows_quarantined or 0 for r in self.results)
+            + sum(c.rows_quarantined for c in self.case_logs)
+            + sum(e.rows_quarantined for e in self.event_exports)
+        )
 
 
 def run(
@@ -97,8 +102,9 @@ def run(
     on_stage: Callable[[str, str], None] = lambda stage, detail: None,
     case_logs: list[Path] = (),
     k: int = DEFAULT_K,
+    event_exports: list[Path] = (),
 ) -> BuildResult:
-    """Build and publish the dataset from ``data_dir`` (and any case logs) into ``out_dir``.
+    """Build and publish the dataset from ``data_dir`` (and any case logs or event exports) into ``out_dir``.
 
     Raises SourceError when a file cannot be read or, under ``strict``, when any row was quarantined.
     """
@@ -107,6 +113,7 @@ def run(
         on_stage("read", "checking provenance and checksums")
         sources = _ordered(discover(data_dir))
         case_sources = [read_provenance(Path(p)) for p in case_logs]
+        event_sources = [read_provenance(Path(p)) for p in event_exports]
     refs, references = Refs(), {}
     results = []
     for provenance in sources:
@@ -130,7 +137,7 @@ def run(
     try:
         with timer("load"):
             on_stage("load", building.name)
-            case_results = []
+            case_results, event_results = [], []
             version = _load(
                 building,
                 results,
@@ -140,6 +147,8 @@ def run(
                 k=k,
                 case_results=case_results,
                 on_stage=on_stage,
+                event_exports=event_sources,
+                event_results=event_results,
             )
         with timer("export"):
             on_stage("export", "open-data release: CSV, Parquet, datapackage.json, checksums, zip")
@@ -149,7 +158,7 @@ def run(
     finally:
         building.unlink(missing_ok=True)
         building.with_name(building.name + ".wal").unlink(missing_ok=True)
-    return BuildResult(version, database, results, timer.seconds, case_results)
+    return BuildResult(version, database, results, timer.seconds, case_results, event_results)
 
 
 def _ordered(sources: list[Provenance]) -> list[Provenance]:
@@ -244,6 +253,8 @@ def _load(
     k: int = DEFAULT_K,
     case_results: list | None = None,
     on_stage: Callable[[str, str], None] = lambda stage, detail: None,
+    event_exports: list[Provenance] = (),
+    event_results: list | None = None,
 ) -> str:
     """Create every table, insert the valid rows, write sources/quarantine/build_info; return the version."""
     con = duckdb.connect(str(path))
@@ -272,6 +283,23 @@ def _load(
             _record_case_log(con, provenance, case)
             if case_results is not None:
                 case_results.append(case)
+        for provenance in event_exports:
+            on_stage("load", f"aggregating event export {provenance.path.name}")
+            events = incident_events.aggregate(con, provenance)
+            if strict and events.failures:
+                raise SourceError(
+                    f"Strict mode: {events.rows_quarantined} rows of {provenance.path.name} were "
+                    "quarantined, so nothing was published."
+                )
+            counts = (
+                events.rows_read,
+                events.rows_read - events.rows_quarantined,
+                events.rows_quarantined,
+                events.cells,
+            )
+            _insert_source(con, provenance.meta, "incident_events_monthly", counts, events.failures)
+            if event_results is not None:
+                event_results.append(events)
         version = _content_version(con, [c.name for c in contracts] + ["sources", "quarantine"])
         counts = {
             c.name: con.execute(f"SELECT count(*) FROM {quote(c.name)}").fetchone()[0]  # noqa: S608 (contract name)

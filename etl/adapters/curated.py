@@ -72,6 +72,9 @@ REFERENCE_TABLES = (
     "regions",
     "region_aliases",
     "events",
+    "militant_groups",
+    "group_aliases",
+    "event_type_map",
 )
 
 LAYOUTS = (

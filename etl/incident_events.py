@@ -1,0 +1,385 @@
+"""Event-level incident data: a user's own ACLED, UCDP GED or GTD export in, monthly aggregates out.
+
+The export is recognised by its header (never its file name), read in DuckDB straight from the file
+(CSV or Parquet), and only the columns needed are taken: dates, country, province, actor names, event
+type and counts. Event ids, notes, places and coordinates are never read, so nothing of the raw rows can
+reach the published release. Each row goes to exactly one place: outside Pakistan (skipped), quarantined
+(line, column, rule), out of scope (demonstrations, strategic developments) or aggregated per month ×
+province × canonical group × event type. Names the mapping tables do not know are counted and listed in
+``incident_events_unmapped``, never dropped.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from etl.contracts import quote
+from etl.errors import Failure, SourceError
+from etl.pii import identifier_rule
+from etl.provenance import Provenance
+
+SQL_DIR = Path(__file__).parent / "sql"
+EVENTS_MEMORY = "1200MB"
+
+
+@dataclass(frozen=True)
+class EventLayout:
+    """One dataset's export layout: the columns that identify it and the ones the ETL reads."""
+
+    dataset: str
+    layout: str  # the provenance file's "layout"
+    title: str
+    signature: tuple[str, ...]  # all present → this dataset
+    columns: tuple[str, ...]  # read (as text); everything else in the file is never read
+    count_columns: dict[str, str | None]  # fatalities / low / high / wounded → source column, for failures
+
+
+LAYOUTS = (
+    EventLayout(
+        "acled",
+        "acled_export",
+        "ACLED export",
+        ("event_id_cnty", "event_date", "time_precision", "event_type", "sub_event_type", "actor1", "admin1"),
+        (
+            "event_date",
+            "time_precision",
+            "event_type",
+            "sub_event_type",
+            "actor1",
+            "assoc_actor_1",
+            "actor2",
+            "assoc_actor_2",
+            "country",
+            "admin1",
+            "fatalities",
+        ),
+        {"fatalities": "fatalities", "low": None, "high": None, "wounded": None},
+    ),
+    EventLayout(
+        "ucdp_ged",
+        "ucdp_ged",
+        "UCDP Georeferenced Event Dataset",
+        ("id", "type_of_violence", "side_a", "side_b", "adm_1", "date_start", "date_end", "best", "low", "high"),
+        (
+            "type_of_violence",
+            "side_a",
+            "side_b",
+            "adm_1",
+            "country",
+            "country_id",
+            "date_prec",
+            "date_start",
+            "date_end",
+            "best",
+            "low",
+            "high",
+        ),
+        {"fatalities": "best", "low": "low", "high": "high", "wounded": None},
+    ),
+    EventLayout(
+        "gtd",
+        "gtd",
+        "Global Terrorism Database",
+        ("eventid", "iyear", "imonth", "iday", "country_txt", "provstate", "attacktype1_txt", "gname", "nkill"),
+        (
+            "iyear",
+            "imonth",
+            "iday",
+            "approxdate",
+            "country",
+            "country_txt",
+            "provstate",
+            "attacktype1_txt",
+            "suicide",
+            "gname",
+            "gname2",
+            "gname3",
+            "nkill",
+            "nwound",
+        ),
+        {"fatalities": "nkill", "low": None, "high": None, "wounded": "nwound"},
+    ),
+)
+BY_LAYOUT = {layout.layout: layout for layout in LAYOUTS}
+RULE_TEXT = {
+    "required": "a value is required",
+    "type_date": "is not a date the dataset's codebook allows",
+    "future_date": "is after the build date",
+    "end_before_start": "date_end is before date_start",
+    "enum": "not one of the codebook's values",
+    "range": "outside the codebook's range",
+    "invalid_date": "no such day in that month",
+    "type_integer": "is not a whole number of people",
+    "minimum": "is negative",
+    "low_best_high": "the death estimates are not low ≤ best ≤ high",
+}
+
+
+@dataclass
+class EventsResult:
+    """What one export contributed (rows read = aggregated + outside Pakistan + out of scope + quarantined)."""
+
+    source_id: str
+    dataset: str
+    rows_read: int
+    rows_aggregated: int
+    rows_outside_pakistan: int
+    rows_out_of_scope: int
+    failures: list[Failure]
+    cells: int
+    unmapped: list[tuple[str, str, int]]  # (field, name, events)
+
+    @property
+    def rows_quarantined(self) -> int:
+        return len({f.line for f in self.failures})
+
+
+def detect(header: list[str], file_name: str) -> EventLayout:
+    """The dataset whose identifying columns the header has; a clear error naming what is missing."""
+    names = {h.strip() for h in header}
+    for layout in LAYOUTS:
+        if set(layout.signature) <= names:
+            missing = [c for c in layout.columns if c not in names]
+            optional = {"assoc_actor_1", "assoc_actor_2", "actor2", "country_id", "date_prec", "approxdate"}
+            optional |= {"suicide", "gname2", "gname3", "nwound", "country", "low", "high"}
+            required_missing = [c for c in missing if c not in optional]
+            if required_missing:
+                raise SourceError(
+                    f"{file_name}: looks like an {layout.title} export but lacks column(s) "
+                    f"{', '.join(required_missing)}; export it with all columns."
+                )
+            return layout
+    closest = max(LAYOUTS, key=lambda lay: len(set(lay.signature) & names))
+    missing = [c for c in closest.signature if c not in names]
+    raise SourceError(
+        f"{file_name}: not an ACLED, UCDP GED or GTD export: its header lacks the columns that identify "
+        f"them (closest: {closest.title}, missing {', '.join(missing)}). See the README on event data."
+    )
+
+
+def file_header(path: Path, encoding: str = "utf-8") -> list[str]:
+    """The column names, read without trusting the file (Parquet schema, or the CSV's first record)."""
+    if path.suffix.lower() == ".parquet":
+        try:
+            return [r[0] for r in duckdb.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()]
+        except duckdb.Error as exc:
+            raise SourceError(f"{path.name}: cannot be read as Parquet ({exc.__class__.__name__}).") from None
+    try:
+        with path.open(encoding=_python_encoding(encoding), newline="") as handle:
+            header = next(csv.reader(handle), [])
+    except (UnicodeDecodeError, csv.Error):
+        raise SourceError(
+            f"{path.name}: the header is not {encoding} CSV. If the export is in another encoding (GTD's CSV is "
+            'often Latin-1), say so in its provenance file: "encoding": "latin-1".'
+        ) from None
+    header = [h.lstrip("\ufeff") for h in header]
+    if len(set(header)) != len(header):
+        raise SourceError(f"{path.name}: the header repeats a column name.")
+    return header
+
+
+def aggregate(con: duckdb.DuckDBPyConnection, provenance: Provenance, now: datetime | None = None) -> EventsResult:
+    """Read, check, map and aggregate one export into the incident_events_* tables (reference tables loaded)."""
+    path = provenance.path
+    encoding = str(provenance.meta.get("encoding") or "utf-8").lower()
+    if encoding not in ("utf-8", "latin-1", "utf-16"):
+        raise SourceError(f"{path.name}: encoding {encoding!r} is not supported (utf-8, latin-1, utf-16).")
+    header = file_header(path, encoding)
+    layout = detect(header, path.name)
+    if provenance.layout != layout.layout:
+        raise SourceError(
+            f"{path.name}: its provenance says layout {provenance.layout}, but its header is an {layout.title} "
+            f"export (layout {layout.layout})."
+        )
+    now = (now or datetime.now(UTC)).replace(tzinfo=None)
+    con.execute(f"SET memory_limit = '{EVENTS_MEMORY}'")
+    for table in ("ev_rows", "ev_resolved", "ev_actor_groups", "ev_types", "ev_regions", "ev_aliases"):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+    _mapping_tables(con, layout.dataset)
+    counts = {f"{k}_column": v or k for k, v in layout.count_columns.items()}
+    reader = _reader(path, header, layout, encoding)
+    try:
+        con.execute(
+            _sql("events_rows")
+            .replace("FROM event_norm", f"FROM ({_sql('events_' + layout.dataset)}) AS n")
+            .replace("FROM event_input", f"FROM {reader}"),
+            {"path": str(path), "now": now, **counts, **_reader_params(path, header, encoding)},
+        )
+    except duckdb.Error as exc:  # the message can quote a line of the file: only its number is kept
+        line = re.search(r"[Ll]ine:? (\d+)", str(exc))
+        where = f" at line {line.group(1)}" if line else ""
+        raise SourceError(
+            f"{path.name}: cannot be read as an {layout.title} export{where} "
+            f"({exc.__class__.__name__}: a line that does not split into the header's columns, or a broken file). "
+            "Nothing was published from it; export it again."
+        ) from None
+    con.execute(_sql("events_resolve"))
+    con.execute(_sql("events_groups"))
+    cells = con.execute(_sql("events_aggregate")).df()
+    status = dict(con.execute("SELECT status, count(*) FROM ev_resolved GROUP BY status").fetchall())
+    failures = _failures(con, path, encoding)
+    unmapped = _unmapped(con)
+    synthetic = bool(provenance.meta.get("synthetic"))
+    _publish(con, cells, unmapped, provenance, layout, synthetic, status)
+    for table in ("ev_rows", "ev_resolved", "ev_actor_groups"):
+        con.execute(f"DROP TABLE {table}")  # nothing row-level stays in the database
+    return EventsResult(
+        provenance.source_id,
+        layout.dataset,
+        sum(status.values()),
+        status.get("aggregated", 0),
+        status.get("outside", 0),
+        status.get("out_of_scope", 0),
+        failures,
+        len(cells),
+        unmapped,
+    )
+
+
+def _sql(name: str) -> str:
+    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def _python_encoding(encoding: str) -> str:
+    return "utf-8-sig" if encoding == "utf-8" else encoding
+
+
+def _reader(path: Path, header: list[str], layout: EventLayout, encoding: str) -> str:
+    """The relation reading only the layout's columns, as text; a column the export lacks is NULL."""
+    present = set(header)
+    columns = ", ".join(
+        f"CAST({quote(c)} AS VARCHAR) AS {quote(c)}" if c in present else f"NULL::VARCHAR AS {quote(c)}"
+        for c in layout.columns
+    )
+    if path.suffix.lower() == ".parquet":
+        return f"(SELECT {columns} FROM read_parquet($path))"  # noqa: S608 (layout columns)
+    options = (
+        "header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', columns = $columns, "
+        "encoding = $encoding, parallel = false"
+    )
+    return f"(SELECT {columns} FROM read_csv($path, {options}))"  # noqa: S608 (layout columns)
+
+
+def _reader_params(path: Path, header: list[str], encoding: str) -> dict:
+    if path.suffix.lower() == ".parquet":
+        return {}
+    return {"columns": {name: "VARCHAR" for name in header}, "encoding": encoding}
+
+
+def _mapping_tables(con: duckdb.DuckDBPyConnection, dataset: str) -> None:
+    """Lookups keyed by lower-cased names, from the reference tables already loaded (values bound)."""
+    con.execute(
+        """CREATE TEMP TABLE ev_types AS
+           SELECT lower(trim(source_type)) AS type_key, lower(trim(coalesce(source_subtype, ''))) AS subtype_key,
+                  event_type, in_scope
+           FROM event_type_map WHERE dataset = ?""",
+        [dataset],
+    )
+    con.execute("""
+        CREATE TEMP TABLE ev_regions AS
+        SELECT DISTINCT lower(trim(alias)) AS name_key, region_code FROM region_aliases
+        UNION SELECT lower(trim(name)), region_code FROM regions WHERE kind <> 'country'
+    """)
+    con.execute(
+        r"""CREATE TEMP TABLE ev_aliases AS
+            SELECT alias_key, arg_min(group_id, dataset = 'any') AS group_id
+            FROM (SELECT regexp_replace(regexp_replace(lower(trim(alias)), '\s+', ' ', 'g'),
+                                        ' ?\([0-9]{4}-([0-9]{4})?\)$', '') AS alias_key, group_id, dataset
+                  FROM group_aliases WHERE dataset IN (?, 'any'))
+            GROUP BY alias_key""",
+        [dataset],
+    )
+
+
+def _failures(con: duckdb.DuckDBPyConnection, path: Path, encoding: str) -> list[Failure]:
+    """One failure per problem of each quarantined row, with the row's first line in the file."""
+    rows = con.execute("""
+        SELECT r.record, p.column, p.rule
+        FROM (SELECT record, unnest(problems) AS p FROM ev_rows WHERE len(problems) > 0) AS r (record, p)
+        JOIN ev_resolved USING (record)
+        WHERE ev_resolved.status = 'quarantined'
+        ORDER BY r.record
+    """).fetchall()
+    if not rows:
+        return []
+    lines = _record_lines(path, encoding, {record for record, _, _ in rows})
+    return [Failure(path.name, lines[record], column, rule, RULE_TEXT.get(rule, rule)) for record, column, rule in rows]
+
+
+def _record_lines(path: Path, encoding: str, records: set[int]) -> dict[int, int]:
+    """The line each data record starts on (quoted newlines in notes make lines and records differ).
+
+    Parquet has no lines: the record number (1 = first row) is given instead, as the README says.
+    """
+    if path.suffix.lower() == ".parquet":
+        return {record: record for record in records}
+    found, last = {}, max(records)
+    with path.open(encoding=_python_encoding(encoding), newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader, None)
+        previous_end = reader.line_num
+        for record, _ in enumerate(reader, start=1):
+            if record in records:
+                found[record] = previous_end + 1
+            previous_end = reader.line_num
+            if record >= last:
+                break
+    return found
+
+
+def _unmapped(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, int]]:
+    """Names no mapping table knows, with the number of aggregated events carrying each."""
+    return con.execute("""
+        SELECT 'actor' AS field, actor AS name, count(DISTINCT record) AS events
+        FROM ev_actor_groups WHERE group_id IS NULL GROUP BY actor
+        UNION ALL
+        SELECT 'province', unmapped_region, count(*) FROM ev_resolved
+        WHERE status = 'aggregated' AND unmapped_region IS NOT NULL GROUP BY unmapped_region
+        UNION ALL
+        SELECT 'event_type', unmapped_type, count(*) FROM ev_resolved
+        WHERE status = 'aggregated' AND unmapped_type IS NOT NULL GROUP BY unmapped_type
+        ORDER BY field, events DESC, name
+    """).fetchall()
+
+
+def _publish(con, cells, unmapped, provenance: Provenance, layout: EventLayout, synthetic: bool, status) -> None:
+    cells = cells.assign(source_id=provenance.source_id, synthetic=synthetic, dataset=layout.dataset)
+    columns = [r[0] for r in con.execute("DESCRIBE incident_events_monthly").fetchall()]
+    con.register("ev_out", cells[columns])
+    con.execute("INSERT INTO incident_events_monthly SELECT * FROM ev_out")
+    con.unregister("ev_out")
+    if unmapped:
+        names = pd.Series([name for _, name, _ in unmapped], dtype="string")
+        # a name that looks like a personal identifier (handle, e-mail, phone …) is listed without its text
+        looks_personal = identifier_rule(names, "label").fillna("").astype(bool) if len(names) else []
+        rows = [
+            (provenance.source_id, field, "(withheld: looks like a personal identifier)" if hide else name, events)
+            for (field, name, events), hide in zip(unmapped, looks_personal, strict=True)
+        ]
+        con.executemany("INSERT INTO incident_events_unmapped VALUES (?, ?, ?, ?)", rows)
+    months = cells["month"].dropna()
+    con.execute(
+        "INSERT INTO incident_events_info VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            provenance.source_id,
+            layout.dataset,
+            synthetic,
+            provenance.meta["licence"],
+            provenance.meta["retrieved"],
+            sum(status.values()),
+            status.get("aggregated", 0),
+            status.get("outside", 0),
+            status.get("out_of_scope", 0),
+            status.get("quarantined", 0),
+            int(cells.loc[cells["month"].isna(), "events"].sum()),
+            months.min() if len(months) else None,
+            months.max() if len(months) else None,
+        ],
+    )
