@@ -45,7 +45,7 @@ LAYOUTS = (
     EventLayout(
         "acled",
         "acled_export",
-        "ACLED export",
+        "ACLED",
         ("event_id_cnty", "event_date", "time_precision", "event_type", "sub_event_type", "actor1", "admin1"),
         (
             "event_date",
@@ -65,7 +65,7 @@ LAYOUTS = (
     EventLayout(
         "ucdp_ged",
         "ucdp_ged",
-        "UCDP Georeferenced Event Dataset",
+        "UCDP GED",
         ("id", "type_of_violence", "side_a", "side_b", "adm_1", "date_start", "date_end", "best", "low", "high"),
         (
             "type_of_violence",
@@ -86,7 +86,7 @@ LAYOUTS = (
     EventLayout(
         "gtd",
         "gtd",
-        "Global Terrorism Database",
+        "GTD",
         ("eventid", "iyear", "imonth", "iday", "country_txt", "provstate", "attacktype1_txt", "gname", "nkill"),
         (
             "iyear",
@@ -152,7 +152,7 @@ def detect(header: list[str], file_name: str) -> EventLayout:
             required_missing = [c for c in missing if c not in optional]
             if required_missing:
                 raise SourceError(
-                    f"{file_name}: looks like an {layout.title} export but lacks column(s) "
+                    f"{file_name}: has the {layout.title} export's identifying columns but lacks column(s) "
                     f"{', '.join(required_missing)}; export it with all columns."
                 )
             return layout
@@ -195,8 +195,8 @@ def aggregate(con: duckdb.DuckDBPyConnection, provenance: Provenance, now: datet
     layout = detect(header, path.name)
     if provenance.layout != layout.layout:
         raise SourceError(
-            f"{path.name}: its provenance says layout {provenance.layout}, but its header is an {layout.title} "
-            f"export (layout {layout.layout})."
+            f"{path.name}: its provenance says layout {provenance.layout}, but its header is the {layout.title} "
+            f"export layout ({layout.layout})."
         )
     now = (now or datetime.now(UTC)).replace(tzinfo=None)
     con.execute(f"SET memory_limit = '{EVENTS_MEMORY}'")
@@ -216,7 +216,7 @@ def aggregate(con: duckdb.DuckDBPyConnection, provenance: Provenance, now: datet
         line = re.search(r"[Ll]ine:? (\d+)", str(exc))
         where = f" at line {line.group(1)}" if line else ""
         raise SourceError(
-            f"{path.name}: cannot be read as an {layout.title} export{where} "
+            f"{path.name}: cannot be read as the {layout.title} export{where} "
             f"({exc.__class__.__name__}: a line that does not split into the header's columns, or a broken file). "
             "Nothing was published from it; export it again."
         ) from None
