@@ -1,0 +1,1 @@
+"""Security and reliability: serving configuration, database lockdown, hostile input, crash safety, load."""
