@@ -9,7 +9,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `streamlit ru
 
 import streamlit as st  # noqa: E402
 
-from dashboard import blocks, db, queries  # noqa: E402
+from dashboard import blocks, db, embed, queries  # noqa: E402
 
 st.set_page_config(
     page_title="Pakistan takedowns and militancy: transparency dashboard",
@@ -30,7 +30,8 @@ PAGES = [
     st.Page("app_pages/data.py", title="Data and downloads", icon=":material/download:", url_path="data"),
     st.Page("app_pages/about.py", title="About the data", icon=":material/info:", url_path="about"),
 ]
-page = st.navigation(PAGES)
+embedding = embed.requested()  # /embed?chart=<id>: one chart for an article's iframe, no sidebar or navigation
+page = st.navigation(embed.pages(), position="hidden") if embedding else st.navigation(PAGES)
 
 try:
     db.database_path()
@@ -38,6 +39,9 @@ except db.NoDataset as exc:
     st.error(str(exc))
     st.stop()
 
+if embedding:
+    page.run()
+    st.stop()
 info = blocks.dataset()
 st.sidebar.caption(
     f"Dataset version **{info['dataset_version']}**, built {info['built_at']:%d %b %Y %H:%M} UTC. "
