@@ -2,7 +2,8 @@
 
 Every query is a file in ``dashboard/sql/`` (the name is checked against that allow-list) and every
 value is bound as a parameter. The app notices a newly published dataset on its next rerun: the
-current file name is read from the ``LATEST`` pointer each time, and caches are keyed on it.
+entry point calls ``database_path()`` first on every rerun, which reads the ``LATEST`` pointer and
+pins that file for the rest of the run, so one page never mixes two versions; caches are keyed on it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from etl.paths import published_dir
 from etl.publish import current_database
@@ -25,12 +27,28 @@ class NoDataset(RuntimeError):
     """Nothing has been published yet."""
 
 
+_PINNED = "_dashboard_dataset_path"  # session-state key: the file this session's current run reads
+
+
 def database_path() -> str:
-    """The dataset file currently published; raises NoDataset when there is none."""
+    """Read ``LATEST`` and pin the file it names for the rest of this script run; NoDataset if none.
+
+    Called first on every rerun (``app.py``): a dataset published while a page is being drawn is picked
+    up by the next rerun, never half-way through a page.
+    """
     path = current_database(published_dir())
     if path is None:
         raise NoDataset("No dataset has been published yet. Run `make data` (or `python -m etl build`).")
+    if get_script_run_ctx(suppress_warning=True) is not None:
+        st.session_state[_PINNED] = str(path)
     return str(path)
+
+
+def pinned_path() -> str:
+    """The file this script run reads (pinned by ``database_path``); outside a run, the current one."""
+    if get_script_run_ctx(suppress_warning=True) is not None and _PINNED in st.session_state:
+        return st.session_state[_PINNED]
+    return database_path()
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -68,7 +86,7 @@ def _run(path: str, name: str, params: tuple[tuple[str, object], ...]) -> pd.Dat
 def run(name: str, **params) -> pd.DataFrame:
     """Run the named query with bound parameters on the current dataset; results are cached per dataset."""
     bound = tuple(sorted((k, list(v) if isinstance(v, list | tuple) else v) for k, v in params.items()))
-    return _run(database_path(), name, bound).copy()
+    return _run(pinned_path(), name, bound).copy()
 
 
 def release_folder() -> Path:

@@ -1,0 +1,181 @@
+"""A new dataset published while sessions are drawing pages: no failed query, no page mixing two versions.
+
+The entry point reads ``LATEST`` once per rerun (``db.database_path``) and every query of that rerun reads
+the pinned file, so a publish is picked up by the next rerun and never half-way through a page.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from dashboard import db
+from tests.security.conftest import ROOT, publish_copy
+
+APP = str(ROOT / "dashboard" / "app.py")
+PAGES = ["overview", "requests", "responsiveness", "incidents", "about"]
+SESSIONS, QUERY_THREADS = 6, 3
+PUBLISHES = 2  # the second version, then the first again
+DEADLINE = 240.0  # seconds for the whole exchange on a busy 2-core machine
+
+
+def _open(page: str, probe: int | None = None) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=120)
+    if probe is not None:
+        app.session_state["_probe"] = probe
+    app.switch_page(f"app_pages/{page}.py")
+    return app
+
+
+def _sidebar_version(app: AppTest) -> str:
+    caption = next(c.value for c in app.sidebar.caption if c.value.startswith("Dataset version"))
+    return caption.split("**")[1]
+
+
+class QueryLog:
+    """Wraps ``db._run`` (the cached query runner every page goes through) and notes which file each query read."""
+
+    def __init__(self, monkeypatch, on_query=None) -> None:
+        self.entries: list[tuple[object, str]] = []
+        self.lock = threading.Lock()
+        original = db._run
+
+        def spy(path: str, name: str, params):
+            probe = st.session_state.get("_probe") if db.get_script_run_ctx(suppress_warning=True) else None
+            with self.lock:
+                self.entries.append((probe, path))
+                count = len(self.entries)
+            if on_query is not None:
+                on_query(count)
+            return original(path, name, params)
+
+        monkeypatch.setattr(db, "_run", spy)
+
+    def take(self, probe=None) -> list[str]:
+        with self.lock:
+            mine = [path for p, path in self.entries if p == probe]
+            self.entries = [(p, path) for p, path in self.entries if p != probe]
+        return mine
+
+
+def test_a_page_drawn_while_a_dataset_is_published_reads_one_version(dataset_copy, second_version, monkeypatch):
+    first = db.database_path()
+    published: list[Path] = []
+
+    def publish_mid_page(count: int) -> None:
+        if count == 3:  # the page has run some of its queries
+            published.append(publish_copy(second_version, dataset_copy))
+
+    log = QueryLog(monkeypatch, publish_mid_page)
+    app = _open("requests").run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert published, "the publish did not happen during the page"
+    paths = log.take()
+    assert len(paths) > 5
+    assert set(paths) == {first}, "one page read two dataset files"
+    assert _sidebar_version(app) == Path(first).stem.removeprefix("dataset-")
+
+    app.run()  # the next rerun (any interaction) moves to the new dataset, for every query
+    assert not app.exception
+    assert set(log.take()) == {str(published[0])}
+    assert _sidebar_version(app) == second_version.stem.removeprefix("dataset-")
+
+
+def test_sessions_keep_answering_and_move_to_each_new_version(dataset_copy, second_version, monkeypatch):
+    """Sessions redraw pages and other threads query while versions are published in turn."""
+    first = Path(db.database_path())
+    log = QueryLog(monkeypatch)
+    publishes: list[tuple[float, float, str]] = []  # (started, finished, served file)
+    runs: list[dict] = []
+    failures: list[str] = []
+    stop = threading.Event()
+
+    def session(probe: int) -> None:
+        turn = probe
+        while not stop.is_set():
+            page = PAGES[turn % len(PAGES)]
+            turn += 1
+            started = time.monotonic()
+            try:
+                app = _open(page, probe).run()
+            except Exception as exc:  # noqa: BLE001 - every failure is the finding
+                failures.append(f"session {probe} {page}: {exc!r}")
+                continue
+            if app.exception:
+                failures.append(f"session {probe} {page}: {[e.value for e in app.exception]}")
+            runs.append(
+                {
+                    "probe": probe,
+                    "page": page,
+                    "started": started,
+                    "finished": time.monotonic(),
+                    "paths": set(log.take(probe)),
+                    "version": _sidebar_version(app),
+                }
+            )
+
+    def querier() -> None:
+        while not stop.is_set():
+            try:
+                frame = db.run("platform_options")
+                assert not frame.empty
+            except Exception as exc:  # noqa: BLE001
+                failures.append(f"direct query: {exc!r}")
+
+    def every_session_ran_since(moment: float) -> bool:
+        return all(any(r["probe"] == p and r["started"] >= moment for r in list(runs)) for p in range(SESSIONS))
+
+    threads = [threading.Thread(target=session, args=(i,)) for i in range(SESSIONS)]
+    threads += [threading.Thread(target=querier) for _ in range(QUERY_THREADS)]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + DEADLINE
+    try:
+        since = 0.0
+        for i in range(PUBLISHES):  # publish as soon as every session has drawn a page from the last version
+            while not every_session_ran_since(since) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            source = second_version if i % 2 == 0 else first
+            started = time.monotonic()
+            served = publish_copy(source, dataset_copy)
+            since = time.monotonic()
+            publishes.append((started, since, str(served)))
+        while not every_session_ran_since(since) and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=300)
+
+    assert failures == []
+    for run in runs:
+        assert len(run["paths"]) == 1, f"a page read several dataset files: {run}"
+        (path,) = run["paths"]
+        assert Path(path).stem.removeprefix("dataset-") == run["version"], run
+
+    # A run that started after a publish finished (and before the next began) reads what that publish served.
+    boundaries = [(0.0, 0.0, str(first)), *publishes]
+    for run in runs:
+        current = [b for b in boundaries if b[1] <= run["started"]][-1]
+        later = [b for b in boundaries if b[0] > current[0]]
+        if later and run["finished"] >= later[0][0]:
+            continue  # overlapped the next publish: either version is right, but one only (checked above)
+        assert run["paths"] == {current[2]}, f"a run started {run['started'] - current[1]:.2f}s after a publish"
+    for _started, finished, served in publishes:  # every session drew pages from every version
+        for probe in range(SESSIONS):
+            assert any(r["probe"] == probe and r["paths"] == {served} and r["started"] >= finished for r in runs), (
+                f"session {probe} never drew a page from {Path(served).name} within {DEADLINE:.0f}s"
+            )
+
+
+def test_session_moves_on_its_next_rerun(dataset_copy, second_version):
+    """The stated bound: the first rerun that starts after ``LATEST`` is replaced reads the new version."""
+    app = _open("about").run()
+    assert _sidebar_version(app) != second_version.stem.removeprefix("dataset-")
+    publish_copy(second_version, dataset_copy)
+    app.run()
+    assert _sidebar_version(app) == second_version.stem.removeprefix("dataset-")
