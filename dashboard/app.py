@@ -53,4 +53,10 @@ if queries.case_info()["synthetic"].any():
         "Platform responsiveness page.",
         icon=":material/science:",
     )
+if queries.event_datasets()["synthetic"].any():
+    st.sidebar.error(
+        f"{blocks.SYNTHETIC_LABEL}: this dataset includes generated event files (ACLED, UCDP GED or GTD "
+        "layout), shown on the Incident trends page.",
+        icon=":material/science:",
+    )
 page.run()

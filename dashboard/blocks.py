@@ -12,7 +12,7 @@ import streamlit as st
 from dashboard import queries
 from etl.safe_csv import to_csv_bytes
 
-SYNTHETIC_LABEL = "ILLUSTRATIVE (SYNTHETIC) DATA: generated for demonstration, not real requests"
+SYNTHETIC_LABEL = "ILLUSTRATIVE (SYNTHETIC) DATA: generated for demonstration, not real figures"
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~])")
 
 
@@ -53,7 +53,11 @@ def cached(builder, *args, **kwargs) -> dict:
 def _sources_for(table: pd.DataFrame) -> pd.DataFrame:
     """The cited documents behind a table: one row per citation URL with its publisher."""
     columns = [c for c in table.columns if c.endswith("citation_url")]
-    urls = pd.unique(pd.concat([table[c] for c in columns]).dropna().str.split(" ").explode()) if columns else []
+    urls = (
+        pd.unique(pd.concat([table[c] for c in columns]).dropna().astype(str).str.split(" ").explode())
+        if columns
+        else []
+    )
     ids = (
         pd.unique(pd.concat([table[c] for c in table.columns if c.endswith("source_id")]).dropna())
         if any(c.endswith("source_id") for c in table.columns)

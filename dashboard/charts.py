@@ -483,7 +483,11 @@ def province_map(frame: pd.DataFrame, geojson: dict, value: str, title: str, val
 
 
 def timeline(
-    takedowns: pd.DataFrame, incidents: pd.DataFrame, title: str, events: pd.DataFrame | None = None
+    takedowns: pd.DataFrame,
+    incidents: pd.DataFrame,
+    title: str,
+    events: pd.DataFrame | None = None,
+    incidents_title: str = "Militant attacks in Pakistan, per source organisation",
 ) -> go.Figure:
     """Takedown volumes (top) and incidents (bottom) on one shared time axis, separate scales."""
     fig = make_subplots(
@@ -493,7 +497,7 @@ def timeline(
         vertical_spacing=0.12,
         subplot_titles=[
             "Removal requests Google received from Pakistan (per half-year)",
-            "Militant attacks in Pakistan, per source organisation",
+            incidents_title,
         ],
     )
     if not takedowns.empty:
@@ -626,6 +630,28 @@ def breakdown(frame: pd.DataFrame, dimension: str, value: str, title: str) -> go
     fig.update_yaxes(gridcolor="white")
     fig.update_xaxes(gridcolor="#e5e5e5")
     return fig
+
+
+def stacked_monthly(
+    frame: pd.DataFrame, by: str, labels: dict, value: str, title: str, y_title: str, colors: dict | None = None
+) -> go.Figure:
+    """Monthly bars of ``value`` stacked by ``by`` (one colour per group or province, the same on every chart)."""
+    if frame.empty or frame[value].isna().all():
+        return _empty(title)
+    fig = go.Figure()
+    order = frame.groupby(by)[value].sum().sort_values(ascending=False).index
+    for i, key in enumerate(order):
+        rows = frame[frame[by] == key]
+        name = str(labels.get(key, key))
+        fig.add_bar(
+            x=pd.to_datetime(rows["month"]),
+            y=rows[value],
+            name=name,
+            marker_color=(colors or {}).get(key, SEQUENCE[i % len(SEQUENCE)]),
+            hovertemplate="%{x|%b %Y}: %{y:,}<extra>" + name + "</extra>",
+        )
+    fig.update_layout(barmode="stack", bargap=0.1)
+    return _layout(fig, title, y_title)
 
 
 def _empty(title: str) -> go.Figure:

@@ -19,7 +19,29 @@ PLATFORM_COLORS = {
     "wikipedia": "#666666",
     None: "#555555",  # PTA totals across platforms
 }
-SOURCE_ORG_COLORS = {"PIPS": "#0072B2", "PICSS": "#D55E00", "SATP": "#009E73"}
+SOURCE_ORG_COLORS = {
+    "PIPS": "#0072B2",
+    "PICSS": "#D55E00",
+    "SATP": "#009E73",
+    "ACLED (event data)": "#CC79A7",
+    "UCDP GED (event data)": "#E69F00",
+    "GTD (event data)": "#56B4E9",
+    "ACLED events (monthly)": "#CC79A7",
+    "UCDP GED events (monthly)": "#E69F00",
+    "GTD events (monthly)": "#56B4E9",
+}
+#: One colour per militant group on every chart (Okabe–Ito; the buckets in greys).
+GROUP_COLORS = {
+    "TTP": "#D55E00",
+    "BLA": "#0072B2",
+    "BLF": "#56B4E9",
+    "ISKP": "#000000",
+    "LeJ": "#CC79A7",
+    "JuA": "#E69F00",
+    "other": "#999999",
+    "unknown": "#CCCCCC",
+    "none": "#009E73",
+}
 SEQUENCE = [
     "#0072B2",
     "#E69F00",

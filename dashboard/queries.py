@@ -144,6 +144,76 @@ def incidents_by_province(source_org: str, year: int, provinces: list[str]) -> p
     return db.run("incidents_by_province", source_org=source_org, year=year, provinces=provinces)
 
 
+EVENT_DATASETS = {"acled": "ACLED", "ucdp_ged": "UCDP GED", "gtd": "GTD"}
+EVENT_DEFINITIONS = {
+    "acled": "ACLED: political violence events (battles, explosions and remote violence, violence against "
+    "civilians) from reports; demonstrations and strategic developments are left out here.",
+    "ucdp_ged": "UCDP GED: events of organised violence with at least one death (state-based, non-state and "
+    "one-sided violence); deaths as UCDP's best estimate with its low-high range.",
+    "gtd": "GTD: terrorist attacks by non-state actors meeting START's criteria; killed (nkill) and wounded "
+    "(nwound) as reported, blank when unknown.",
+}
+
+
+def event_datasets() -> pd.DataFrame:
+    """Event-level exports in the dataset (empty when none was given to the build)."""
+    return db.run("event_datasets")
+
+
+def event_monthly(dataset: str, year_from: int, year_to: int, provinces: list[str]) -> pd.DataFrame:
+    return db.run("event_monthly", dataset=dataset, year_from=year_from, year_to=year_to, provinces=provinces)
+
+
+def event_unmapped(dataset: str) -> pd.DataFrame:
+    return db.run("event_unmapped", dataset=dataset)
+
+
+def event_series(monthly: pd.DataFrame, by: str, measure: str) -> pd.DataFrame:
+    """Month × ``by`` totals of ``measure`` (events dated to the year only are left out: they have no month)."""
+    dated = monthly[monthly["month"].notna()]
+    keep = ["month", by, "source_id", "synthetic", "citation_url"]
+    summed = dated.groupby(keep, dropna=False, as_index=False)[measure].sum(min_count=1)
+    return summed.sort_values(["month", by]).reset_index(drop=True)
+
+
+def event_annual(monthly: pd.DataFrame, dataset: str) -> pd.DataFrame:
+    """Yearly totals of an event dataset in the shape of the incidents table (for the side-by-side panels)."""
+    if monthly.empty:
+        return pd.DataFrame()
+    yearly = monthly.groupby(["year", "source_id", "synthetic"], as_index=False, dropna=False).agg(
+        attacks=("events", "sum"),
+        killed_total=("fatalities", lambda s: s.sum(min_count=1)),
+        citation_url=("citation_url", "first"),
+    )
+    label = EVENT_DATASETS[dataset] + " (event data)"
+    yearly["source_org"] = label
+    yearly["definition_id"] = dataset
+    yearly["definition_as_printed"] = EVENT_DEFINITIONS[dataset].split(": ", 1)[1].split(";")[0]
+    yearly["period_start"] = pd.to_datetime(yearly["year"].astype(str) + "-01-01")
+    yearly["period_end"] = pd.to_datetime(yearly["year"].astype(str) + "-12-31")
+    yearly["injured_total"] = pd.NA
+    return _with_periods(yearly.drop(columns=["year"]))
+
+
+def event_monthly_for_timeline(monthly: pd.DataFrame, dataset: str) -> pd.DataFrame:
+    """Monthly event counts in the shape the takedowns-and-incidents timeline draws."""
+    series = event_series(monthly, "dataset", "events") if not monthly.empty else pd.DataFrame()
+    if series.empty:
+        return pd.DataFrame(columns=["source_org", "period", "period_start", "period_end", "attacks"])
+    months = pd.to_datetime(series["month"])
+    return pd.DataFrame(
+        {
+            "source_org": EVENT_DATASETS[dataset] + " events (monthly)",
+            "period": months.dt.strftime("%b %Y"),
+            "period_start": months,
+            "period_end": months + pd.offsets.MonthEnd(0),
+            "attacks": series["events"],
+            "source_id": series["source_id"],
+            "citation_url": series["citation_url"],
+        }
+    )
+
+
 def province_geojson() -> dict:
     """The province polygons as one GeoJSON FeatureCollection keyed by ``properties.region_code``."""
     frame = db.run("boundaries")

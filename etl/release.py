@@ -128,7 +128,7 @@ def export_release(database: Path, out_dir: Path) -> Path:
                 ).fetchone()[0]
             )
             comments = (
-                ["ILLUSTRATIVE (SYNTHETIC) DATA: generated for demonstration, not real requests"] if synthetic else []
+                ["ILLUSTRATIVE (SYNTHETIC) DATA: generated for demonstration, not real figures"] if synthetic else []
             )
             comments.append(f"Table {table}; dataset version {version}; see datapackage.json for sources and licences")
             write_csv(con, "release_rows", csv_path, comments)

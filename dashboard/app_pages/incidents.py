@@ -4,7 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, filters, queries
-from dashboard.blocks import cached, chart_block
+from dashboard.blocks import SYNTHETIC_LABEL, cached, chart_block, md_escape
+from dashboard.colors import GROUP_COLORS
 
 SOURCES = ["PIPS", "PICSS", "SATP"]
 DEFINITIONS = {
@@ -86,10 +87,135 @@ chart_block(
     "census population, so no per-million figure.",
 )
 
+event_sets = queries.event_datasets()
+monthly = pd.DataFrame()
+if not event_sets.empty:
+    st.header("Monthly trends from event data")
+    if event_sets["synthetic"].any():
+        st.error(
+            f"{SYNTHETIC_LABEL}: the event-level figures in this section come from generated files in the "
+            "ACLED, UCDP GED or GTD layouts, not from those datasets.",
+            icon=":material/science:",
+        )
+    available_sets = list(dict.fromkeys(event_sets["dataset"]))
+    left, middle, right = st.columns(3)
+    with left:
+        event_set = filters.choose_one(
+            "Event dataset", available_sets, key="event_set", labels=queries.EVENT_DATASETS, sidebar=False
+        )
+    with middle:
+        event_by = filters.choose_one(
+            "Break down by",
+            ["group_id", "region_code", "event_type"],
+            key="event_by",
+            labels={"group_id": "Militant group", "region_code": "Province", "event_type": "Event type"},
+            sidebar=False,
+        )
+    with right:
+        event_measure = filters.choose_one(
+            "Count",
+            ["events", "fatalities"],
+            key="event_measure",
+            labels={"events": "Events", "fatalities": "Deaths"},
+            sidebar=False,
+        )
+    st.markdown(md_escape(queries.EVENT_DEFINITIONS[event_set]))
+    monthly = queries.event_monthly(event_set, year_from, year_to, provinces)
+    by_labels = {
+        "group_id": dict(zip(monthly["group_id"], monthly["group_name"], strict=False)),
+        "region_code": dict(zip(monthly["region_code"], monthly["region"], strict=False))
+        | {None: "Province not given"},
+        "event_type": {},
+    }[event_by]
+    series = queries.event_series(monthly, event_by, event_measure)
+    measure_label = {"events": "Events", "fatalities": "Deaths"}[event_measure]
+    year_only = int(monthly.loc[monthly["month"].isna(), "events"].sum())
+    chart_block(
+        "event-monthly",
+        f"{measure_label} per month, {queries.EVENT_DATASETS[event_set]}, by "
+        + {"group_id": "militant group", "region_code": "province", "event_type": "event type"}[event_by],
+        cached(
+            charts.stacked_monthly,
+            series,
+            event_by,
+            by_labels,
+            event_measure,
+            f"{measure_label} per month ({queries.EVENT_DATASETS[event_set]})",
+            measure_label.lower(),
+            GROUP_COLORS if event_by == "group_id" else None,
+        ),
+        series,
+        caption=(
+            "An event's group is the first named militant group among its actors; 'Unidentified' when the "
+            "source names none. "
+            + (f"{year_only:,} events dated to the year only are not drawn (they have no month). " if year_only else "")
+            + "Events dated only to the week or month are counted in that month."
+        ),
+    )
+    by_province_events = (
+        monthly[monthly["region_code"].notna()]
+        .groupby(["region_code", "region", "source_id", "synthetic", "citation_url"], as_index=False, dropna=False)
+        .agg(
+            events=("events", "sum"),
+            fatalities=("fatalities", lambda s: s.sum(min_count=1)),
+            population_2023=("population_2023", "first"),
+        )
+    )
+    by_province_events["events_per_million"] = (
+        1e6 * by_province_events["events"] / by_province_events["population_2023"]
+    ).round(2)
+    by_province_events["fatalities_per_million"] = (
+        1e6 * by_province_events["fatalities"] / by_province_events["population_2023"]
+    ).round(2)
+    by_province_events["source_regions"] = queries.EVENT_DATASETS[event_set] + " events"
+    event_value = f"{event_measure}_per_million" if per_million else event_measure
+    event_label = measure_label + (" per million" if per_million else "")
+    chart_block(
+        "event-map",
+        f"{event_label} by province, {queries.EVENT_DATASETS[event_set]} {year_from}–{year_to}",
+        cached(
+            charts.province_map,
+            by_province_events,
+            queries.province_geojson(),
+            event_value,
+            f"{event_label}, {year_from}–{year_to} ({queries.EVENT_DATASETS[event_set]})",
+            event_label,
+        ),
+        by_province_events,
+        caption="The period slider sets the months added up. Events without a province are left out of the map.",
+    )
+    annual = pd.concat(
+        [national, queries.event_annual(monthly, event_set)],
+        ignore_index=True,
+    )
+    chart_block(
+        "event-vs-annual",
+        f"{MEASURES.get(measure, measure)}: event data beside the annual reports",
+        cached(
+            charts.incidents_by_source,
+            annual,
+            measure if measure != "injured_total" else "attacks",
+            "Each source on its own panel, with its own definition: never added together",
+        ),
+        annual,
+        caption="Event counts (one row per event) and the think tanks' attack counts measure different things; "
+        "compare their shapes over time, not their levels.",
+    )
+    unmapped = queries.event_unmapped(event_set)
+    if not unmapped.empty:
+        with st.expander(f"Names the mapping tables do not know yet ({len(unmapped)})"):
+            st.caption(
+                "Counted, not dropped: an unknown actor makes the event 'Other named armed group', an unknown "
+                "province leaves it without a province. Add them to the mapping tables to place them."
+            )
+            st.dataframe(unmapped, hide_index=True)
+
 st.header("Takedowns and incidents on one timeline")
 st.warning(charts.NOT_CAUSE, icon=":material/warning:")
 takedowns = queries.google_totals(["PK"], year_from, year_to)
 attacks = national[national["attacks"].notna()]
+if not monthly.empty:
+    attacks = queries.event_monthly_for_timeline(monthly, event_set)
 timeline_table = pd.concat(
     [
         takedowns.assign(series="Google: requests from Pakistan", value=takedowns["requests"]),
@@ -100,7 +226,15 @@ timeline_table = pd.concat(
 chart_block(
     "takedowns-vs-incidents",
     "Removal requests and militant attacks",
-    cached(charts.timeline, takedowns, attacks, "Shared time axis, separate scales", events=events),
+    cached(
+        charts.timeline,
+        takedowns,
+        attacks,
+        "Shared time axis, separate scales",
+        events=events,
+        incidents_title="Militant incidents in Pakistan, per source"
+        + (" (monthly event data)" if not monthly.empty else " organisation"),
+    ),
     timeline_table,
     events=events,
 )
