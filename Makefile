@@ -10,7 +10,7 @@ export DASHBOARD_DATA_DIR ?= $(CURDIR)/published
 help:
 	@echo "make run     set up, build the dataset from data/, serve the dashboard on http://localhost:$(PORT)"
 	@echo "make test    set up and run every test (unit, ETL, app, browser)"
-	@echo "make demo    like make run, plus an illustrative (synthetic) case log, clearly labelled"
+	@echo "make demo    like make run, plus an illustrative (synthetic) case log and event files, clearly labelled"
 	@echo "make bench   benchmarks; results in docs/BENCHMARKS.md"
 	@echo "make lint    ruff check + ruff format --check"
 
@@ -32,11 +32,16 @@ data: $(DASHBOARD_DATA_DIR)/LATEST
 run: data
 	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT) --server.address localhost
 
-# The real data plus an illustrative (synthetic) case log, published into its own folder.
+# The real data plus an illustrative (synthetic) case log and event files, published into its own folder.
 DEMO_DIR := $(CURDIR)/demo
 demo: $(BIN)/.installed
 	$(BIN)/python -m etl generate-caselog --rows 1000000 --seed 2025 --out $(DEMO_DIR)/caselog-illustrative.parquet
-	$(BIN)/python -m etl build --out $(DEMO_DIR)/published --case-log $(DEMO_DIR)/caselog-illustrative.parquet
+	$(BIN)/python -m etl generate-events --dataset acled --rows 20000 --seed 2025 --out $(DEMO_DIR)/acled-illustrative.csv
+	$(BIN)/python -m etl generate-events --dataset ucdp_ged --rows 8000 --seed 2025 --out $(DEMO_DIR)/ucdp-ged-illustrative.csv
+	$(BIN)/python -m etl generate-events --dataset gtd --rows 10000 --seed 2025 --out $(DEMO_DIR)/gtd-illustrative.csv
+	$(BIN)/python -m etl build --out $(DEMO_DIR)/published --case-log $(DEMO_DIR)/caselog-illustrative.parquet \
+	  --events $(DEMO_DIR)/acled-illustrative.csv --events $(DEMO_DIR)/ucdp-ged-illustrative.csv \
+	  --events $(DEMO_DIR)/gtd-illustrative.csv
 	DASHBOARD_DATA_DIR=$(DEMO_DIR)/published $(BIN)/streamlit run dashboard/app.py --server.port $(PORT) --server.address localhost
 
 browser-deps:
