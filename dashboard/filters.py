@@ -21,7 +21,8 @@ def _note_rejected(key: str, valid) -> None:
 
 def _is_int_between(lo: int, hi: int):
     def check(value: str) -> bool:
-        return value.isdigit() and len(value) <= 4 and lo <= int(value) <= hi
+        # isdecimal, not isdigit: "²" is a digit that int() refuses; Urdu and Arabic-Indic years are decimals it reads
+        return value.isdecimal() and len(value) <= 4 and lo <= int(value) <= hi
 
     return check
 
@@ -39,7 +40,7 @@ def period(first_year: int, last_year: int, *, key: str = "period", default_span
         bind="query-params",
         help="Figures whose period ends in these years",
     )
-    return int(chosen[0]), int(chosen[1])
+    return min(int(chosen[0]), int(chosen[1])), max(int(chosen[0]), int(chosen[1]))  # a link may give them reversed
 
 
 def choose_many(

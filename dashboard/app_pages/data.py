@@ -10,7 +10,6 @@ from dashboard import blocks, db, filters, queries
 info = blocks.dataset()
 version = info["dataset_version"]
 st.title("Data and downloads")
-filters.show_link_notice()
 st.markdown(
     f"Everything on this site, as files: dataset version **{version}**, built "
     f"{info['built_at']:%d %B %Y, %H:%M} UTC. Each release is a Frictionless Data Package: one CSV "
@@ -46,6 +45,7 @@ package = db.datapackage(version)
 resources = {r["name"]: r for r in package["resources"]}
 st.subheader("One table")
 table = filters.choose_one("Table", list(resources), key="table", sidebar=False, default="platform_reported_requests")
+filters.show_link_notice()  # after the one filter of this page, so it can name it
 resource = resources[table]
 st.markdown(resource["description"])
 left, right = st.columns(2)

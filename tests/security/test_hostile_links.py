@@ -1,0 +1,110 @@
+"""Hostile link values (query parameters): each page falls back to defaults, draws, and never echoes them.
+
+A shared link is attacker-controlled input. SQL, HTML, script, enormous and wrongly typed values, NUL bytes
+and unknown keys must leave every page working: no exception, every chart drawn, a quiet notice naming the
+setting that was reset (for settings that go through ``dashboard.filters``), and the value never shown back.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.security.conftest import ROOT
+
+APP = str(ROOT / "dashboard" / "app.py")
+HUGE = 100_000
+NOTICE = "not recognised"
+
+#: The incidents page draws its notice before the map's own filters, so a bad map setting is reset without
+#: being named (until the next rerun). Strict: this starts failing, as it should, once the page is fixed.
+MAP_NOTICE_LATE = pytest.mark.xfail(strict=True, reason="incidents page shows the link notice before the map filters")
+
+# (page, query parameters, a notice is expected)
+CASES = [
+    ("requests", {"platforms": ["facebook'; DROP TABLE incidents; --"]}, True),
+    ("requests", {"categories": ["<script>alert(1)</script>"]}, True),
+    ("requests", {"compare": ["Z" * HUGE]}, True),
+    ("requests", {"period": ["9" * HUGE, "2025"]}, True),
+    ("requests", {"period": ["abc", "2025"]}, True),
+    ("requests", {"period": ["²", "2025"]}, True),  # a digit that int() refuses
+    ("requests", {"period": ["-1", "2025"]}, True),
+    ("requests", {"period": ["2020 ", "2025"]}, True),
+    ("requests", {"period": ["2020.5", "2025"]}, True),
+    ("requests", {"platforms": ["Facebook\x00"]}, True),
+    ("requests", {"events": "maybe"}, True),
+    ("requests", {"platforms": ["Facebook"] * 2000}, False),  # valid, just repeated
+    ("requests", {"period": ["2025", "2020"]}, False),  # reversed: read as 2020-2025
+    ("requests", {"unknown_key": "<b>x</b>", "another": "1' OR '1'='1"}, False),
+    ("responsiveness", {"platforms": ["javascript:alert(1)"]}, True),
+    ("responsiveness", {"ledger_date": "1" * HUGE}, False),
+    ("responsiveness", {"ledger_date": "2020-13-45"}, False),
+    ("incidents", {"sources": ["PIPS' OR '1'='1"]}, True),
+    ("incidents", {"measure": "<img src=x onerror=alert(1)>"}, True),
+    pytest.param("incidents", {"map_source": "A" * HUGE}, True, marks=MAP_NOTICE_LATE),
+    pytest.param("incidents", {"map_year": "1900"}, True, marks=MAP_NOTICE_LATE),
+    ("incidents", {"per_million": "yes"}, False),
+    ("data", {"table": "incidents; DROP TABLE sources"}, True),
+    ("data", {"table": "../../etc/passwd"}, True),
+    ("about", {"x" * 1000: "y" * HUGE}, False),
+]
+
+
+@pytest.fixture(autouse=True)
+def _dataset(published_dir):
+    return published_dir
+
+
+def open_page(page: str, query: dict | None = None) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=120)
+    for key, value in (query or {}).items():
+        app.query_params[key] = value
+    app.switch_page(f"app_pages/{page}.py")
+    return app.run()
+
+
+@cache
+def charts_by_default(page: str) -> int:
+    return len(open_page(page).get("plotly_chart"))
+
+
+def _shown_text(app: AppTest) -> str:
+    parts = [
+        e.value
+        for kind in ("markdown", "caption", "info", "warning", "error", "title", "header", "subheader")
+        for e in getattr(app, kind)
+    ]
+    return "\n".join(str(p) for p in parts)
+
+
+def _case_id(index: int, case) -> str:
+    page, query = (case.values if hasattr(case, "values") else case)[:2]
+    return f"{index}-{page}-{'-'.join(query)[:20]}"
+
+
+@pytest.mark.parametrize(("page", "query", "notice"), CASES, ids=[_case_id(i, c) for i, c in enumerate(CASES)])
+def test_hostile_link_falls_back_without_error(page, query, notice):
+    app = open_page(page, query)
+    assert not app.exception, [e.value for e in app.exception]
+    assert len(app.get("plotly_chart")) == charts_by_default(page)
+    if notice:
+        assert any(NOTICE in info.value for info in app.info), "the reset setting is not mentioned"
+    shown = _shown_text(app)
+    for values in query.values():
+        for value in values if isinstance(values, list) else [values]:
+            if len(value) >= 6 and not value.isalnum():
+                assert value not in shown, "a link value was shown back on the page"
+
+
+def test_years_in_urdu_digits_are_read_as_the_same_years():
+    app = open_page("requests", {"period": ["۲۰۲۰", "۲۰۲۵"]})
+    assert not app.exception
+    assert app.slider[0].value == (2020, 2025)
+
+
+def test_reversed_period_gives_the_same_figures_as_the_ordered_one():
+    reversed_ = open_page("requests", {"period": ["2025", "2020"]})
+    ordered = open_page("requests", {"period": ["2020", "2025"]})
+    assert reversed_.dataframe[0].value.equals(ordered.dataframe[0].value)
