@@ -176,6 +176,23 @@ def event_series(monthly: pd.DataFrame, by: str, measure: str) -> pd.DataFrame:
     return summed.sort_values(["month", by]).reset_index(drop=True)
 
 
+def event_by_province(monthly: pd.DataFrame, month_from: str, month_to: str, label: str) -> pd.DataFrame:
+    """Events and deaths per province over a month range ("YYYY-MM"), also per million people (census 2023)."""
+    months = pd.to_datetime(monthly["month"]).dt.strftime("%Y-%m")
+    chosen = monthly[monthly["region_code"].notna() & months.between(month_from, month_to)]
+    frame = chosen.groupby(
+        ["region_code", "region", "source_id", "synthetic", "citation_url"], as_index=False, dropna=False
+    ).agg(
+        events=("events", "sum"),
+        fatalities=("fatalities", lambda s: s.sum(min_count=1)),
+        population_2023=("population_2023", "first"),
+    )
+    for measure in ("events", "fatalities"):
+        frame[f"{measure}_per_million"] = (1e6 * frame[measure] / frame["population_2023"]).round(2)
+    frame["source_regions"] = label + " events"
+    return frame
+
+
 def event_annual(monthly: pd.DataFrame, dataset: str) -> pd.DataFrame:
     """Yearly totals of an event dataset in the shape of the incidents table (for the side-by-side panels)."""
     if monthly.empty:

@@ -152,37 +152,37 @@ if not event_sets.empty:
             + "Events dated only to the week or month are counted in that month."
         ),
     )
-    by_province_events = (
-        monthly[monthly["region_code"].notna()]
-        .groupby(["region_code", "region", "source_id", "synthetic", "citation_url"], as_index=False, dropna=False)
-        .agg(
-            events=("events", "sum"),
-            fatalities=("fatalities", lambda s: s.sum(min_count=1)),
-            population_2023=("population_2023", "first"),
+    month_labels = sorted(pd.to_datetime(monthly["month"].dropna()).dt.strftime("%Y-%m").unique())
+    map_months = (
+        st.select_slider(
+            "Months on the map",
+            options=month_labels,
+            value=(month_labels[0], month_labels[-1]),
+            key="event_months",
+            bind="query-params",
         )
+        if len(month_labels) > 1
+        else (month_labels * 2)[:2] or ("", "")
     )
-    by_province_events["events_per_million"] = (
-        1e6 * by_province_events["events"] / by_province_events["population_2023"]
-    ).round(2)
-    by_province_events["fatalities_per_million"] = (
-        1e6 * by_province_events["fatalities"] / by_province_events["population_2023"]
-    ).round(2)
-    by_province_events["source_regions"] = queries.EVENT_DATASETS[event_set] + " events"
+    by_province_events = queries.event_by_province(
+        monthly, map_months[0], map_months[1], queries.EVENT_DATASETS[event_set]
+    )
     event_value = f"{event_measure}_per_million" if per_million else event_measure
     event_label = measure_label + (" per million" if per_million else "")
     chart_block(
         "event-map",
-        f"{event_label} by province, {queries.EVENT_DATASETS[event_set]} {year_from}–{year_to}",
+        f"{event_label} by province, {queries.EVENT_DATASETS[event_set]}, {map_months[0]} to {map_months[1]}",
         cached(
             charts.province_map,
             by_province_events,
             queries.province_geojson(),
             event_value,
-            f"{event_label}, {year_from}–{year_to} ({queries.EVENT_DATASETS[event_set]})",
+            f"{event_label}, {map_months[0]} to {map_months[1]} ({queries.EVENT_DATASETS[event_set]})",
             event_label,
         ),
         by_province_events,
-        caption="The period slider sets the months added up. Events without a province are left out of the map.",
+        caption="Events of the chosen months added up. Events without a province, or dated to the year only, are "
+        "left out of the map.",
     )
     annual = pd.concat(
         [national, queries.event_annual(monthly, event_set)],

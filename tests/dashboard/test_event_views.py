@@ -36,6 +36,12 @@ def with_events(tmp_path_factory, published_dir):
         )
         for dataset in ("acled", "ucdp_ged", "gtd")
     }
+    expected["map_gtd_2020"] = dict(
+        con.execute(
+            "SELECT region_code, sum(events) FROM incident_events_monthly WHERE dataset = 'gtd' "
+            "AND month BETWEEN DATE '2020-01-01' AND DATE '2020-12-01' AND region_code IS NOT NULL GROUP BY 1"
+        ).fetchall()
+    )
     con.close()
     os.environ[DATA_DIR_ENV] = str(out)
     yield expected
@@ -93,3 +99,10 @@ def test_without_event_data_the_section_is_absent(published_dir):
     app = open_incidents()
     assert not app.exception
     assert "Monthly trends from event data" not in [h.value for h in app.header]
+
+
+def test_map_adds_up_the_chosen_months(with_events):
+    app = open_incidents(event_set="GTD", event_months=["2020-01", "2020-12"])
+    assert not app.exception
+    shown = _table(app, "region_code", "events", "events_per_million")
+    assert dict(zip(shown["region_code"], shown["events"], strict=True)) == with_events["map_gtd_2020"]
