@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -19,6 +19,23 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~])")
 def md_escape(text: object) -> str:
     """Text from data shown as literal text in Markdown (no links, HTML, or $maths$)."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+
+
+_WEB_ADDRESS = re.compile(r"^https?://[^\s/]", re.IGNORECASE)
+_ENDS_A_LINK = re.compile(r"[\s()\[\]<>\"'\\`]")
+
+
+def md_link(text: object, url: object) -> str:
+    """A Markdown link to a web address from data that stays one link and nothing else.
+
+    Only http(s) targets are linked, with every character that could close the link or start another
+    element percent-encoded (an address like ``https://a.org/x)![](https://b.org/pixel)`` from a data file
+    must not become an image fetched from elsewhere); anything else is shown as plain text.
+    """
+    target = "" if url is None or url != url else str(url)
+    if not _WEB_ADDRESS.match(target):
+        return md_escape(text)
+    return f"[{md_escape(text)}]({_ENDS_A_LINK.sub(lambda m: quote(m.group(), safe=''), target)})"
 
 
 def dataset() -> dict:
@@ -114,7 +131,7 @@ def chart_block(
         icon=":material/download:",
     )
     if len(urls):
-        links = " · ".join(f"[{md_escape(_short(u))}]({u})" for u in urls["url"][:12])
+        links = " · ".join(md_link(_short(u), u) for u in urls["url"][:12])
         more = f" and {len(urls) - 12} more (see the table)" if len(urls) > 12 else ""
         st.caption(f"Sources: {md_escape('; '.join(publishers))}. Documents: {links}{more}.")
     elif publishers:
@@ -133,7 +150,7 @@ def chart_block(
             for event in events.itertuples():
                 st.markdown(
                     f"- {event.event_date:%d %b %Y}: {md_escape(event.title)} "
-                    f"([{md_escape(_short(event.source_url))}]({event.source_url}))"
+                    f"({md_link(_short(event.source_url), event.source_url)})"
                 )
 
 

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import blocks, queries
-from dashboard.blocks import figure_value
+from dashboard.blocks import figure_value, md_escape, md_link
 
 st.title("Takedowns and militant violence in Pakistan")
 st.markdown(
@@ -34,14 +34,14 @@ if len(google) >= 2:
 if len(pta_total) >= 2:
     latest, previous = pta_total.iloc[-1], pta_total.iloc[-2]
     cards[1].metric(
-        f"URLs blocked by PTA, cumulative to {latest['date_label']}",
+        f"URLs blocked by PTA, cumulative to {md_escape(latest['date_label'])}",
         figure_value(latest["urls_blocked"], bool(latest["approx"])),
-        delta=f"{latest['urls_blocked'] - previous['urls_blocked']:+,.0f} since {previous['date_label']}",
+        delta=f"{latest['urls_blocked'] - previous['urls_blocked']:+,.0f} since {md_escape(previous['date_label'])}",
         delta_color="off",
         help="Pakistan Telecommunication Authority, total since it began keeping records; "
         "the difference between two reports is not a monthly flow.",
     )
-    cards[1].caption(f"Source: PTA, as reported ([document]({latest['citation_url']})).")
+    cards[1].caption(f"Source: PTA, as reported ({md_link('document', latest['citation_url'])}).")
 for card, frame, org in ((cards[2], pips, "PIPS"), (cards[3], picss, "PICSS")):
     yearly = frame[frame["date_precision"] == "year"]
     if len(yearly) >= 1:
@@ -55,11 +55,11 @@ for card, frame, org in ((cards[2], pips, "PIPS"), (cards[3], picss, "PICSS")):
             figure_value(latest["attacks"]),
             delta=delta,
             delta_color="off",
-            help=f"{org} counts {latest['definition_as_printed']}.",
+            help=f"{org} counts {md_escape(latest['definition_as_printed'])}.",
         )
         card.caption(
-            f"{figure_value(latest['killed_total'])} killed. {org} counts {latest['definition_as_printed']} "
-            f"([report]({latest['citation_url']}))."
+            f"{figure_value(latest['killed_total'])} killed. {org} counts {md_escape(latest['definition_as_printed'])} "
+            f"({md_link('report', latest['citation_url'])})."
         )
 
 st.header("What the words mean")

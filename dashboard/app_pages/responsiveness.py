@@ -5,7 +5,7 @@ from datetime import date
 import streamlit as st
 
 from dashboard import charts, filters, queries
-from dashboard.blocks import SYNTHETIC_LABEL, cached, chart_block
+from dashboard.blocks import SYNTHETIC_LABEL, cached, chart_block, md_escape
 
 first, last = queries.year_bounds()
 year_from, year_to = filters.period(first, last, default_span=last - first + 1)
@@ -80,9 +80,9 @@ chart_block(
 for row in ledger.itertuples():
     if row.urls_blocked == row.urls_blocked and row.value_summed == row.value_summed:
         st.markdown(
-            f"- **{row.platform}**: PTA reports {row.urls_blocked:,.0f} URLs blocked as of {row.date_label}; "
-            f"the platform's {int(row.half_years_reported)} half-yearly report(s) up to "
-            f"{row.last_period_end:%b %Y} add up to {row.value_summed:,.0f} {row.platform_measure}."
+            f"- **{md_escape(row.platform)}**: PTA reports {row.urls_blocked:,.0f} URLs blocked as of "
+            f"{md_escape(row.date_label)}; the platform's {int(row.half_years_reported)} half-yearly report(s) up to "
+            f"{row.last_period_end:%b %Y} add up to {row.value_summed:,.0f} {md_escape(row.platform_measure)}."
         )
 
 st.header("Response times and outcomes, from an agency's case log")
