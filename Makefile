@@ -5,12 +5,13 @@ BIN := $(VENV)/bin
 PORT ?= 8501
 export DASHBOARD_DATA_DIR ?= $(CURDIR)/published
 
-.PHONY: help install data run demo test test-fast bench lint format browser-deps clean
+.PHONY: help install data run demo serve-prod test test-fast bench lint format browser-deps deploy-deps clean
 
 help:
 	@echo "make run     set up, build the dataset from data/, serve the dashboard on http://localhost:$(PORT)"
 	@echo "make test    set up and run every test (unit, ETL, app, browser)"
 	@echo "make demo    like make run, plus an illustrative (synthetic) case log and event files, clearly labelled"
+	@echo "make serve-prod  nginx on http://$(LISTEN) in front of $(REPLICAS) replicas under supervisord (docs/DEPLOY.md)"
 	@echo "make bench   benchmarks; results in docs/BENCHMARKS.md"
 	@echo "make lint    ruff check + ruff format --check"
 
@@ -44,13 +45,26 @@ demo: $(BIN)/.installed
 	  --events $(DEMO_DIR)/gtd-illustrative.csv
 	DASHBOARD_DATA_DIR=$(DEMO_DIR)/published $(BIN)/streamlit run dashboard/app.py --server.port $(PORT) --server.address localhost
 
+# nginx in front of several replicas under supervisord, all as the current user (docs/DEPLOY.md).
+REPLICAS ?= 2
+LISTEN ?= 127.0.0.1:8080
+serve-prod: data deploy-deps
+	$(BIN)/python -m deploy.render --run --replicas $(REPLICAS) --listen $(LISTEN)
+
 browser-deps:
 	@if [ ! -x /usr/bin/chromium ]; then \
 	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Browser tests need Debian's Chromium: sudo apt-get install chromium (they are skipped until then)"; fi; \
 	fi
 
-test: install browser-deps
+# Debian's nginx for the deployment tests (tests/deploy/); installed when run as root, else they are skipped.
+deploy-deps:
+	@if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then \
+	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && apt-get install -y -qq nginx >/dev/null; \
+	  else echo "Deployment tests need Debian's nginx: sudo apt-get install nginx (they are skipped until then)"; fi; \
+	fi
+
+test: install browser-deps deploy-deps
 	$(BIN)/python -m pytest
 
 test-fast: install
