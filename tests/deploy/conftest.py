@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from deploy.render import Settings, find_nginx, write
+from tests.browser.conftest import browser  # noqa: F401  (Debian's Chromium, skipped or failed as there)
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -202,3 +203,16 @@ def wait_for_text(frame, text: str, timeout: float = 60) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"{text!r} not shown after {timeout} s")
         time.sleep(0.25)
+
+
+@pytest.fixture
+def browser_context(browser):  # noqa: F811  (the fixture imported above)
+    """A fresh browser (own cookies) that records every Content-Security-Policy violation on its pages."""
+    context = browser.new_context(viewport={"width": 1300, "height": 900})
+    context.add_init_script(CSP_VIOLATIONS_SCRIPT)
+    yield context
+    context.close()
+
+
+def csp_violations(frame) -> list[str]:
+    return frame.evaluate("() => window.__cspViolations")
