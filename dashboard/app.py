@@ -10,26 +10,31 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `streamlit ru
 import streamlit as st  # noqa: E402
 
 from dashboard import blocks, db, embed, queries  # noqa: E402
+from dashboard.i18n import _  # noqa: E402
 
+blocks.language()  # ?lang=ur or ?lang=en, from the link: this run's language, before any text is made
 st.set_page_config(
-    page_title="Pakistan takedowns and militancy: transparency dashboard",
+    page_title=_("Pakistan takedowns and militancy: transparency dashboard"),
     layout="wide",
     page_icon=str(Path(__file__).parent / "assets" / "icon.png"),
 )
 
 PAGES = [
-    st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True),
-    st.Page("app_pages/requests.py", title="Takedown requests", icon=":material/delete_sweep:", url_path="requests"),
+    st.Page(
+        "app_pages/overview.py", title=_("Overview"), icon=":material/dashboard:", url_path="overview", default=True
+    ),
+    st.Page("app_pages/requests.py", title=_("Takedown requests"), icon=":material/delete_sweep:", url_path="requests"),
     st.Page(
         "app_pages/responsiveness.py",
-        title="Platform responsiveness",
+        title=_("Platform responsiveness"),
         icon=":material/balance:",
         url_path="responsiveness",
     ),
-    st.Page("app_pages/incidents.py", title="Incident trends", icon=":material/timeline:", url_path="incidents"),
-    st.Page("app_pages/data.py", title="Data and downloads", icon=":material/download:", url_path="data"),
-    st.Page("app_pages/about.py", title="About the data", icon=":material/info:", url_path="about"),
+    st.Page("app_pages/incidents.py", title=_("Incident trends"), icon=":material/timeline:", url_path="incidents"),
+    st.Page("app_pages/data.py", title=_("Data and downloads"), icon=":material/download:", url_path="data"),
+    st.Page("app_pages/about.py", title=_("About the data"), icon=":material/info:", url_path="about"),
 ]
+blocks.page_frame()  # language selector; right to left and the Urdu font for Urdu
 embedding = embed.requested()  # /embed?chart=<id>: one chart for an article's iframe, no sidebar or navigation
 page = st.navigation(embed.pages(), position="hidden") if embedding else st.navigation(PAGES)
 
@@ -44,19 +49,24 @@ if embedding:
     st.stop()
 info = blocks.dataset()
 st.sidebar.caption(
-    f"Dataset version **{info['dataset_version']}**, built {info['built_at']:%d %b %Y %H:%M} UTC. "
-    "Figures are published aggregates; every chart lists its sources."
+    _(
+        "Dataset version **{version}**, built {built} UTC. Figures are published aggregates; every chart lists its sources."
+    ).format(version=info["dataset_version"], built=blocks.built_at(info))
 )
 if queries.case_info()["synthetic"].any():
     st.sidebar.error(
-        f"{blocks.SYNTHETIC_LABEL}: this dataset includes a generated case log, shown on the "
-        "Platform responsiveness page.",
+        blocks.synthetic_label()
+        + ": "
+        + _("this dataset includes a generated case log, shown on the Platform responsiveness page."),
         icon=":material/science:",
     )
 if queries.event_datasets()["synthetic"].any():
     st.sidebar.error(
-        f"{blocks.SYNTHETIC_LABEL}: this dataset includes generated event files (ACLED, UCDP GED or GTD "
-        "layout), shown on the Incident trends page.",
+        blocks.synthetic_label()
+        + ": "
+        + _(
+            "this dataset includes generated event files (ACLED, UCDP GED or GTD layout), shown on the Incident trends page."
+        ),
         icon=":material/science:",
     )
 page.run()

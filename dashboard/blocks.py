@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import base64
 import re
+from functools import cache
+from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import queries
+from dashboard import i18n, queries
+from dashboard.i18n import _
 from etl.safe_csv import to_csv_bytes
 
 SYNTHETIC_LABEL = "ILLUSTRATIVE (SYNTHETIC) DATA: generated for demonstration, not real figures"
+FONT_FILE = Path(__file__).parent / "assets" / "fonts" / "NotoNaskhArabic-Regular.ttf"
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~])")
 
 
@@ -38,16 +43,64 @@ def md_link(text: object, url: object) -> str:
     return f"[{md_escape(text)}]({_ENDS_A_LINK.sub(lambda m: quote(m.group(), safe=''), target)})"
 
 
+def synthetic_label() -> str:
+    return _(SYNTHETIC_LABEL)
+
+
+def language() -> str:
+    """This run's language, from the link (``?lang=ur``) or the selector; set before any text is made."""
+    chosen = st.session_state.get("lang") or st.query_params.get("lang")
+    return i18n.set_language(chosen)
+
+
+def page_frame() -> None:
+    """The language selector, and for Urdu the right-to-left layout and the shipped Urdu font."""
+    st.sidebar.segmented_control(
+        "Language / زبان",
+        list(i18n.LANGUAGES),
+        default=i18n.current(),
+        format_func=lambda code: i18n.LANGUAGES[code],
+        key="lang",
+        bind="query-params",
+        required=True,
+    )
+    st.html(f"<style>{_style(i18n.is_rtl())}</style>")
+
+
+@cache
+def _style(rtl: bool) -> str:
+    """CSS: the Urdu font from the app itself (a data: URL, nothing fetched) and, for Urdu, right to left."""
+    font = base64.b64encode(FONT_FILE.read_bytes()).decode("ascii")
+    css = (
+        "@font-face{font-family:'Noto Naskh Arabic';src:url(data:font/ttf;base64," + font + ") format('truetype');"
+        "font-display:swap;}"
+    )
+    if rtl:
+        css += (
+            "[data-testid='stAppViewContainer'],[data-testid='stSidebar']{direction:rtl;}"
+            "[data-testid='stAppViewContainer'] *,[data-testid='stSidebar'] *{font-family:'Noto Naskh Arabic',"
+            "'Source Sans Pro',sans-serif;}"
+            "[data-testid='stAppViewContainer'] p,[data-testid='stAppViewContainer'] li{line-height:1.9;}"
+            ".js-plotly-plot,.stPlotlyChart,[data-testid='stDataFrame'],code,pre{direction:ltr;}"
+        )
+    return css
+
+
 def dataset() -> dict:
     return queries.build_info()
 
 
+def built_at(info: dict) -> str:
+    """When the dataset was built, as the locale writes it (UTC)."""
+    return f"{i18n.day(info['built_at'])}, {info['built_at']:%H:%M}"
+
+
 def citation_line(title: str) -> str:
     info = dataset()
-    return (
-        f"{title}. Pakistan takedown and militancy transparency dashboard, dataset version "
-        f"{info['dataset_version']} (built {info['built_at']:%Y-%m-%d}). Sources as listed."
-    )
+    return _(
+        "{title}. Pakistan takedown and militancy transparency dashboard, dataset version {version} "
+        "(built {built}). Sources as listed."
+    ).format(title=title, version=info["dataset_version"], built=f"{info['built_at']:%Y-%m-%d}")
 
 
 def share_link() -> str:
@@ -58,13 +111,14 @@ def share_link() -> str:
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
-def _figure_spec(_builder, builder_name: str, args: tuple, kwargs: dict) -> dict:
+def _figure_spec_in(_builder, builder_name: str, lang: str, args: tuple, kwargs: dict) -> dict:
+    i18n.set_language(lang)
     return _builder(*args, **kwargs).to_dict()
 
 
 def cached(builder, *args, **kwargs) -> dict:
-    """A chart built once per distinct input and kept as its plain spec (plotly's validation is the slow part)."""
-    return _figure_spec(builder, f"{builder.__module__}.{builder.__qualname__}", args, kwargs)
+    """A chart built once per distinct input and language, kept as its plain spec (plotly's validation is slow)."""
+    return _figure_spec_in(builder, f"{builder.__module__}.{builder.__qualname__}", i18n.current(), args, kwargs)
 
 
 def _sources_for(table: pd.DataFrame) -> pd.DataFrame:
@@ -100,7 +154,7 @@ def chart_block(
     if caption:
         st.caption(caption)
     info = dataset()
-    chart_tab, table_tab = st.tabs(["Chart", "Table"])
+    chart_tab, table_tab = st.tabs([_("Chart"), _("Table")])
     with chart_tab:
         st.plotly_chart(
             figure,
@@ -114,15 +168,17 @@ def chart_block(
         st.dataframe(table, hide_index=True, key=f"table-{chart_id}")
     urls, publishers, licences = _sources_for(table)
     synthetic = "synthetic" in table and bool(table["synthetic"].fillna(False).astype(bool).any())
-    comments = [SYNTHETIC_LABEL] if synthetic else []
+    comments = [synthetic_label()] if synthetic else []
     comments += [
         f"{title}",
-        f"Source: {'; '.join(publishers) or 'see source columns'}",
-        f"Licence / terms: {'; '.join(licences) or 'see the sources table'}",
-        f"Dataset version {info['dataset_version']}, built {info['built_at']:%Y-%m-%d %H:%M} UTC",
+        _("Source: {publishers}").format(publishers="; ".join(publishers) or _("see source columns")),
+        _("Licence / terms: {licences}").format(licences="; ".join(licences) or _("see the sources table")),
+        _("Dataset version {version}, built {built} UTC").format(
+            version=info["dataset_version"], built=f"{info['built_at']:%Y-%m-%d %H:%M}"
+        ),
     ]
     st.download_button(
-        "Download these figures (CSV)",
+        _("Download these figures (CSV)"),
         to_csv_bytes(table, comments),
         file_name=f"{'illustrative-synthetic_' if synthetic else ''}{chart_id}_{info['dataset_version']}.csv",
         mime="text/csv",
@@ -164,6 +220,6 @@ def figure_value(value, approx: bool = False, qualifier: str | None = None) -> s
     if qualifier:
         return qualifier
     if value is None or pd.isna(value):
-        return "not reported"
-    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+        return _("not reported")
+    text = i18n.num(value, 0 if float(value).is_integer() else 1)
     return ("≈ " if approx else "") + text

@@ -10,16 +10,20 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from dashboard import i18n
 from dashboard.colors import SEQUENCE, SOURCE_ORG_COLORS, SUPPRESSED_COLOR, platform_color
+from dashboard.i18n import _
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif"  # no web fonts fetched
+# The note every page with takedowns and incidents on one axis shows (translated where it is shown).
 NOT_CAUSE = "Takedowns and incidents on one timeline: co-movement is not evidence that one causes the other."
 
 
 def _layout(fig: go.Figure, title: str, y_title: str = "", x_title: str = "") -> go.Figure:
+    rtl = i18n.is_rtl()  # Urdu: titles from the right, the shipped Naskh font first (time still runs left to right)
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
-        font={"family": FONT, "size": 13, "color": "#1f1f1f"},
+        title={"text": title, "x": 1 if rtl else 0, "xanchor": "right" if rtl else "left", "font": {"size": 16}},
+        font={"family": ("'Noto Naskh Arabic', " if rtl else "") + FONT, "size": 13, "color": "#1f1f1f"},
         paper_bgcolor="white",
         plot_bgcolor="white",
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
@@ -71,7 +75,7 @@ def add_events(
         y=ys,
         mode="lines",
         line={"dash": "dot", "color": "#6b6b6b", "width": 1},
-        name="Events (hover a ▼ for what happened)",
+        name=_("Events (hover a ▼ for what happened)"),
         legendgroup="events",
         showlegend=first,
         hoverinfo="skip",
@@ -147,7 +151,7 @@ def totals_over_time(
             x=x[rows],
             y=[0] * int(rows.sum()),
             mode="markers+text",
-            name="suppressed by the source (<10 or ?)",
+            name=_("suppressed by the source (<10 or ?)"),
             text=frame.loc[rows, qualifier],
             textposition="top center",
             marker={"symbol": "x-thin-open", "size": 10, "color": SUPPRESSED_COLOR, "line": {"width": 2}},
@@ -194,7 +198,7 @@ def measures_over_time(
                 y=[0] * int(rows.sum()),
                 mode="markers+text",
                 text=frame.loc[rows, qualifier],
-                name="suppressed by the source",
+                name=_("suppressed by the source"),
                 textposition="top center",
                 row=row,
                 col=1,
@@ -233,7 +237,7 @@ def snapshots(
                 x=pd.to_datetime(part["as_of"]),
                 y=part[value],
                 mode="markers+text",
-                name=part["platform"].iloc[0] + (" (approximate)" if is_approx else ""),
+                name=part["platform"].iloc[0] + (_(" (approximate)") if is_approx else ""),
                 legendgroup=str(pid),
                 showlegend=True,
                 marker={
@@ -282,7 +286,7 @@ def category_snapshots(frame: pd.DataFrame, title: str) -> go.Figure:
             textposition="outside",
             hovertemplate="%{y}: %{x:,}<extra>" + category + "</extra>",
         )
-    _layout(fig, title, "", "URLs blocked")
+    _layout(fig, title, "", _("URLs blocked"))
     fig.update_layout(barmode="stack", hovermode="closest", height=120 + 40 * len(order))
     fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(order)), gridcolor="white")
     fig.update_xaxes(gridcolor="#e5e5e5")
@@ -323,7 +327,7 @@ def rates_over_time(frame: pd.DataFrame, title: str, events: pd.DataFrame | None
             connectgaps=False,
         )
     add_events(fig, events, pd.to_datetime(frame["period_start"]).min(), pd.to_datetime(frame["period_end"]).max())
-    _layout(fig, title, "per cent")
+    _layout(fig, title, _("per cent"))
     fig.update_yaxes(range=[0, 105])
     fig.update_layout(legend={"orientation": "v", "y": -0.15, "yanchor": "top"}, margin={"b": 10})
     return fig
@@ -367,9 +371,9 @@ def ledger(frame: pd.DataFrame, title: str) -> go.Figure:
     fig = go.Figure()
     labels = frame["platform"]
     series = [
-        ("urls_processed", "PTA: URLs sent / processed (cumulative)", "#555555", ""),
-        ("urls_blocked", "PTA: URLs blocked (cumulative)", "#111111", ""),
-        ("value_summed", "Platform's own reports, summed over its half-years", "#E69F00", "/"),
+        ("urls_processed", _("PTA: URLs sent / processed (cumulative)"), "#555555", ""),
+        ("urls_blocked", _("PTA: URLs blocked (cumulative)"), "#111111", ""),
+        ("value_summed", _("Platform's own reports, summed over its half-years"), "#E69F00", "/"),
     ]
     for column, name, color, pattern in series:
         fig.add_bar(
@@ -381,7 +385,7 @@ def ledger(frame: pd.DataFrame, title: str) -> go.Figure:
             marker_pattern_shape=pattern,
             hovertemplate="%{y}: %{x:,}<extra>" + name + "</extra>",
         )
-    _layout(fig, title, "", "count (log scale)")
+    _layout(fig, title, "", _("count (log scale)"))
     fig.update_xaxes(type="log", gridcolor="#e5e5e5")
     fig.update_yaxes(autorange="reversed", gridcolor="white")
     fig.update_layout(barmode="group", hovermode="closest", height=160 + 70 * len(frame))
@@ -421,7 +425,7 @@ def incidents_by_source(frame: pd.DataFrame, measure: str, title: str, events: p
 
 
 VICTIM_COLUMNS = {
-    "killed_security": ("Security forces", "#0072B2"),
+    "killed_security": ("Security forces", "#0072B2"),  # labels translated where drawn
     "killed_civilians": ("Civilians", "#E69F00"),
     "killed_militants": ("Militants", "#555555"),
 }
@@ -435,6 +439,7 @@ def deaths_by_victim(frame: pd.DataFrame, title: str) -> go.Figure:
     x = given["source_org"] + " " + given["period"]
     fig = go.Figure()
     for column, (name, color) in VICTIM_COLUMNS.items():
+        name = _(name)
         fig.add_bar(
             x=x, y=given[column], name=name, marker_color=color, hovertemplate="%{x}: %{y:,}<extra>" + name + "</extra>"
         )
@@ -442,11 +447,11 @@ def deaths_by_victim(frame: pd.DataFrame, title: str) -> go.Figure:
         x=x,
         y=given["killed_total"],
         mode="markers",
-        name="Total killed (as reported)",
+        name=_("Total killed (as reported)"),
         marker={"symbol": "line-ew-open", "size": 28, "color": "#000", "line": {"width": 3}},
         hovertemplate="%{x}: %{y:,} in total<extra></extra>",
     )
-    _layout(fig, title, "people killed")
+    _layout(fig, title, _("people killed"))
     fig.update_layout(barmode="stack", hovermode="closest")
     fig.update_xaxes(type="category")
     return fig
@@ -464,7 +469,7 @@ def province_map(frame: pd.DataFrame, geojson: dict, value: str, title: str, val
             marker={"line": {"width": 1, "color": "#333"}},
             colorbar={"title": {"text": value_label}},
             customdata=frame[["region", "source_regions"]],
-            hovertemplate="%{customdata[0]}: %{z:,}<br>source rows: %{customdata[1]}<extra></extra>",
+            hovertemplate="%{customdata[0]}: %{z:,}<br>" + _("source rows") + ": %{customdata[1]}<extra></extra>",
         )
     )
     outline = go.Choroplethmap(
@@ -487,7 +492,7 @@ def timeline(
     incidents: pd.DataFrame,
     title: str,
     events: pd.DataFrame | None = None,
-    incidents_title: str = "Militant attacks in Pakistan, per source organisation",
+    incidents_title: str | None = None,
 ) -> go.Figure:
     """Takedown volumes (top) and incidents (bottom) on one shared time axis, separate scales."""
     fig = make_subplots(
@@ -496,15 +501,15 @@ def timeline(
         shared_xaxes=True,
         vertical_spacing=0.12,
         subplot_titles=[
-            "Removal requests Google received from Pakistan (per half-year)",
-            incidents_title,
+            _("Removal requests Google received from Pakistan (per half-year)"),
+            incidents_title or _("Militant attacks in Pakistan, per source organisation"),
         ],
     )
     if not takedowns.empty:
         fig.add_bar(
             x=_midpoint(takedowns),
             y=takedowns["requests"],
-            name="Google: requests from Pakistan",
+            name=_("Google: requests from Pakistan"),
             marker_color=platform_color("google"),
             row=1,
             col=1,
@@ -551,7 +556,7 @@ def country_comparison(frame: pd.DataFrame, title: str, highlight: str = "PK") -
             + rows["country_name"].iloc[0]
             + "</extra>",
         )
-    return _layout(fig, title, "requests per half-year")
+    return _layout(fig, title, _("requests per half-year"))
 
 
 def monthly_by_platform(
@@ -606,7 +611,7 @@ def status_over_time(frame: pd.DataFrame, title: str) -> go.Figure:
             hovertemplate="%{x|%b %Y}: %{y:,}<extra>" + status + "</extra>",
         )
     fig.update_layout(barmode="stack")
-    return _layout(fig, title, "requests")
+    return _layout(fig, title, _("requests"))
 
 
 def breakdown(frame: pd.DataFrame, dimension: str, value: str, title: str) -> go.Figure:
@@ -625,7 +630,7 @@ def breakdown(frame: pd.DataFrame, dimension: str, value: str, title: str) -> go
             marker_color=platform_color(platform_id),
             hovertemplate="%{y}: %{x:,}<extra>" + platform + "</extra>",
         )
-    _layout(fig, title, "", "requests in published cells")
+    _layout(fig, title, "", _("requests in published cells"))
     fig.update_layout(barmode="stack", hovermode="closest", height=140 + 32 * len(totals))
     fig.update_yaxes(gridcolor="white")
     fig.update_xaxes(gridcolor="#e5e5e5")
@@ -658,7 +663,7 @@ def _empty(title: str) -> go.Figure:
     # One invisible trace: a figure spec with no trace at all is refused by the chart element.
     fig = go.Figure(go.Scatter(x=[None], y=[None], showlegend=False, hoverinfo="skip"))
     fig.add_annotation(
-        text="No figures for this selection",
+        text=_("No figures for this selection"),
         showarrow=False,
         font={"size": 14, "color": "#555"},
         x=0.5,

@@ -9,6 +9,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from dashboard.i18n import _
+
 _REJECTED = "_rejected_link_settings"
 
 
@@ -32,13 +34,13 @@ def period(first_year: int, last_year: int, *, key: str = "period", default_span
     _note_rejected(key, _is_int_between(first_year, last_year))
     default = (max(first_year, last_year - default_span + 1), last_year)
     chosen = st.sidebar.slider(
-        "Period (years)",
+        _("Period (years)"),
         first_year,
         last_year,
         default,
         key=key,
         bind="query-params",
-        help="Figures whose period ends in these years",
+        help=_("Figures whose period ends in these years"),
     )
     return min(int(chosen[0]), int(chosen[1])), max(int(chosen[0]), int(chosen[1]))  # a link may give them reversed
 
@@ -97,7 +99,7 @@ def show_link_notice() -> None:
     rejected = st.session_state.pop(_REJECTED, set())
     if rejected:
         st.info(
-            "Some settings in the link were not recognised and have been reset to their defaults: "
+            _("Some settings in the link were not recognised and have been reset to their defaults: ")
             + ", ".join(sorted(rejected))
             + ".",
             icon=":material/info:",

@@ -12,6 +12,7 @@ from datetime import date
 import pandas as pd
 
 from dashboard import db
+from dashboard.i18n import _
 
 TAKEDOWN_EVENT_KINDS = ["law", "regulation", "platform_ban", "platform_restored", "court"]
 INCIDENT_EVENT_KINDS = ["conflict", "security_operation", "law"]
@@ -145,6 +146,7 @@ def incidents_by_province(source_org: str, year: int, provinces: list[str]) -> p
 
 
 EVENT_DATASETS = {"acled": "ACLED", "ucdp_ged": "UCDP GED", "gtd": "GTD"}
+# Translated where shown (``_(EVENT_DEFINITIONS[dataset])``): module constants are made once, in English.
 EVENT_DEFINITIONS = {
     "acled": "ACLED: political violence events (battles, explosions and remote violence, violence against "
     "civilians) from reports; demonstrations and strategic developments are left out here.",
@@ -205,7 +207,7 @@ def event_annual(monthly: pd.DataFrame, dataset: str) -> pd.DataFrame:
     label = EVENT_DATASETS[dataset] + " (event data)"
     yearly["source_org"] = label
     yearly["definition_id"] = dataset
-    yearly["definition_as_printed"] = EVENT_DEFINITIONS[dataset].split(": ", 1)[1].split(";")[0]
+    yearly["definition_as_printed"] = _(EVENT_DEFINITIONS[dataset])
     yearly["period_start"] = pd.to_datetime(yearly["year"].astype(str) + "-01-01")
     yearly["period_end"] = pd.to_datetime(yearly["year"].astype(str) + "-12-31")
     yearly["injured_total"] = pd.NA

@@ -4,25 +4,31 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import blocks, db, queries
+from dashboard.i18n import _
 
-st.title("About the data")
+st.title(_("About the data"))
 info = blocks.dataset()
 st.markdown(
-    f"Dataset version **{info['dataset_version']}**, built {info['built_at']:%d %B %Y, %H:%M} UTC. "
-    "The version is derived from the content: the same inputs always give the same version."
+    _(
+        "Dataset version **{version}**, built {built} UTC. "
+        "The version is derived from the content: the same inputs always give the same version."
+    ).format(version=info["dataset_version"], built=blocks.built_at(info))
 )
-st.code(blocks.citation_line("Figures from this dashboard"), language=None, wrap_lines=True)
+st.code(blocks.citation_line(_("Figures from this dashboard")), language=None, wrap_lines=True)
 
-st.header("Sources")
+st.header(_("Sources"))
 sources = queries.sources()
 st.dataframe(sources, hide_index=True, column_config={"url": st.column_config.LinkColumn("url")})
 st.caption(
-    "rows read = rows loaded + rows quarantined, for every file. Files marked with no table are kept for "
-    "provenance: the curated tables point back to them line by line."
+    _(
+        "rows read = rows loaded + rows quarantined, for every file. Files marked with no table are kept for "
+        "provenance: the curated tables point back to them line by line."
+    )
 )
 
-st.header("Method")
-st.markdown("""
+st.header(_("Method"))
+st.markdown(
+    _("""
 1. **Sources as published.** Google's CSVs are kept verbatim; figures from PTA, Meta, X, TikTok, PIPS, PICSS and SATP
    were collected from the reports and press coverage cited on each row, and kept verbatim too.
 2. **Cleaned, not changed.** Curated tables give each figure an explicit date, how precisely that date is known
@@ -36,22 +42,28 @@ st.markdown("""
 5. **Never added across sources.** Sources that measure different things (PTA's URLs and platforms' requests;
    PIPS's and PICSS's counts) are shown side by side. Running totals are never differenced into flows.
 """)
+)
 
-st.header("What each figure means")
+st.header(_("What each figure means"))
 rows = []
 for resource in db.datapackage(info["dataset_version"])["resources"]:  # the published schema, from the contracts
     for field in resource["schema"]["fields"]:
         rows.append(
-            {"table": resource["name"], "column": field["name"], "type": field["type"], "meaning": field["description"]}
+            {
+                _("table"): resource["name"],
+                _("column"): field["name"],
+                _("type"): field["type"],
+                _("meaning"): _(field["description"]),
+            }
         )
 st.dataframe(pd.DataFrame(rows), hide_index=True)
 
-st.header("Categories and their legal basis")
+st.header(_("Categories and their legal basis"))
 st.dataframe(queries.category_options(), hide_index=True)
 
-st.header("What was refused")
+st.header(_("What was refused"))
 quarantine = queries.quarantine()
 if quarantine.empty:
-    st.success("The last build refused no row: every row of every source passed its contract.")
+    st.success(_("The last build refused no row: every row of every source passed its contract."))
 else:
     st.dataframe(quarantine, hide_index=True)

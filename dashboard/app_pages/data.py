@@ -5,24 +5,26 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import blocks, db, filters, queries
+from dashboard import blocks, db, filters, i18n, queries
+from dashboard.i18n import _
 
 info = blocks.dataset()
 version = info["dataset_version"]
-st.title("Data and downloads")
+st.title(_("Data and downloads"))
 st.markdown(
-    f"Everything on this site, as files: dataset version **{version}**, built "
-    f"{info['built_at']:%d %B %Y, %H:%M} UTC. Each release is a Frictionless Data Package: one CSV "
-    "(opens in Excel) and one Parquet (exact values) per table, `datapackage.json` with every column's "
-    "meaning, type and constraints, a README, and SHA-256 checksums."
+    _(
+        "Everything on this site, as files: dataset version **{version}**, built {built} UTC. Each release is a "
+        "Frictionless Data Package: one CSV (opens in Excel) and one Parquet (exact values) per table, "
+        "`datapackage.json` with every column's meaning, type and constraints, a README, and SHA-256 checksums."
+    ).format(version=version, built=blocks.built_at(info))
 )
-st.subheader("How to cite")
-st.code(blocks.citation_line("Takedown requests and militant violence in Pakistan"), language=None, wrap_lines=True)
+st.subheader(_("How to cite"))
+st.code(blocks.citation_line(_("Takedown requests and militant violence in Pakistan")), language=None, wrap_lines=True)
 
 folder = db.release_folder() / version
 archive = db.release_folder() / f"dataset-{version}.zip"
 if not archive.exists():
-    st.warning("The files of this release have not been written yet (run `python -m etl export`).")
+    st.warning(_("The files of this release have not been written yet (run `python -m etl export`)."))
     st.stop()
 
 
@@ -31,7 +33,7 @@ def read(path: Path):
 
 
 st.download_button(
-    f"Download the whole release (zip, {archive.stat().st_size / 1e6:.1f} MB)",
+    _("Download the whole release (zip, {size} MB)").format(size=i18n.num(archive.stat().st_size / 1e6, 1)),
     read(archive),
     file_name=archive.name,
     mime="application/zip",
@@ -43,11 +45,13 @@ st.download_button(
 
 package = db.datapackage(version)
 resources = {r["name"]: r for r in package["resources"]}
-st.subheader("One table")
-table = filters.choose_one("Table", list(resources), key="table", sidebar=False, default="platform_reported_requests")
+st.subheader(_("One table"))
+table = filters.choose_one(
+    _("Table"), list(resources), key="table", sidebar=False, default="platform_reported_requests"
+)
 filters.show_link_notice()  # after the one filter of this page, so it can name it
 resource = resources[table]
-st.markdown(resource["description"])
+st.markdown(_(resource["description"]))
 left, right = st.columns(2)
 csv_path, parquet_path = folder / resource["path"], folder / resource["x-parquet"]["path"]
 left.download_button(
@@ -70,14 +74,14 @@ right.download_button(
 )
 st.caption(f"CSV SHA-256 {resource['hash'].removeprefix('sha256:')}")
 
-st.subheader("Data dictionary")
+st.subheader(_("Data dictionary"))
 fields = pd.DataFrame(
     [
         {
-            "column": f["name"],
-            "type": f["type"],
-            "meaning": f.get("description", ""),
-            "constraints": ", ".join(f"{k} {v}" for k, v in f.get("constraints", {}).items()),
+            _("column"): f["name"],
+            _("type"): f["type"],
+            _("meaning"): _(f["description"]) if f.get("description") else "",
+            _("constraints"): ", ".join(f"{k} {v}" for k, v in f.get("constraints", {}).items()),
         }
         for f in resource["schema"]["fields"]
     ]
@@ -85,9 +89,9 @@ fields = pd.DataFrame(
 st.dataframe(fields, hide_index=True, key="dictionary")
 keys = resource["schema"].get("primaryKey")
 if keys:
-    st.caption("Primary key: " + ", ".join(keys if isinstance(keys, list) else [keys]))
+    st.caption(_("Primary key: ") + ", ".join(keys if isinstance(keys, list) else [keys]))
 
-st.subheader("Sources and licences")
+st.subheader(_("Sources and licences"))
 sources = queries.sources()
 st.dataframe(
     sources[sources["loaded_into"].notna()][
@@ -98,27 +102,29 @@ st.dataframe(
     column_config={"url": st.column_config.LinkColumn("url")},
 )
 
-st.subheader("Changelog")
+st.subheader(_("Changelog"))
 changes = queries.release_changes()
 if changes.empty:
-    st.caption("This is the first release published here: there is nothing earlier to compare with.")
+    st.caption(_("This is the first release published here: there is nothing earlier to compare with."))
 else:
     st.markdown(
-        "Rows added, removed and **revised** (same key, new figure: an official figure corrected) "
-        f"in each fact table since release {changes['previous_version'].iloc[0]}."
+        _(
+            "Rows added, removed and **revised** (same key, new figure: an official figure corrected) "
+            "in each fact table since release {previous}."
+        ).format(previous=changes["previous_version"].iloc[0])
     )
     st.dataframe(changes, hide_index=True, key="changes")
     revisions = queries.release_revisions()
     if not revisions.empty:
-        st.markdown("Revised figures, the previous value beside the new one:")
+        st.markdown(_("Revised figures, the previous value beside the new one:"))
         st.dataframe(revisions, hide_index=True, key="revisions")
 older = [v for v in db.releases() if v != version]
 if older:
-    st.markdown("Earlier releases kept here, unchanged, for citations that name them:")
+    st.markdown(_("Earlier releases kept here, unchanged, for citations that name them:"))
     for old in older:
         path = db.release_folder() / f"dataset-{old}.zip"
         st.download_button(
-            f"Release {old}",
+            _("Release {version}").format(version=old),
             read(path),
             file_name=path.name,
             mime="application/zip",
@@ -126,9 +132,9 @@ if older:
             on_click="ignore",
         )
 
-st.subheader("What the last build refused")
+st.subheader(_("What the last build refused"))
 quarantine = queries.quarantine()
 if quarantine.empty:
-    st.success("Nothing: every row of every source passed its contract.")
+    st.success(_("Nothing: every row of every source passed its contract."))
 else:
     st.dataframe(quarantine, hide_index=True, key="quarantine")

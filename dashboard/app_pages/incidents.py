@@ -3,159 +3,188 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, filters, queries
+from dashboard import charts, filters, i18n, queries
 from dashboard.blocks import SYNTHETIC_LABEL, cached, chart_block, md_escape
 from dashboard.colors import GROUP_COLORS
+from dashboard.i18n import _
 
 SOURCES = ["PIPS", "PICSS", "SATP"]
 DEFINITIONS = {
-    "PIPS": "Pak Institute for Peace Studies: terrorist attacks by militant, nationalist-insurgent and sectarian groups.",
-    "PICSS": "Pak Institute for Conflict and Security Studies: militant attacks; some annual reports count all "
-    "combat-related incidents, including security-force operations.",
-    "SATP": "South Asia Terrorism Portal (figures as reported by Aaj Tak): terrorism-related incidents.",
+    "PIPS": _("terrorist attacks by militant, nationalist-insurgent and sectarian groups."),
+    "PICSS": _(
+        "militant attacks; some annual reports count all combat-related incidents, including security-force operations."
+    ),
+    "SATP": _("terrorism-related incidents (figures as reported by Aaj Tak)."),
 }
-MEASURES = {"attacks": "Attacks", "killed_total": "People killed", "injured_total": "People injured"}
+MEASURES = {"attacks": _("Attacks"), "killed_total": _("People killed"), "injured_total": _("People injured")}
 
 first, last = queries.year_bounds()
 year_from, year_to = filters.period(first, last, default_span=last - first + 1)
-source_orgs = filters.choose_many("Sources", pd.DataFrame({"id": SOURCES}), "id", "id", key="sources")
-measure = filters.choose_one("Measure", list(MEASURES), key="measure", labels=MEASURES)
-show_events = filters.switch("Show events on time axes", key="events")
+source_orgs = filters.choose_many(_("Sources"), pd.DataFrame({"id": SOURCES}), "id", "id", key="sources")
+measure = filters.choose_one(_("Measure"), list(MEASURES), key="measure", labels=MEASURES)
+show_events = filters.switch(_("Show events on time axes"), key="events")
 events = queries.events(queries.INCIDENT_EVENT_KINDS) if show_events else None
 
-st.title("Incident trends")
+st.title(_("Incident trends"))
 filters.show_link_notice()
 st.markdown(
-    "Each organisation counts something different, so each has its own panel and nothing is added across "
-    "them. " + " ".join(f"**{k}**: {v.split(': ', 1)[1]}" for k, v in DEFINITIONS.items() if k in source_orgs)
+    _("Each organisation counts something different, so each has its own panel and nothing is added across them. ")
+    + " ".join(f"**{k}**: {v}" for k, v in DEFINITIONS.items() if k in source_orgs)
 )
 
 national = queries.incidents_national(source_orgs, year_from, year_to)
 chart_block(
     "incidents-national",
-    f"{MEASURES[measure]} in Pakistan, per source organisation",
-    cached(charts.incidents_by_source, national, measure, f"{MEASURES[measure]} per year or half-year", events=events),
+    _("{measure} in Pakistan, per source organisation").format(measure=MEASURES[measure]),
+    cached(
+        charts.incidents_by_source,
+        national,
+        measure,
+        _("{measure} per year or half-year").format(measure=MEASURES[measure]),
+        events=events,
+    ),
     national,
-    caption="Half-year figures (PICSS 2022–23) are drawn over their half-year, annual ones over the year.",
+    caption=_("Half-year figures (PICSS 2022–23) are drawn over their half-year, annual ones over the year."),
     events=events,
 )
 chart_block(
     "deaths-by-victim",
-    "Who was killed, where the source says",
-    cached(charts.deaths_by_victim, national, "Deaths by victim type (stacked) and total as reported (bar mark)"),
+    _("Who was killed, where the source says"),
+    cached(charts.deaths_by_victim, national, _("Deaths by victim type (stacked) and total as reported (bar mark)")),
     national[national[["killed_security", "killed_civilians", "killed_militants"]].notna().any(axis=1)],
-    caption="A total above the stacked parts means the source counted others too (e.g. peace-committee members).",
+    caption=_("A total above the stacked parts means the source counted others too (e.g. peace-committee members)."),
 )
 
-st.header("By province")
+st.header(_("By province"))
 available = queries.incident_years_by_province()
 map_sources = [s for s in SOURCES if s in set(available["source_org"])]
 left, middle, right = st.columns(3)
 with left:
-    map_source = filters.choose_one("Source for the map", map_sources, key="map_source", sidebar=False)
+    map_source = filters.choose_one(_("Source for the map"), map_sources, key="map_source", sidebar=False)
 years = sorted(available.loc[available["source_org"] == map_source, "year"].astype(int).tolist(), reverse=True)
 with middle:
-    map_year = int(filters.choose_one("Year", [str(y) for y in years], key="map_year", sidebar=False))
+    map_year = int(filters.choose_one(_("Year"), [str(y) for y in years], key="map_year", sidebar=False))
 with right:
-    per_million = st.toggle("Per million people (census 2023)", key="per_million", bind="query-params")
+    per_million = st.toggle(_("Per million people (census 2023)"), key="per_million", bind="query-params")
 provinces = st.multiselect(
-    "Provinces",
-    ["PK-BA", "PK-KP", "PK-PB", "PK-SD", "PK-IS", "PK-GB", "PK-JK"],
+    _("Provinces"),
+    [_("PK-BA"), _("PK-KP"), _("PK-PB"), _("PK-SD"), _("PK-IS"), _("PK-GB"), _("PK-JK")],
     default=[],
     key="provinces",
     bind="query-params",
-    placeholder="All provinces",
+    placeholder=_("All provinces"),
 )
 by_province = queries.incidents_by_province(map_source, map_year, provinces)
 value = f"{measure}_per_million" if per_million else measure
-label = MEASURES[measure] + (" per million" if per_million else "")
+label = MEASURES[measure] + (_(" per million") if per_million else "")
 chart_block(
     "incidents-map",
-    f"{label} by province, {map_source} {map_year}",
+    _("{measure} by province, {source} {year}").format(measure=label, source=map_source, year=map_year),
     cached(
         charts.province_map,
         by_province,
         queries.province_geojson(),
         value,
-        f"{label}, {map_year} ({map_source})",
+        _("{measure}, {year} ({source})").format(measure=label, year=map_year, source=map_source),
         label,
     ),
     by_province,
-    caption="Provinces without a figure from this source are left blank. Khyber Pakhtunkhwa "
-    "includes the former FATA (merged in 2018); where a source reports them apart, "
-    "its two figures are added. Gilgit-Baltistan and Azad Jammu and Kashmir have no 2023 "
-    "census population, so no per-million figure.",
+    caption=_(
+        "Provinces without a figure from this source are left blank. Khyber Pakhtunkhwa "
+        "includes the former FATA (merged in 2018); where a source reports them apart, "
+        "its two figures are added. Gilgit-Baltistan and Azad Jammu and Kashmir have no 2023 "
+        "census population, so no per-million figure."
+    ),
 )
 
 event_sets = queries.event_datasets()
 monthly = pd.DataFrame()
 if not event_sets.empty:
-    st.header("Monthly trends from event data")
+    st.header(_("Monthly trends from event data"))
     if event_sets["synthetic"].any():
         st.error(
-            f"{SYNTHETIC_LABEL}: the event-level figures in this section come from generated files in the "
-            "ACLED, UCDP GED or GTD layouts, not from those datasets.",
+            _(SYNTHETIC_LABEL)
+            + ": "
+            + _(
+                "the event-level figures in this section come from generated files in the ACLED, UCDP GED or GTD "
+                "layouts, not from those datasets."
+            ),
             icon=":material/science:",
         )
     available_sets = list(dict.fromkeys(event_sets["dataset"]))
     left, middle, right = st.columns(3)
     with left:
         event_set = filters.choose_one(
-            "Event dataset", available_sets, key="event_set", labels=queries.EVENT_DATASETS, sidebar=False
+            _("Event dataset"), available_sets, key="event_set", labels=queries.EVENT_DATASETS, sidebar=False
         )
     with middle:
         event_by = filters.choose_one(
-            "Break down by",
+            _("Break down by"),
             ["group_id", "region_code", "event_type"],
             key="event_by",
-            labels={"group_id": "Militant group", "region_code": "Province", "event_type": "Event type"},
+            labels={"group_id": _("Militant group"), "region_code": _("Province"), "event_type": _("Event type")},
             sidebar=False,
         )
     with right:
         event_measure = filters.choose_one(
-            "Count",
+            _("Count"),
             ["events", "fatalities"],
             key="event_measure",
-            labels={"events": "Events", "fatalities": "Deaths"},
+            labels={"events": _("Events"), "fatalities": _("Deaths")},
             sidebar=False,
         )
-    st.markdown(md_escape(queries.EVENT_DEFINITIONS[event_set]))
+    st.markdown(md_escape(_(queries.EVENT_DEFINITIONS[event_set])))
     monthly = queries.event_monthly(event_set, year_from, year_to, provinces)
     by_labels = {
         "group_id": dict(zip(monthly["group_id"], monthly["group_name"], strict=False)),
         "region_code": dict(zip(monthly["region_code"], monthly["region"], strict=False))
-        | {None: "Province not given"},
+        | {None: _("Province not given")},
         "event_type": {},
     }[event_by]
     series = queries.event_series(monthly, event_by, event_measure)
-    measure_label = {"events": "Events", "fatalities": "Deaths"}[event_measure]
+    measure_label = {"events": _("Events"), "fatalities": _("Deaths")}[event_measure]
     year_only = int(monthly.loc[monthly["month"].isna(), "events"].sum())
     chart_block(
         "event-monthly",
-        f"{measure_label} per month, {queries.EVENT_DATASETS[event_set]}, by "
-        + {"group_id": "militant group", "region_code": "province", "event_type": "event type"}[event_by],
+        _("{measure} per month, {dataset}, by {breakdown}").format(
+            measure=measure_label,
+            dataset=queries.EVENT_DATASETS[event_set],
+            breakdown={"group_id": _("militant group"), "region_code": _("province"), "event_type": _("event type")}[
+                event_by
+            ],
+        ),
         cached(
             charts.stacked_monthly,
             series,
             event_by,
             by_labels,
             event_measure,
-            f"{measure_label} per month ({queries.EVENT_DATASETS[event_set]})",
+            _("{measure} per month ({dataset})").format(
+                measure=measure_label, dataset=queries.EVENT_DATASETS[event_set]
+            ),
             measure_label.lower(),
             GROUP_COLORS if event_by == "group_id" else None,
         ),
         series,
         caption=(
-            "An event's group is the first named militant group among its actors; 'Unidentified' when the "
-            "source names none. "
-            + (f"{year_only:,} events dated to the year only are not drawn (they have no month). " if year_only else "")
-            + "Events dated only to the week or month are counted in that month."
+            _(
+                "An event's group is the first named militant group among its actors; 'Unidentified' when the "
+                "source names none. "
+            )
+            + (
+                _("{n} events dated to the year only are not drawn (they have no month). ").format(
+                    n=i18n.num(year_only)
+                )
+                if year_only
+                else ""
+            )
+            + _("Events dated only to the week or month are counted in that month.")
         ),
     )
     month_labels = sorted(pd.to_datetime(monthly["month"].dropna()).dt.strftime("%Y-%m").unique())
     map_months = (
         st.select_slider(
-            "Months on the map",
+            _("Months on the map"),
             options=month_labels,
             value=(month_labels[0], month_labels[-1]),
             key="event_months",
@@ -168,21 +197,27 @@ if not event_sets.empty:
         monthly, map_months[0], map_months[1], queries.EVENT_DATASETS[event_set]
     )
     event_value = f"{event_measure}_per_million" if per_million else event_measure
-    event_label = measure_label + (" per million" if per_million else "")
+    event_label = measure_label + (_(" per million") if per_million else "")
     chart_block(
         "event-map",
-        f"{event_label} by province, {queries.EVENT_DATASETS[event_set]}, {map_months[0]} to {map_months[1]}",
+        _("{measure} by province, {dataset}, {first} to {last}").format(
+            measure=event_label, dataset=queries.EVENT_DATASETS[event_set], first=map_months[0], last=map_months[1]
+        ),
         cached(
             charts.province_map,
             by_province_events,
             queries.province_geojson(),
             event_value,
-            f"{event_label}, {map_months[0]} to {map_months[1]} ({queries.EVENT_DATASETS[event_set]})",
+            _("{measure}, {first} to {last} ({dataset})").format(
+                measure=event_label, first=map_months[0], last=map_months[1], dataset=queries.EVENT_DATASETS[event_set]
+            ),
             event_label,
         ),
         by_province_events,
-        caption="Events of the chosen months added up. Events without a province, or dated to the year only, are "
-        "left out of the map.",
+        caption=_(
+            "Events of the chosen months added up. Events without a province, or dated to the year only, are "
+            "left out of the map."
+        ),
     )
     annual = pd.concat(
         [national, queries.event_annual(monthly, event_set)],
@@ -190,50 +225,55 @@ if not event_sets.empty:
     )
     chart_block(
         "event-vs-annual",
-        f"{MEASURES.get(measure, measure)}: event data beside the annual reports",
+        _("{measure}: event data beside the annual reports").format(measure=MEASURES.get(measure, measure)),
         cached(
             charts.incidents_by_source,
             annual,
             measure if measure != "injured_total" else "attacks",
-            "Each source on its own panel, with its own definition: never added together",
+            _("Each source on its own panel, with its own definition: never added together"),
         ),
         annual,
-        caption="Event counts (one row per event) and the think tanks' attack counts measure different things; "
-        "compare their shapes over time, not their levels.",
+        caption=_(
+            "Event counts (one row per event) and the think tanks' attack counts measure different things; "
+            "compare their shapes over time, not their levels."
+        ),
     )
     unmapped = queries.event_unmapped(event_set)
     if not unmapped.empty:
-        with st.expander(f"Names the mapping tables do not know yet ({len(unmapped)})"):
+        with st.expander(_("Names the mapping tables do not know yet ({n})").format(n=i18n.num(len(unmapped)))):
             st.caption(
-                "Counted, not dropped: an unknown actor makes the event 'Other named armed group', an unknown "
-                "province leaves it without a province. Add them to the mapping tables to place them."
+                _(
+                    "Counted, not dropped: an unknown actor makes the event 'Other named armed group', an unknown "
+                    "province leaves it without a province. Add them to the mapping tables to place them."
+                )
             )
             st.dataframe(unmapped, hide_index=True)
 
-st.header("Takedowns and incidents on one timeline")
-st.warning(charts.NOT_CAUSE, icon=":material/warning:")
+st.header(_("Takedowns and incidents on one timeline"))
+st.warning(_(charts.NOT_CAUSE), icon=":material/warning:")
 takedowns = queries.google_totals(["PK"], year_from, year_to)
 attacks = national[national["attacks"].notna()]
 if not monthly.empty:
     attacks = queries.event_monthly_for_timeline(monthly, event_set)
 timeline_table = pd.concat(
     [
-        takedowns.assign(series="Google: requests from Pakistan", value=takedowns["requests"]),
-        attacks.assign(series=attacks["source_org"] + ": attacks", value=attacks["attacks"]),
+        takedowns.assign(series=_("Google: requests from Pakistan"), value=takedowns["requests"]),
+        attacks.assign(series=attacks["source_org"] + _(": attacks"), value=attacks["attacks"]),
     ],
     ignore_index=True,
 )[["series", "period", "period_start", "period_end", "value", "source_id", "citation_url"]]
 chart_block(
     "takedowns-vs-incidents",
-    "Removal requests and militant attacks",
+    _("Removal requests and militant attacks"),
     cached(
         charts.timeline,
         takedowns,
         attacks,
-        "Shared time axis, separate scales",
+        _("Shared time axis, separate scales"),
         events=events,
-        incidents_title="Militant incidents in Pakistan, per source"
-        + (" (monthly event data)" if not monthly.empty else " organisation"),
+        incidents_title=_("Militant incidents in Pakistan, per source (monthly event data)")
+        if not monthly.empty
+        else _("Militant attacks in Pakistan, per source organisation"),
     ),
     timeline_table,
     events=events,

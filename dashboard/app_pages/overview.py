@@ -2,18 +2,26 @@
 
 import streamlit as st
 
-from dashboard import blocks, queries
+from dashboard import blocks, i18n, queries
 from dashboard.blocks import figure_value, md_escape, md_link
+from dashboard.i18n import _
 
-st.title("Takedowns and militant violence in Pakistan")
+st.title(_("Takedowns and militant violence in Pakistan"))
 st.markdown(
-    "How much the state asks platforms to remove and on what grounds, how platforms say they respond, "
-    "and how militant violence is trending, from published figures, each with its source. "
-    "Regulator figures and platform figures measure different things and are shown side by side, never added."
+    _(
+        "How much the state asks platforms to remove and on what grounds, how platforms say they respond, "
+        "and how militant violence is trending, from published figures, each with its source. "
+        "Regulator figures and platform figures measure different things and are shown side by side, never added."
+    )
 )
 first, last = queries.year_bounds()
 
-st.header("Latest figures")
+
+def signed(change: float) -> str:
+    return ("+" if change > 0 else "") + i18n.num(change)
+
+
+st.header(_("Latest figures"))
 google = queries.google_totals(["PK"], first, last)
 pta = queries.pta_by_platform([], first, last)
 pta_total = pta[pta["platform_id"].isna() & pta["as_of"].notna()]
@@ -24,24 +32,36 @@ cards = st.columns(4)
 if len(google) >= 2:
     latest, previous = google.iloc[-1], google.iloc[-2]
     cards[0].metric(
-        f"Removal requests to Google, {latest['period']}",
+        _("Removal requests to Google, {period}").format(period=latest["period"]),
         figure_value(latest["requests"]),
-        delta=f"{latest['requests'] - previous['requests']:+,.0f} vs {previous['period']}",
+        delta=_("{change} vs {period}").format(
+            change=signed(latest["requests"] - previous["requests"]), period=previous["period"]
+        ),
         delta_color="off",
-        help="Google Transparency Report: requests from Pakistani authorities and courts in the half-year.",
+        help=_("Google Transparency Report: requests from Pakistani authorities and courts in the half-year."),
     )
-    cards[0].caption(f"{figure_value(latest['items_requested'])} items named. Source: Google Transparency Report.")
+    cards[0].caption(
+        _("{items} items named. Source: Google Transparency Report.").format(
+            items=figure_value(latest["items_requested"])
+        )
+    )
 if len(pta_total) >= 2:
     latest, previous = pta_total.iloc[-1], pta_total.iloc[-2]
     cards[1].metric(
-        f"URLs blocked by PTA, cumulative to {md_escape(latest['date_label'])}",
+        _("URLs blocked by PTA, cumulative to {date}").format(date=md_escape(latest["date_label"])),
         figure_value(latest["urls_blocked"], bool(latest["approx"])),
-        delta=f"{latest['urls_blocked'] - previous['urls_blocked']:+,.0f} since {md_escape(previous['date_label'])}",
+        delta=_("{change} since {date}").format(
+            change=signed(latest["urls_blocked"] - previous["urls_blocked"]), date=md_escape(previous["date_label"])
+        ),
         delta_color="off",
-        help="Pakistan Telecommunication Authority, total since it began keeping records; "
-        "the difference between two reports is not a monthly flow.",
+        help=_(
+            "Pakistan Telecommunication Authority, total since it began keeping records; "
+            "the difference between two reports is not a monthly flow."
+        ),
     )
-    cards[1].caption(f"Source: PTA, as reported ({md_link('document', latest['citation_url'])}).")
+    cards[1].caption(
+        _("Source: PTA, as reported ({link}).").format(link=md_link(_("document"), latest["citation_url"]))
+    )
 for card, frame, org in ((cards[2], pips, "PIPS"), (cards[3], picss, "PICSS")):
     yearly = frame[frame["date_precision"] == "year"]
     if len(yearly) >= 1:
@@ -49,21 +69,30 @@ for card, frame, org in ((cards[2], pips, "PIPS"), (cards[3], picss, "PICSS")):
         previous = yearly.iloc[-2] if len(yearly) >= 2 else None
         delta = None
         if previous is not None and latest["definition_id"] == previous["definition_id"]:
-            delta = f"{latest['attacks'] - previous['attacks']:+,.0f} vs {previous['period']}"
+            delta = _("{change} vs {period}").format(
+                change=signed(latest["attacks"] - previous["attacks"]), period=previous["period"]
+            )
         card.metric(
-            f"{org}: attacks in {latest['period']}",
+            _("{org}: attacks in {period}").format(org=org, period=latest["period"]),
             figure_value(latest["attacks"]),
             delta=delta,
             delta_color="off",
-            help=f"{org} counts {md_escape(latest['definition_as_printed'])}.",
+            help=_("{org} counts: {definition} (as printed).").format(
+                org=org, definition=md_escape(latest["definition_as_printed"])
+            ),
         )
         card.caption(
-            f"{figure_value(latest['killed_total'])} killed. {org} counts {md_escape(latest['definition_as_printed'])} "
-            f"({md_link('report', latest['citation_url'])})."
+            _("{killed} killed. {org} counts: {definition} (as printed; {link}).").format(
+                killed=figure_value(latest["killed_total"]),
+                org=org,
+                definition=md_escape(latest["definition_as_printed"]),
+                link=md_link(_("report"), latest["citation_url"]),
+            )
         )
 
-st.header("What the words mean")
-st.markdown("""
+st.header(_("What the words mean"))
+st.markdown(
+    _("""
 - **Request**: one demand from an authority or court to a platform; it can name many items.
 - **Item**: one URL, post, video or account named in a request.
 - **Blocked** (PTA): a URL made unreachable in Pakistan, by the network or by the platform at PTA's request.
@@ -74,26 +103,30 @@ st.markdown("""
 - **Attack / incident**: PIPS counts terrorist attacks; PICSS counts militant attacks, and in some years all
   combat-related incidents including security-force operations. They are shown side by side, never added.
 """)
+)
 
-st.header("This release")
+st.header(_("This release"))
 info = blocks.dataset()
 st.markdown(
-    f"Dataset version **{info['dataset_version']}**, built {info['built_at']:%d %B %Y, %H:%M} UTC "
-    "from the files listed on *About the data*."
+    _("Dataset version **{version}**, built {built} UTC from the files listed on *About the data*.").format(
+        version=info["dataset_version"], built=blocks.built_at(info)
+    )
 )
 changes = queries.release_changes()
 if changes.empty:
-    st.caption("This is the first release published in this location, so there is no earlier one to compare with.")
+    st.caption(_("This is the first release published in this location, so there is no earlier one to compare with."))
 else:
     previous = changes["previous_version"].iloc[0]
     if previous == info["dataset_version"] or not changes[["rows_added", "rows_removed", "rows_revised"]].any(
         axis=None
     ):
-        st.markdown(f"No figure changed since the previous release ({previous}).")
+        st.markdown(_("No figure changed since the previous release ({previous}).").format(previous=previous))
     else:
         st.markdown(
-            f"Changes since the previous release (**{previous}**): rows added, removed, and *revised* "
-            "(same figure, new value, as when an official figure is corrected)."
+            _(
+                "Changes since the previous release (**{previous}**): rows added, removed, and *revised* "
+                "(same figure, new value, as when an official figure is corrected)."
+            ).format(previous=previous)
         )
         st.dataframe(changes, hide_index=True)
-st.dataframe({"table": list(info["tables"]), "rows": list(info["tables"].values())}, hide_index=True)
+st.dataframe({_("table"): list(info["tables"]), _("rows"): list(info["tables"].values())}, hide_index=True)

@@ -2,182 +2,199 @@
 
 import streamlit as st
 
-from dashboard import charts, filters, queries
+from dashboard import charts, filters, i18n, queries
 from dashboard.blocks import cached, chart_block
 from dashboard.colors import PLATFORM_COLORS
+from dashboard.i18n import _
 
 first, last = queries.year_bounds()
 year_from, year_to = filters.period(first, last)
 platform_options = queries.platform_options()
-platforms = filters.choose_many("Platforms", platform_options, "platform_id", "name", key="platforms")
+platforms = filters.choose_many(_("Platforms"), platform_options, "platform_id", "name", key="platforms")
 category_options = queries.category_options()
-categories = filters.choose_many("Categories", category_options, "category_id", "name", key="categories")
-show_events = filters.switch("Show events on time axes", key="events")
+categories = filters.choose_many(_("Categories"), category_options, "category_id", "name", key="categories")
+show_events = filters.switch(_("Show events on time axes"), key="events")
 events = queries.events(queries.TAKEDOWN_EVENT_KINDS) if show_events else None
 country_list = queries.countries()
 compare = filters.choose_many(
-    "Compare with",
+    _("Compare with"),
     country_list,
     "country_code",
     "country_name",
     key="compare",
     default=["PK", "IN", "TR", "RU"],
-    help="Countries to compare with Pakistan in Google's figures",
+    help=_("Countries to compare with Pakistan in Google's figures"),
 )
 
-st.title("Takedown requests")
+st.title(_("Takedown requests"))
 filters.show_link_notice()
 st.markdown(
-    "Two ledgers that do not measure the same thing: what **platforms report** receiving from Pakistan "
-    "(per half-year), and what the **regulator (PTA)** reports sending and blocking (mostly running totals "
-    "as of a date). Neither is added to the other."
+    _(
+        "Two ledgers that do not measure the same thing: what **platforms report** receiving from Pakistan "
+        "(per half-year), and what the **regulator (PTA)** reports sending and blocking (mostly running totals "
+        "as of a date). Neither is added to the other."
+    )
 )
 
-st.header("As the platforms report them")
+st.header(_("As the platforms report them"))
 totals = queries.google_totals(["PK"], year_from, year_to)
 chart_block(
     "google-requests-items",
-    "Requests and items Google received from Pakistan",
+    _("Requests and items Google received from Pakistan"),
     cached(
         charts.measures_over_time,
         totals,
-        {"requests": "Requests", "items_requested": "Items named in the requests"},
-        "Per half-year",
+        {"requests": _("Requests"), "items_requested": _("Items named in the requests")},
+        _("Per half-year"),
         color="#E69F00",
         events=events,
         qualifiers={"requests": "requests_qualifier", "items_requested": "items_requested_qualifier"},
     ),
     totals,
-    caption="Half-years up to mid-2019 come from Google's older release; later ones from the current one. "
-    "'<10' marks a count Google suppressed.",
+    caption=_(
+        "Half-years up to mid-2019 come from Google's older release; later ones from the current one. "
+        "'<10' marks a count Google suppressed."
+    ),
     events=events,
 )
 by_requester = queries.google_by_requester("PK", year_from, year_to)
 chart_block(
     "google-by-requester",
-    "Who asked Google: requests by requester type",
+    _("Who asked Google: requests by requester type"),
     cached(
         charts.totals_over_time,
         by_requester,
         "requests",
         "requester",
-        "Requests per half-year by requester type",
-        "requests",
+        _("Requests per half-year by requester type"),
+        _("requests"),
         qualifier="requests_qualifier",
         events=events,
         barmode="stack",
     ),
     by_requester,
-    caption="Google's requester types changed in 2019: before, only court orders and other "
-    "requests; since, the regulator ('Information and Communications Authority'), "
-    "government officials, police, military and courts are told apart.",
+    caption=_(
+        "Google's requester types changed in 2019: before, only court orders and other "
+        "requests; since, the regulator ('Information and Communications Authority'), "
+        "government officials, police, military and courts are told apart."
+    ),
     events=events,
 )
 by_product = queries.google_by_product("PK", year_from, year_to)
 top_products = by_product.groupby("product")["requests"].sum().nlargest(6).index
 by_product_top = by_product.assign(
-    product=by_product["product"].where(by_product["product"].isin(top_products), "Other products")
+    product=by_product["product"].where(by_product["product"].isin(top_products), _("Other products"))
 )
 by_product_top = by_product_top.groupby(["period", "period_start", "period_end", "product"], as_index=False).agg(
     requests=("requests", "sum"), source_id=("source_id", "first"), citation_url=("citation_url", "first")
 )
 chart_block(
     "google-by-product",
-    "Which Google products the requests named",
+    _("Which Google products the requests named"),
     cached(
         charts.totals_over_time,
         by_product_top,
         "requests",
         "product",
-        "Requests per half-year by product",
-        "requests",
+        _("Requests per half-year by product"),
+        _("requests"),
         events=events,
         barmode="stack",
         colors={"YouTube": PLATFORM_COLORS["youtube"], "Web Search": PLATFORM_COLORS["google"]},
     ),
     by_product_top,
-    caption="The six products named most often in the period; the rest are grouped.",
+    caption=_("The six products named most often in the period; the rest are grouped."),
     events=events,
 )
 by_category = queries.google_by_category("PK", categories, year_from, year_to)
 chart_block(
     "google-by-category",
-    "On what grounds: requests to Google by category",
+    _("On what grounds: requests to Google by category"),
     cached(
         charts.totals_over_time,
         by_category,
         "requests",
         "category",
-        "Requests per half-year by category",
-        "requests",
+        _("Requests per half-year by category"),
+        _("requests"),
         events=events,
         barmode="stack",
     ),
     by_category,
-    caption="Google's reasons mapped to this dashboard's shared categories (see About the data).",
+    caption=_("Google's reasons mapped to this dashboard's shared categories (see About the data)."),
     events=events,
 )
 reports = queries.platform_reports(platforms, year_from, year_to)
 chart_block(
     "meta-x-tiktok",
-    "Meta, X and TikTok: requests received and content restricted",
+    _("Meta, X and TikTok: requests received and content restricted"),
     cached(
         charts.reports_by_period,
         reports,
         {
-            "requests": "Requests received",
-            "items_actioned_local_law": "Items restricted or withheld under local law",
-            "accounts_actioned_local_law": "Accounts withheld under local law",
+            "requests": _("Requests received"),
+            "items_actioned_local_law": _("Items restricted or withheld under local law"),
+            "accounts_actioned_local_law": _("Accounts withheld under local law"),
         },
-        "Per half-year, as each company reports it",
+        _("Per half-year, as each company reports it"),
     ),
     reports,
-    caption="Only the half-years for which figures were found are shown (Meta 2018–19, X 2012–21, TikTok 2023); "
-    "widen the period to see them. X's requests add court orders and other requests from the same report.",
+    caption=_(
+        "Only the half-years for which figures were found are shown (Meta 2018–19, X 2012–21, TikTok 2023); "
+        "widen the period to see them. X's requests add court orders and other requests from the same report."
+    ),
 )
 
-st.header("As the regulator reports them")
+st.header(_("As the regulator reports them"))
 pta = queries.pta_by_platform(platforms, year_from, year_to)
 snapshots = pta[pta["scope"] == "cumulative_snapshot"]
 chart_block(
     "pta-blocked-by-platform",
-    "URLs PTA blocked, by platform (running totals as of each report)",
+    _("URLs PTA blocked, by platform (running totals as of each report)"),
     cached(
         charts.snapshots,
         snapshots,
         "urls_blocked",
-        "Cumulative URLs blocked, each dot one report",
-        "URLs blocked",
+        _("Cumulative URLs blocked, each dot one report"),
+        _("URLs blocked"),
         events=events,
     ),
     pta,
-    caption="Each point is a report (court filing, parliamentary answer); nothing is drawn between reports. "
-    "Hollow points with ≈ are approximate. Undated reports appear in the table with date 'unknown'.",
+    caption=_(
+        "Each point is a report (court filing, parliamentary answer); nothing is drawn between reports. "
+        "Hollow points with ≈ are approximate. Undated reports appear in the table with date 'unknown'."
+    ),
     events=events,
 )
 undated = pta[pta["date_precision"] == "unknown"]
 if not undated.empty:
     st.caption(
-        f"{len(undated)} figures in this selection come from a report whose year is not known "
-        "(shown in the table as '16 Apr, year unknown'); they are not placed on the time axis."
+        _(
+            "{n} figures in this selection come from a report whose year is not known "
+            "(shown in the table as '16 Apr, year unknown'); they are not placed on the time axis."
+        ).format(n=i18n.num(len(undated)))
     )
 pta_categories = queries.pta_by_category(categories, year_from, year_to)
 chart_block(
     "pta-blocked-by-category",
-    "URLs PTA blocked, by category (each report as printed)",
-    cached(charts.category_snapshots, pta_categories, "URLs blocked per category, one bar per report"),
+    _("URLs PTA blocked, by category (each report as printed)"),
+    cached(charts.category_snapshots, pta_categories, _("URLs blocked per category, one bar per report")),
     pta_categories,
-    caption="PTA's own categories mapped to the shared ones; reports differ in scope (running totals, "
-    "flows, only URLs sent to social media companies), stated on each bar.",
+    caption=_(
+        "PTA's own categories mapped to the shared ones; reports differ in scope (running totals, "
+        "flows, only URLs sent to social media companies), stated on each bar."
+    ),
 )
 
-st.header("Pakistan among countries")
+st.header(_("Pakistan among countries"))
 ranking = queries.google_country_ranking(year_from, year_to)
 chosen = ranking[ranking["country_code"].isin(set(compare) | {"PK"})]
 chart_block(
     "google-country-comparison",
-    "Requests to Google: Pakistan and other countries",
-    cached(charts.country_comparison, chosen, "Requests per half-year (hover for rank and share of the world total)"),
+    _("Requests to Google: Pakistan and other countries"),
+    cached(
+        charts.country_comparison, chosen, _("Requests per half-year (hover for rank and share of the world total)")
+    ),
     chosen,
-    caption="Rank 1 = most requests among all countries that half-year. Google's current release only (from 2019).",
+    caption=_("Rank 1 = most requests among all countries that half-year. Google's current release only (from 2019)."),
 )

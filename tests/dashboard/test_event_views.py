@@ -94,8 +94,8 @@ def test_timeline_overlays_takedowns_with_the_monthly_series(with_events):
     assert "Google: requests from Pakistan" in series
 
 
-def test_without_event_data_the_section_is_absent(published_dir):
-    os.environ[DATA_DIR_ENV] = str(published_dir)
+def test_without_event_data_the_section_is_absent(published_dir, monkeypatch):
+    monkeypatch.setenv(DATA_DIR_ENV, str(published_dir))
     app = open_incidents()
     assert not app.exception
     assert "Monthly trends from event data" not in [h.value for h in app.header]
