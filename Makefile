@@ -57,11 +57,11 @@ browser-deps:
 	  else echo "Browser tests need Debian's Chromium: sudo apt-get install chromium (they are skipped until then)"; fi; \
 	fi
 
-# Debian's nginx for the deployment tests (tests/deploy/); installed when run as root, else they are skipped.
+# Debian's nginx and rsync for the deployment tests (tests/deploy/); installed when run as root, else skipped.
 deploy-deps:
-	@if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then \
-	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && apt-get install -y -qq nginx >/dev/null; \
-	  else echo "Deployment tests need Debian's nginx: sudo apt-get install nginx (they are skipped until then)"; fi; \
+	@if [ ! -x /usr/sbin/nginx ] || ! command -v rsync >/dev/null; then \
+	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && apt-get install -y -qq nginx rsync >/dev/null; \
+	  else echo "Deployment tests need Debian's nginx and rsync: sudo apt-get install nginx rsync (skipped until then)"; fi; \
 	fi
 
 test: install browser-deps deploy-deps

@@ -74,6 +74,7 @@ def render(settings: Settings) -> dict[str, str]:
     upstream = "\n".join(f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=10s;" for port in ports)
     host = settings.listen.rsplit(":", 1)[0] if ":" in settings.listen else ""
     redirect = settings.http_redirect_listen or (f"{host}:80" if host else "80")
+    acme = run_dir / "acme"
     common = {"RUN_DIR": str(run_dir), "PROJECT_DIR": str(PROJECT_DIR)}
     nginx_conf = _fill(
         (DEPLOY_DIR / "nginx.conf.in").read_text(encoding="utf-8"),
@@ -94,10 +95,13 @@ def render(settings: Settings) -> dict[str, str]:
                 else ""
             ),
             "HTTP_REDIRECT_SERVER": (
-                f"    server {{\n        listen {redirect};\n        return 301 https://$host$request_uri;\n    }}\n"
+                f"    server {{\n        listen {redirect};\n"
+                f"        location /.well-known/acme-challenge/ {{\n            root {acme};\n        }}\n"
+                "        location / {\n            return 301 https://$host$request_uri;\n        }\n    }\n"
                 if settings.tls
                 else ""
             ),
+            "ACME_WEBROOT": str(acme),
             "HSTS_HEADER": (
                 '        add_header Strict-Transport-Security "max-age=63072000; includeSubDomains" always;\n'
                 if settings.tls or settings.hsts
@@ -123,7 +127,7 @@ def render(settings: Settings) -> dict[str, str]:
 def write(settings: Settings) -> Path:
     """Render into the run folder, with the log and temp folders nginx and supervisord expect."""
     run_dir = settings.run_dir.resolve()
-    for sub in ("logs", "tmp"):
+    for sub in ("logs", "tmp", "acme/.well-known/acme-challenge"):
         (run_dir / sub).mkdir(parents=True, exist_ok=True)
     for name, text in render(settings).items():
         (run_dir / name).write_text(text, encoding="utf-8")

@@ -193,6 +193,12 @@ def test_behind_tls_nginx_sends_hsts_and_redirects_plain_http(stack, nginx_binar
             assert all(c.lower().replace(" ", "").count(";secure") == 1 for c in cookies), cookies  # Streamlit's too
         status, headers, _ = http_get(f"http://127.0.0.1:{http_port}/overview")
         assert status == 301 and headers["location"].startswith("https://127.0.0.1")
+        challenge = settings.run_dir / "acme" / ".well-known" / "acme-challenge" / "token-1"
+        challenge.write_text("token-1.key")  # what certbot --webroot writes; the CA fetches it over plain HTTP
+        assert http_get(f"http://127.0.0.1:{http_port}/.well-known/acme-challenge/token-1")[::2] == (
+            200,
+            b"token-1.key",
+        )
     finally:
         nginx.terminate()
         nginx.wait(timeout=10)

@@ -1,0 +1,66 @@
+"""deploy/push-release.sh: the published folder copied to other hosts' folders (local ones here), pointer last."""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from etl.publish import current_database
+from tests.deploy.conftest import ROOT
+
+PUSH = ROOT / "deploy" / "push-release.sh"
+
+
+@pytest.fixture(scope="module")
+def rsync() -> str:
+    found = shutil.which("rsync")
+    if not found:
+        if os.environ.get("REQUIRE_DEPLOY"):
+            pytest.fail("rsync is missing; install Debian's rsync package (make deploy-deps as root)")
+        pytest.skip("rsync is not installed (sudo apt-get install rsync); release push not tested")
+    return found
+
+
+def push(source, *destinations) -> subprocess.CompletedProcess:
+    return subprocess.run([str(PUSH), str(source), *map(str, destinations)], capture_output=True, text=True)
+
+
+def served(folder) -> str:
+    return current_database(folder).name
+
+
+def test_each_destination_serves_the_same_release_and_follows_the_next(rsync, published_dir, tmp_path):
+    source = tmp_path / "source"
+    shutil.copytree(published_dir, source)
+    (source / ".building-123-abc.duckdb").write_bytes(b"a build in progress")
+    hosts = [tmp_path / "host-a", tmp_path / "host-b"]
+    result = push(source, *hosts)
+    assert result.returncode == 0, result.stderr
+    for host in hosts:
+        assert served(host) == served(source)
+        assert filecmp.cmp(current_database(host), current_database(source), shallow=False)
+        assert not list(host.glob(".*")), "staging files stay where they are"
+        assert not filecmp.dircmp(source / "releases", host / "releases").diff_files
+
+    log = tmp_path / "caselog.csv"
+    etl = [sys.executable, "-m", "etl"]
+    subprocess.run([*etl, "generate-caselog", "--rows", "500", "--seed", "3", "--out", str(log)], cwd=ROOT, check=True)
+    subprocess.run([*etl, "build", "--quiet", "--out", str(source), "--case-log", str(log)], cwd=ROOT, check=True)
+    previous = served(hosts[0])
+    assert served(source) != previous
+    assert push(source, *hosts).returncode == 0
+    for host in hosts:
+        assert served(host) == served(source)
+        assert {p.name for p in host.glob("dataset-*")} == {p.name for p in source.glob("dataset-*")}
+
+
+def test_nothing_is_pushed_from_a_folder_without_a_release(rsync, tmp_path):
+    (tmp_path / "empty").mkdir()
+    result = push(tmp_path / "empty", tmp_path / "host")
+    assert result.returncode == 2 and "no LATEST" in result.stderr
+    assert not (tmp_path / "host").exists()
