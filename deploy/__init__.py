@@ -1,0 +1,1 @@
+"""The deployment: nginx in front of Streamlit replicas under supervisord, rendered from templates (docs/DEPLOY.md)."""
