@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8501
 export DASHBOARD_DATA_DIR ?= $(CURDIR)/published
 
-.PHONY: help install data run demo serve-prod test test-fast bench lint format browser-deps deploy-deps clean
+.PHONY: help install data run demo serve-prod test test-fast bench lint format browser-deps deploy-deps clean messages
 
 help:
 	@echo "make run     set up, build the dataset from data/, serve the dashboard on http://localhost:$(PORT)"
@@ -72,6 +72,10 @@ test-fast: install
 
 bench: data
 	$(BIN)/python -m benchmarks
+
+# After adding or changing a user-visible string: refresh the English and Urdu catalogues (then translate).
+messages: install
+	$(BIN)/python -m dashboard.catalogue
 
 lint: install
 	$(BIN)/ruff check .

@@ -24,14 +24,18 @@ LANGS = ("en", "ur")
 FIXED_DATE = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-def code_messages() -> dict[str, list[tuple[str, int]]]:
-    """msgid → places, for every ``_()`` call in the dashboard's Python files."""
+BRIEFING_FILES = ("briefing.py", "app_pages/briefing.py")  # the briefing pack has its own domain
+
+
+def code_messages(domain: str = "dashboard") -> dict[str, list[tuple[str, int]]]:
+    """msgid → places, for every ``_()`` call in the dashboard's Python files of ``domain``."""
     found: dict[str, list[tuple[str, int]]] = {}
     method_map = [("**.py", "python")]
     for filename, lineno, message, _comments, _context in extract_from_dir(
         str(Path(__file__).parent), method_map, keywords={"_": None}
     ):
-        if isinstance(message, str) and message:
+        in_briefing = filename.replace("\\", "/") in BRIEFING_FILES
+        if isinstance(message, str) and message and in_briefing == (domain == "briefing"):
             found.setdefault(message, []).append((f"dashboard/{filename}", lineno))
     return found
 
@@ -98,7 +102,14 @@ def update(domain: str, messages: dict[str, list[tuple[str, int]]]) -> dict[str,
 
 
 def main() -> None:
-    for domain, messages in (("dashboard", code_messages()), ("contracts", contract_messages())):
+    domains = (
+        ("dashboard", code_messages()),
+        ("contracts", contract_messages()),
+        ("briefing", code_messages("briefing")),
+    )
+    for domain, messages in domains:
+        if domain == "briefing" and not messages:
+            continue
         untranslated = update(domain, messages)
         print(f"{domain}: {len(messages)} messages; untranslated: {untranslated}")
 

@@ -26,6 +26,14 @@ def period_label(start: pd.Series, end: pd.Series) -> pd.Series:
     return (end.dt.year.astype(str) + (" " + half).where(months == 6, "")).astype(str)
 
 
+def _translated(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """Reference labels (category and province names) in the reader's language; ids stay as they are."""
+    for column in columns:
+        if column in frame:
+            frame[column] = frame[column].map(lambda v: _(v) if isinstance(v, str) else v)
+    return frame
+
+
 def _with_periods(frame: pd.DataFrame) -> pd.DataFrame:
     if "period_start" in frame and "period_end" in frame:
         labels = period_label(frame["period_start"], frame["period_end"]) if len(frame) else pd.Series(dtype="string")
@@ -46,7 +54,7 @@ def platform_options() -> pd.DataFrame:
 
 
 def category_options() -> pd.DataFrame:
-    return db.run("category_options")
+    return _translated(db.run("category_options"), "name")
 
 
 def countries() -> pd.DataFrame:
@@ -73,9 +81,8 @@ def google_by_product(country: str, year_from: int, year_to: int) -> pd.DataFram
 
 
 def google_by_category(country: str, categories: list[str], year_from: int, year_to: int) -> pd.DataFrame:
-    return _with_periods(
-        db.run("google_by_category", country=country, categories=categories, year_from=year_from, year_to=year_to)
-    )
+    frame = db.run("google_by_category", country=country, categories=categories, year_from=year_from, year_to=year_to)
+    return _with_periods(_translated(frame, "category"))
 
 
 def google_country_ranking(year_from: int, year_to: int) -> pd.DataFrame:
@@ -91,7 +98,9 @@ def pta_by_platform(platforms: list[str], year_from: int, year_to: int) -> pd.Da
 
 
 def pta_by_category(categories: list[str], year_from: int, year_to: int) -> pd.DataFrame:
-    return db.run("pta_by_category", categories=categories, year_from=year_from, year_to=year_to)
+    return _translated(
+        db.run("pta_by_category", categories=categories, year_from=year_from, year_to=year_to), "category"
+    )
 
 
 # --- responsiveness ------------------------------------------------------------------------------------
@@ -142,7 +151,7 @@ def incidents_national(source_orgs: list[str], year_from: int, year_to: int) -> 
 
 
 def incidents_by_province(source_org: str, year: int, provinces: list[str]) -> pd.DataFrame:
-    return db.run("incidents_by_province", source_org=source_org, year=year, provinces=provinces)
+    return _translated(db.run("incidents_by_province", source_org=source_org, year=year, provinces=provinces), "region")
 
 
 EVENT_DATASETS = {"acled": "ACLED", "ucdp_ged": "UCDP GED", "gtd": "GTD"}
@@ -163,7 +172,8 @@ def event_datasets() -> pd.DataFrame:
 
 
 def event_monthly(dataset: str, year_from: int, year_to: int, provinces: list[str]) -> pd.DataFrame:
-    return db.run("event_monthly", dataset=dataset, year_from=year_from, year_to=year_to, provinces=provinces)
+    frame = db.run("event_monthly", dataset=dataset, year_from=year_from, year_to=year_to, provinces=provinces)
+    return _translated(frame, "region")
 
 
 def event_unmapped(dataset: str) -> pd.DataFrame:
