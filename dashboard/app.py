@@ -34,8 +34,9 @@ PAGES = [
     st.Page("app_pages/data.py", title=_("Data and downloads"), icon=":material/download:", url_path="data"),
     st.Page("app_pages/about.py", title=_("About the data"), icon=":material/info:", url_path="about"),
 ]
-blocks.page_frame()  # language selector; right to left and the Urdu font for Urdu
 embedding = embed.requested()  # /embed?chart=<id>: one chart for an article's iframe, no sidebar or navigation
+if not embedding:
+    blocks.page_frame()  # language selector; right to left and the Urdu font for Urdu
 page = st.navigation(embed.pages(), position="hidden") if embedding else st.navigation(PAGES)
 
 try:

@@ -15,8 +15,9 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard import blocks, charts, queries
+from dashboard import blocks, charts, i18n, queries
 from dashboard.blocks import cached, chart_block
+from dashboard.i18n import _
 
 #: The query parameter naming the chart (Streamlit keeps ``embed`` for its own embed mode).
 CHART_PARAM = "chart"
@@ -25,22 +26,31 @@ URL_PATH = "embed"
 
 @dataclass(frozen=True)
 class EmbeddableChart:
-    title: str
+    title: str  # the page's own (English) title, translated when drawn
     page: str  # url_path of the page the chart belongs to, for the "full view" link
+    page_title: str
     build: Callable[
         [int, int], tuple[dict, pd.DataFrame, str | None]
     ]  # (first year, last year) → figure, table, caption
 
 
 CHARTS: dict[str, EmbeddableChart] = {}
+PAGE_TITLES = {
+    "requests": "Takedown requests",
+    "responsiveness": "Platform responsiveness",
+    "incidents": "Incident trends",
+}
 
 
 def _embeddable(chart_id: str, title: str, page: str):
     def register(build):
-        CHARTS[chart_id] = EmbeddableChart(title, page, build)
+        CHARTS[chart_id] = EmbeddableChart(title, page, PAGE_TITLES[page], build)
         return build
 
     return register
+
+
+# Titles, labels and captions are the pages' own, word for word, so that they share one translation.
 
 
 @_embeddable("google-requests-items", "Requests and items Google received from Pakistan", "requests")
@@ -49,12 +59,16 @@ def _google_requests_items(first: int, last: int):
     figure = cached(
         charts.measures_over_time,
         totals,
-        {"requests": "Requests", "items_requested": "Items named in the requests"},
-        "Per half-year",
+        {"requests": _("Requests"), "items_requested": _("Items named in the requests")},
+        _("Per half-year"),
         color="#E69F00",
         qualifiers={"requests": "requests_qualifier", "items_requested": "items_requested_qualifier"},
     )
-    return figure, totals, "'<10' marks a count Google suppressed."
+    caption = _(
+        "Half-years up to mid-2019 come from Google's older release; later ones from the current one. "
+        "'<10' marks a count Google suppressed."
+    )
+    return figure, totals, caption
 
 
 @_embeddable("google-by-category", "On what grounds: requests to Google by category", "requests")
@@ -66,11 +80,11 @@ def _google_by_category(first: int, last: int):
         table,
         "requests",
         "category",
-        "Requests per half-year by category",
-        "requests",
+        _("Requests per half-year by category"),
+        _("requests"),
         barmode="stack",
     )
-    return figure, table, "Google's reasons mapped to the dashboard's shared categories."
+    return figure, table, _("Google's reasons mapped to this dashboard's shared categories (see About the data).")
 
 
 @_embeddable("pta-blocked-by-platform", "URLs PTA blocked, by platform (running totals as of each report)", "requests")
@@ -79,17 +93,30 @@ def _pta_blocked_by_platform(first: int, last: int):
     pta = queries.pta_by_platform(platforms, first, last)
     snapshots = pta[pta["scope"] == "cumulative_snapshot"]
     figure = cached(
-        charts.snapshots, snapshots, "urls_blocked", "Cumulative URLs blocked, each dot one report", "URLs blocked"
+        charts.snapshots,
+        snapshots,
+        "urls_blocked",
+        _("Cumulative URLs blocked, each dot one report"),
+        _("URLs blocked"),
     )
-    return figure, pta, "Each point is a report; nothing is drawn between reports. ≈ marks an approximate figure."
+    caption = _(
+        "Each point is a report (court filing, parliamentary answer); nothing is drawn between reports. "
+        "Hollow points with ≈ are approximate. Undated reports appear in the table with date 'unknown'."
+    )
+    return figure, pta, caption
 
 
 @_embeddable("compliance-rates", "Share of Pakistan's requests platforms say they acted on", "responsiveness")
 def _compliance_rates(first: int, last: int):
     platforms = queries.platform_options()["platform_id"].tolist()
     rates = queries.compliance_rates(platforms + ["google"], first, last)
-    figure = cached(charts.rates_over_time, rates, "Compliance and removal shares, per half-year")
-    return figure, rates, "Google changed method in 2019 (requests before, items since): the two parts differ."
+    figure = cached(charts.rates_over_time, rates, _("Compliance and removal shares, per half-year"))
+    caption = _(
+        "Solid lines count requests, dotted lines count items. Google changed method in 2019 (from "
+        "requests fully or partly complied with, to items removed), so the two parts of its line are "
+        "not comparable."
+    )
+    return figure, rates, caption
 
 
 @_embeddable("ledger", "Regulator vs platform, per platform", "responsiveness")
@@ -101,16 +128,27 @@ def _ledger(first: int, last: int):
     figure = cached(
         charts.ledger,
         ledger.dropna(subset=["urls_blocked", "value_summed"], how="all"),
-        f"What PTA says vs what platforms report, up to {as_of:%d %b %Y}",
+        _("What PTA says vs what platforms report, up to {date}").format(date=i18n.day(as_of)),
     )
-    return figure, ledger, "Log scale. PTA counts URLs; platforms count requests or items: never the same unit."
+    caption = _(
+        "Log scale. Where a bar is missing, that side published no figure up to this date. "
+        "platform_to_regulator_ratio = platform figure ÷ PTA URLs blocked."
+    )
+    return figure, ledger, caption
 
 
-@_embeddable("incidents-national", "Attacks in Pakistan, per source organisation", "incidents")
+@_embeddable("incidents-national", "{measure} in Pakistan, per source organisation", "incidents")
 def _incidents_national(first: int, last: int):
     national = queries.incidents_national(["PIPS", "PICSS", "SATP"], first, last)
-    figure = cached(charts.incidents_by_source, national, "attacks", "Attacks per year or half-year")
-    return figure, national, "Each organisation counts something different: one panel each, never added."
+    measure = _("Attacks")
+    figure = cached(
+        charts.incidents_by_source, national, "attacks", _("{measure} per year or half-year").format(measure=measure)
+    )
+    return (
+        figure,
+        national,
+        _("Half-year figures (PICSS 2022–23) are drawn over their half-year, annual ones over the year."),
+    )
 
 
 def requested() -> bool:
@@ -132,7 +170,7 @@ def embed_url(chart_id: str, base: str = "") -> str:
 
 
 def render() -> None:
-    """One chart block, then a line saying where it comes from, with a link to its page."""
+    """One chart block, then where it comes from (the citation line) with a link to its page."""
     chart_id = st.query_params.get(CHART_PARAM, "")
     chart = CHARTS.get(chart_id)
     if chart is None:
@@ -141,11 +179,9 @@ def render() -> None:
         return
     first, last = queries.year_bounds()
     figure, table, caption = chart.build(first, last)
-    chart_block(chart_id, chart.title, figure, table, caption=caption)
-    info = blocks.dataset()
+    title = _(chart.title).format(measure=_("Attacks"))
+    chart_block(chart_id, title, figure, table, caption=caption)
     site = (st.context.url or "").rsplit("/", 1)[0]
     st.caption(
-        f"Pakistan takedowns and militancy transparency dashboard, dataset version {info['dataset_version']} "
-        f"(built {info['built_at']:%d %b %Y}), {first}–{last}. "
-        f"[Full view with filters]({site}/{chart.page}#{chart_id})"
+        f"{blocks.md_escape(blocks.citation_line(title))} [{_(chart.page_title)}]({site}/{chart.page}#{chart_id})"
     )

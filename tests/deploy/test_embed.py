@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import embed
+from dashboard import embed, i18n
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "dashboard" / "app.py")
@@ -39,7 +39,7 @@ def test_each_embeddable_chart_draws_alone_with_table_csv_and_source(chart_id):
     captions = " ".join(c.value for c in app.caption)
     assert "Source" in captions
     assert "dataset version" in captions and f"#{chart_id}" in captions  # where it comes from, and a way back
-    assert app.subheader[0].value == embed.CHARTS[chart_id].title
+    assert app.subheader[0].value == embed.CHARTS[chart_id].title.format(measure="Attacks")
 
 
 def test_embed_has_no_sidebar_and_no_other_page_content():
@@ -70,3 +70,15 @@ def test_embed_url_uses_the_chart_parameter_and_streamlits_embed_mode():
     assert embed.embed_url("ledger", "https://dashboard.example/") == (
         "https://dashboard.example/embed?chart=ledger&embed=true"
     )
+
+
+@pytest.mark.parametrize("chart_id", list(embed.CHARTS))
+def test_an_embed_in_urdu_uses_the_pages_own_translated_strings(chart_id):
+    i18n.missing.clear()
+    app = AppTest.from_file(APP, default_timeout=90)
+    app.query_params[embed.CHART_PARAM] = chart_id
+    app.query_params["lang"] = "ur"
+    app.run()
+    assert not app.exception
+    assert {m for lang, m in i18n.missing if lang == "ur"} == set()  # no string of its own to translate
+    assert not app.sidebar.children  # no language selector in an article
