@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import i18n, queries
+from dashboard import i18n, queries, summaries
 from dashboard.i18n import _
 from etl.safe_csv import to_csv_bytes
 
@@ -148,9 +148,12 @@ def chart_block(
     *,
     caption: str | None = None,
     events: pd.DataFrame | None = None,
+    summary: summaries.Summary | None = None,
 ) -> None:
     """Chart and its table (the plotted numbers), a safe CSV of them, and the sources they come from."""
     st.subheader(title, anchor=chart_id)
+    if summary is not None:  # the chart in words, before the plot, for screen readers and quick reading
+        st.markdown(f"**{_('In words:')}** {md_escape(summaries.describe(table, summary))}")
     if caption:
         st.caption(caption)
     info = dataset()

@@ -7,6 +7,7 @@ from dashboard import charts, filters, i18n, queries
 from dashboard.blocks import SYNTHETIC_LABEL, cached, chart_block, md_escape
 from dashboard.colors import GROUP_COLORS
 from dashboard.i18n import _
+from dashboard.summaries import Summary
 
 SOURCES = ["PIPS", "PICSS", "SATP"]
 DEFINITIONS = {
@@ -46,6 +47,7 @@ chart_block(
     national,
     caption=_("Half-year figures (PICSS 2022–23) are drawn over their half-year, annual ones over the year."),
     events=events,
+    summary=Summary(measure, "period", "source_org", order="period_end"),
 )
 chart_block(
     "deaths-by-victim",
@@ -53,6 +55,7 @@ chart_block(
     cached(charts.deaths_by_victim, national, _("Deaths by victim type (stacked) and total as reported (bar mark)")),
     national[national[["killed_security", "killed_civilians", "killed_militants"]].notna().any(axis=1)],
     caption=_("A total above the stacked parts means the source counted others too (e.g. peace-committee members)."),
+    summary=Summary("killed_total", "period", "source_org", order="period_end"),
 )
 
 st.header(_("By province"))
@@ -95,6 +98,7 @@ chart_block(
         "its two figures are added. Gilgit-Baltistan and Azad Jammu and Kashmir have no 2023 "
         "census population, so no per-million figure."
     ),
+    summary=Summary(value, None, "region"),
 )
 
 event_sets = queries.event_datasets()
@@ -180,6 +184,7 @@ if not event_sets.empty:
             )
             + _("Events dated only to the week or month are counted in that month.")
         ),
+        summary=Summary(event_measure, "month", event_by),
     )
     month_labels = sorted(pd.to_datetime(monthly["month"].dropna()).dt.strftime("%Y-%m").unique())
     map_months = (
@@ -218,6 +223,7 @@ if not event_sets.empty:
             "Events of the chosen months added up. Events without a province, or dated to the year only, are "
             "left out of the map."
         ),
+        summary=Summary(event_value, None, "region"),
     )
     annual = pd.concat(
         [national, queries.event_annual(monthly, event_set)],
@@ -237,6 +243,7 @@ if not event_sets.empty:
             "Event counts (one row per event) and the think tanks' attack counts measure different things; "
             "compare their shapes over time, not their levels."
         ),
+        summary=Summary("attacks", "period", "source_org", order="period_end"),
     )
     unmapped = queries.event_unmapped(event_set)
     if not unmapped.empty:
@@ -277,4 +284,5 @@ chart_block(
     ),
     timeline_table,
     events=events,
+    summary=Summary("value", "period", "series", order="period_start"),
 )

@@ -6,6 +6,7 @@ from dashboard import charts, filters, i18n, queries
 from dashboard.blocks import cached, chart_block
 from dashboard.colors import PLATFORM_COLORS
 from dashboard.i18n import _
+from dashboard.summaries import Summary
 
 first, last = queries.year_bounds()
 year_from, year_to = filters.period(first, last)
@@ -56,6 +57,7 @@ chart_block(
         "'<10' marks a count Google suppressed."
     ),
     events=events,
+    summary=Summary("requests", "period"),
 )
 by_requester = queries.google_by_requester("PK", year_from, year_to)
 chart_block(
@@ -79,6 +81,7 @@ chart_block(
         "government officials, police, military and courts are told apart."
     ),
     events=events,
+    summary=Summary("requests", "period", "requester"),
 )
 by_product = queries.google_by_product("PK", year_from, year_to)
 top_products = by_product.groupby("product")["requests"].sum().nlargest(6).index
@@ -105,6 +108,7 @@ chart_block(
     by_product_top,
     caption=_("The six products named most often in the period; the rest are grouped."),
     events=events,
+    summary=Summary("requests", "period", "product"),
 )
 by_category = queries.google_by_category("PK", categories, year_from, year_to)
 chart_block(
@@ -123,6 +127,7 @@ chart_block(
     by_category,
     caption=_("Google's reasons mapped to this dashboard's shared categories (see About the data)."),
     events=events,
+    summary=Summary("requests", "period", "category"),
 )
 reports = queries.platform_reports(platforms, year_from, year_to)
 chart_block(
@@ -143,6 +148,7 @@ chart_block(
         "Only the half-years for which figures were found are shown (Meta 2018–19, X 2012–21, TikTok 2023); "
         "widen the period to see them. X's requests add court orders and other requests from the same report."
     ),
+    summary=Summary("requests", "period", "platform"),
 )
 
 st.header(_("As the regulator reports them"))
@@ -165,6 +171,7 @@ chart_block(
         "Hollow points with ≈ are approximate. Undated reports appear in the table with date 'unknown'."
     ),
     events=events,
+    summary=Summary("urls_blocked", "date_label", "platform", order="as_of"),
 )
 undated = pta[pta["date_precision"] == "unknown"]
 if not undated.empty:
@@ -184,6 +191,7 @@ chart_block(
         "PTA's own categories mapped to the shared ones; reports differ in scope (running totals, "
         "flows, only URLs sent to social media companies), stated on each bar."
     ),
+    summary=Summary("urls_blocked", "date_label", "category", order="as_of"),
 )
 
 st.header(_("Pakistan among countries"))
@@ -197,4 +205,5 @@ chart_block(
     ),
     chosen,
     caption=_("Rank 1 = most requests among all countries that half-year. Google's current release only (from 2019)."),
+    summary=Summary("requests", "period", "country_name"),
 )

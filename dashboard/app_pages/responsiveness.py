@@ -7,6 +7,7 @@ import streamlit as st
 from dashboard import charts, filters, i18n, queries
 from dashboard.blocks import SYNTHETIC_LABEL, cached, chart_block, md_escape
 from dashboard.i18n import _
+from dashboard.summaries import Summary
 from etl.caselog import SUPPRESSION_RULE
 
 first, last = queries.year_bounds()
@@ -30,6 +31,7 @@ chart_block(
         "not comparable."
     ),
     events=events,
+    summary=Summary("rate_pct", "period", ("platform", "measure"), percent=True),
 )
 
 pta = queries.pta_by_platform(platforms, year_from, year_to)
@@ -48,6 +50,7 @@ chart_block(
     pta_rates,
     caption=_("PTA's own running totals; 'processed' includes URLs still accessible and URLs the platform rejected."),
     events=events,
+    summary=Summary("blocked_pct_of_processed", "date_label", "platform", order="as_of", percent=True),
 )
 
 st.header(_("The two-sided ledger"))
@@ -84,6 +87,7 @@ chart_block(
         "Log scale. Where a bar is missing, that side published no figure up to this date. "
         "platform_to_regulator_ratio = platform figure ÷ PTA URLs blocked."
     ),
+    summary=Summary("urls_blocked", None, "platform"),
 )
 for row in ledger.itertuples():
     if row.urls_blocked == row.urls_blocked and row.value_summed == row.value_summed:
@@ -151,6 +155,7 @@ else:
         ),
         months,
         caption=_("Per month and platform; a gap is a month whose total was withheld (fewer than k requests)."),
+        summary=Summary("response_hours_p50", "month", "platform"),
     )
     chart_block(
         "case-within-24h",
@@ -165,6 +170,7 @@ else:
             second_label=_("within 72 h"),
         ),
         months,
+        summary=Summary("answered_within_24h_pct", "month", "platform", percent=True),
     )
     chart_block(
         "case-outcomes",
@@ -172,6 +178,7 @@ else:
         cached(charts.status_over_time, months, _("Requests per month by outcome")),
         months,
         caption=_("Sum of the published monthly platform totals; withheld totals are left out."),
+        summary=Summary("requests", "month", "platform"),
     )
     breakdown_table = queries.case_breakdown(platforms, year_from, year_to)
     mirrors = queries.case_mirrors(platforms, year_from, year_to)
@@ -187,6 +194,7 @@ else:
         ),
         mirrors,
         caption=_("Published cells only; cells withheld for disclosure control are not counted."),
+        summary=Summary("mirror_requests", "month", "platform"),
     )
     chart_block(
         "case-by-group",
@@ -200,6 +208,7 @@ else:
         ),
         breakdown_table,
         caption=_("Published cells only; see withheld_cells in the table."),
+        summary=Summary("requests_in_published_cells", None, "linked_group"),
     )
     chart_block(
         "case-by-origin",
@@ -213,4 +222,5 @@ else:
         ),
         breakdown_table,
         caption=_("ISO country codes; 'unknown' where the agency did not establish it."),
+        summary=Summary("requests_in_published_cells", None, "origin_country"),
     )
