@@ -10,7 +10,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.deploy.conftest import csp_violations, wait_for_charts
+from deploy.render import AFFINITY_COOKIE
+from tests.deploy.conftest import csp_violations, http_get, wait_for_charts
 
 pytestmark = pytest.mark.browser
 
@@ -95,3 +96,20 @@ def test_a_site_not_configured_cannot_frame_even_the_embed_view(stack, browser_c
     page.wait_for_timeout(5000)
     frames = [f for f in page.frames if f.parent_frame is not None]
     assert len(frames) == 2 and not any(_drew_anything(f) for f in frames)
+
+
+def test_a_download_is_found_whichever_replica_a_request_reaches(stack, browser_context):
+    """The CSV behind a download button lives in the replica that drew it; nginx asks the others on a 404."""
+    page = browser_context.new_page()
+    page.goto(stack.replica_url(0) + "/requests?period=2010&period=2012")  # a view no other test opens: replica 0 only
+    wait_for_charts(page, 8)
+    with page.expect_download() as download:
+        page.get_by_test_id("stDownloadButton").first.click()
+    path = urlsplit(download.value.url).path
+    assert path.startswith("/media/") and path.endswith(".csv")
+    direct = http_get(stack.replica_url(0) + path)
+    assert direct[0] == 200 and http_get(stack.replica_url(1) + path)[0] == 404
+    for client in range(12):  # affinity keys that land on either replica first
+        status, headers, body = http_get(stack.url + path, {"Cookie": f"{AFFINITY_COOKIE}=download-{client}"})
+        assert status == 200 and body == direct[2]
+        assert headers["cache-control"] == "private, max-age=3600"

@@ -128,14 +128,14 @@ def test_the_first_response_sets_an_affinity_cookie_and_a_cookie_keeps_one_repli
     assert used == {f"127.0.0.1:{port}" for port in stack.replica_ports}  # and browsers spread over both
 
 
-def test_a_client_without_cookies_stays_on_one_replica(stack):
-    agent = {"User-Agent": "cookieless-embed-probe"}
-    for _ in range(6):
-        http_get(stack.url + "/_stcore/host-config?probe=cookieless", agent)
+def test_a_client_without_cookies_is_routed_per_request_over_both_replicas(stack):
+    for _ in range(24):
+        _, headers, _ = http_get(stack.url + "/_stcore/host-config?probe=cookieless")
+        assert AFFINITY_COOKIE in headers["set-cookie"]  # offered every time, never kept by this client
     replicas = {
         re.search(r"upstream=(\S+)", line).group(1) for line in stack.access_log() if "probe=cookieless" in line
     }
-    assert len(replicas) == 1
+    assert replicas == {f"127.0.0.1:{port}" for port in stack.replica_ports}
 
 
 def test_the_rendered_nginx_configuration_is_valid_and_every_template_token_filled(stack, nginx_binary, tmp_path):
