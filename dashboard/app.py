@@ -33,6 +33,7 @@ PAGES = [
     st.Page("app_pages/incidents.py", title=_("Incident trends"), icon=":material/timeline:", url_path="incidents"),
     st.Page("app_pages/data.py", title=_("Data and downloads"), icon=":material/download:", url_path="data"),
     st.Page("app_pages/about.py", title=_("About the data"), icon=":material/info:", url_path="about"),
+    st.Page("app_pages/briefing.py", title=_("Briefing pack"), icon=":material/description:", url_path="briefing"),
 ]
 embedding = embed.requested()  # /embed?chart=<id>: one chart for an article's iframe, no sidebar or navigation
 if not embedding:

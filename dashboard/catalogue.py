@@ -24,7 +24,7 @@ LANGS = ("en", "ur")
 FIXED_DATE = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-BRIEFING_FILES = ("briefing.py", "app_pages/briefing.py")  # the briefing pack has its own domain
+BRIEFING_FILES = ("briefing.py", "briefing_figures.py", "app_pages/briefing.py")  # the briefing pack has its own domain
 
 
 def code_messages(domain: str = "dashboard") -> dict[str, list[tuple[str, int]]]:

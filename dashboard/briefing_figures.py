@@ -1,0 +1,606 @@
+"""The briefing pack's contents: key figures with their sources, chart panels with a one-line reading, the ledger.
+
+``gather`` reads everything for a period (optionally some platforms and provinces) through ``dashboard.queries``,
+in the current language; ``dashboard.briefing`` writes it as HTML. Its strings are in the ``briefing`` catalogue.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+from dashboard import i18n, queries
+from dashboard import svg_charts as svg
+from dashboard.colors import SOURCE_ORG_COLORS, platform_color
+from dashboard.i18n import _
+
+INCIDENT_ORGS = ("PIPS", "PICSS")
+#: Province codes, with the names the reference table gives them (shown through the catalogue, translated).
+PROVINCE_NAMES = {
+    "PK-BA": "Balochistan",
+    "PK-KP": "Khyber Pakhtunkhwa",
+    "PK-PB": "Punjab",
+    "PK-SD": "Sindh",
+    "PK-IS": "Islamabad Capital Territory",
+    "PK-GB": "Gilgit-Baltistan",
+    "PK-JK": "Azad Jammu and Kashmir",
+}
+PROVINCES = tuple(PROVINCE_NAMES)
+
+
+def province_name(code: str) -> str:
+    """The English name of a province code (look it up in the catalogue to show it)."""
+    return PROVINCE_NAMES.get(code, code)
+
+
+@dataclass
+class Figure:
+    """One line of the key-figures table."""
+
+    label: str
+    value: str
+    when: str
+    note: str
+    ref: str
+    synthetic: bool = False
+
+
+@dataclass
+class Panel:
+    """One chart with its legend and its reading in one line."""
+
+    title: str
+    svg: str
+    legend: list[tuple[str, str]]
+    reading: str
+
+
+@dataclass
+class Briefing:
+    year_from: int
+    year_to: int
+    platforms: list[str]
+    provinces: list[str]
+    info: dict
+    figures: list[Figure] = field(default_factory=list)
+    panels: list[Panel] = field(default_factory=list)
+    ledger: list[list[str]] = field(default_factory=list)
+    ledger_notes: list[str] = field(default_factory=list)
+    ledger_date: date | None = None
+    provinces_table: list[tuple[str, list[list[str]]]] = field(default_factory=list)
+    sources: dict[str, int] = field(default_factory=dict)  # citation URL → reference number
+    source_ids: dict[str, str] = field(default_factory=dict)  # citation URL → source id
+    synthetic: bool = False
+
+    def cite(self, source_id: object, url: object) -> str:
+        """The reference mark for a document ("[3]"), numbered in order of first use."""
+        url = "" if url is None or url != url else str(url).split(" ")[0]
+        if not url:
+            return ""
+        if url not in self.sources:
+            self.sources[url] = len(self.sources) + 1
+            self.source_ids[url] = "" if source_id is None or source_id != source_id else str(source_id)
+        return f"[{self.sources[url]}]"
+
+
+# --- words for values that come from the data in English -------------------------------------------------
+
+
+def _period(start, end) -> str:
+    """A report period in words: "first half of 2025", "2024"."""
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    if months == 6:
+        text = _("first half of {year}") if start.month <= 6 else _("second half of {year}")
+        return text.format(year=end.year)
+    if months == 12:
+        return str(end.year)
+    return _("{start} to {end}").format(start=i18n.month(start), end=i18n.month(end))
+
+
+def _as_of(row) -> str:
+    """The date of a regulator snapshot, as precise as the source is."""
+    precision, when = row["date_precision"], row["as_of"]
+    if pd.isna(when):
+        return _("date not known")
+    if precision == "day":
+        return i18n.day(when)
+    if precision == "day_range":
+        return _("by {date}").format(date=i18n.day(when))
+    if precision == "month":
+        return i18n.month(when)
+    return str(pd.Timestamp(when).year)
+
+
+def _definition(definition_id: str, as_printed: str) -> str:
+    known = {
+        "terrorist_attacks": _("terrorist attacks"),
+        "militant_attacks": _("militant attacks"),
+        "combat_related": _("combat-related incidents (attacks and security-force actions)"),
+        "all_violent_incidents": _("all violent incidents, including security-force actions"),
+    }
+    return known.get(definition_id, as_printed)
+
+
+def _measure(text: str) -> str:
+    known = {
+        "share of requests fully or partly complied with": _("share of requests fully or partly complied with"),
+        "share of items removed (legal or policy reasons)": _("share of items removed (legal or policy reasons)"),
+        "share of requests complied with": _("share of requests complied with"),
+        "share of requests complied with (Court orders)": _("share of court orders complied with"),
+        "share of requests complied with (Other (government agencies, police, etc.))": _(
+            "share of other government requests complied with (agencies, police)"
+        ),
+        "items restricted under local law (Meta)": _("items restricted under local law (Meta)"),
+        "requests naming YouTube (Google)": _("requests naming YouTube (Google)"),
+        "removal requests (X)": _("removal requests (X)"),
+        "removal requests (TikTok)": _("removal requests (TikTok)"),
+    }
+    return known.get(text, text)
+
+
+def _platform(platform_id: object, name: object) -> str:
+    known = {
+        None: _("All platforms (PTA total)"),
+        "websites": _("Websites and other (PTA's 'Others/Misc')"),
+        "google": _("Google (all products)"),
+        "bigo_likee": _("Bigo and Likee (reported together)"),
+    }
+    key = None if platform_id is None or platform_id != platform_id else platform_id
+    return known.get(key, str(name))
+
+
+def _value(value, approx: bool = False, qualifier: object = None) -> str:
+    """A figure as printed: locale digits, ≈ when approximate, the source's qualifier when it withheld it."""
+    if isinstance(qualifier, str) and qualifier:
+        return qualifier
+    if value is None or pd.isna(value):
+        return _("not published")
+    text = i18n.num(value, 0 if float(value).is_integer() else 1)
+    return ("≈ " if approx else "") + text
+
+
+def _signed(change: float) -> str:
+    return ("+" if change > 0 else "") + i18n.num(change)
+
+
+def _synthetic_note(frame: pd.DataFrame) -> bool:
+    return "synthetic" in frame and bool(frame["synthetic"].fillna(False).astype(bool).any())
+
+
+# --- gathering the figures ------------------------------------------------------------------------------
+
+
+def gather(year_from: int, year_to: int, platforms=(), provinces=()) -> Briefing:
+    """Every figure, chart and table of the brief, in the current language."""
+    year_from, year_to = sorted((int(year_from), int(year_to)))
+    known = queries.platform_options()["platform_id"].tolist()
+    chosen = [p for p in platforms if p in known]
+    brief = Briefing(
+        year_from,
+        year_to,
+        chosen,
+        [p for p in provinces if p in PROVINCES],
+        queries.build_info(),
+    )
+    ids = brief.platforms or known
+    _google(brief)
+    _regulator(brief, ids)
+    _compliance(brief, ids)
+    _incidents(brief)
+    _events(brief)
+    _case_log(brief, ids)
+    _ledger(brief, ids)
+    _by_province(brief)
+    return brief
+
+
+def _google(brief: Briefing) -> None:
+    frame = queries.google_totals(["PK"], brief.year_from, brief.year_to)
+    title = _("Removal requests Google received from Pakistan, per half-year")
+    if frame.empty:
+        brief.panels.append(Panel(title, "", [], _("Google published no figure for Pakistan in this period.")))
+        return
+    latest = frame.iloc[-1]
+    ref = brief.cite(latest["source_id"], latest["citation_url"])
+    note = _("{items} items named.").format(
+        items=_value(latest["items_requested"], False, latest.get("items_requested_qualifier"))
+    )
+    if len(frame) >= 2:
+        previous = frame.iloc[-2]
+        note += " " + _("{change} on the half-year before.").format(
+            change=_signed(latest["requests"] - previous["requests"])
+        )
+    brief.figures.append(
+        Figure(
+            _("Removal requests Google received from Pakistani authorities and courts"),
+            _value(latest["requests"], False, latest.get("requests_qualifier")),
+            _period(latest["period_start"], latest["period_end"]),
+            note,
+            ref,
+        )
+    )
+    withheld = frame["requests_qualifier"].notna().any()
+    brief.figures.append(
+        Figure(
+            _("Removal requests to Google over the whole period"),
+            i18n.num(frame["requests"].sum()),
+            _("{first} to {last}").format(
+                first=_period(frame["period_start"].iloc[0], frame["period_end"].iloc[0]),
+                last=_period(latest["period_start"], latest["period_end"]),
+            ),
+            _("{items} items named, over {count} half-years.").format(
+                items=i18n.num(frame["items_requested"].sum()), count=i18n.num(len(frame))
+            )
+            + (" " + _("Half-years Google withheld (<10) are left out.") if withheld else ""),
+            ref,
+        )
+    )
+    xs, ticks = _half_year_axis(frame)
+    peak = frame.loc[frame["requests"].idxmax()]
+    labels = [
+        i18n.num(v) if len(frame) <= 10 or i in (frame.index[-1], peak.name) else ""
+        for i, v in frame["requests"].items()
+    ]
+    chart = svg.chart(
+        "bar",
+        [svg.Series("google", platform_color("google"), xs, frame["requests"].tolist(), labels)],
+        ticks,
+        i18n.num,
+        label=title,
+    )
+    reading = _("Highest: {peak} requests in {peak_period}; latest: {latest} in {latest_period}.").format(
+        peak=i18n.num(peak["requests"]),
+        peak_period=_period(peak["period_start"], peak["period_end"]),
+        latest=i18n.num(latest["requests"]),
+        latest_period=_period(latest["period_start"], latest["period_end"]),
+    )
+    brief.panels.append(
+        Panel(title, chart, [(svg.swatch(platform_color("google")), _("requests, per half-year"))], reading + " " + ref)
+    )
+
+
+def _half_year_axis(frame: pd.DataFrame) -> tuple[list[float], list[tuple[float, str]]]:
+    """Half-years as positions (one apart), with the year written under each year's bars."""
+    ends = pd.to_datetime(frame["period_end"])
+    xs = [float(e.year * 2 + (0 if e.month <= 6 else 1)) for e in ends]
+    years = sorted({e.year for e in ends})
+    every = max(1, math.ceil(len(years) / 8))
+    return xs, [(y * 2 + 0.5, str(y)) for y in years[::every]]
+
+
+def _regulator(brief: Briefing, ids: list[str]) -> None:
+    frame = queries.pta_by_platform(ids, brief.year_from, brief.year_to)
+    totals = frame[frame["platform_id"].isna() & frame["as_of"].notna() & (frame["scope"] == "cumulative_snapshot")]
+    title = _("URLs blocked by PTA: its running total, as reported on each date")
+    if totals.empty:
+        brief.figures.append(
+            Figure(
+                _("URLs blocked by PTA, running total"),
+                _("not published"),
+                "",
+                _("PTA published no dated total in this period."),
+                "",
+            )
+        )
+        brief.panels.append(Panel(title, "", [], _("PTA published no dated total in this period.")))
+        return
+    latest = totals.iloc[-1]
+    ref = brief.cite(latest["source_id"], latest["citation_url"])
+    processed = latest["urls_processed"]
+    note = _("A running total since records began, not a count for the period.")
+    if not pd.isna(processed):
+        note = (
+            _("{processed} URLs processed, {share} of them blocked.").format(
+                processed=i18n.num(processed), share=i18n.pct(latest["blocked_pct_of_processed"])
+            )
+            + " "
+            + note
+        )
+    brief.figures.append(
+        Figure(
+            _("URLs blocked by PTA, running total"),
+            _value(latest["urls_blocked"], bool(latest["approx"])),
+            _as_of(latest),
+            note,
+            ref,
+        )
+    )
+    days = [pd.Timestamp(d).toordinal() for d in totals["as_of"]]
+    years = range(brief.year_from, brief.year_to + 2)
+    span = (date(brief.year_from, 1, 1).toordinal(), date(brief.year_to, 12, 31).toordinal())
+    every = max(1, math.ceil(len(years) / 7))
+    ticks = [
+        (date(y, 1, 1).toordinal(), str(y)) for y in years[::every] if span[0] <= date(y, 1, 1).toordinal() <= span[1]
+    ]
+    chart = svg.chart(
+        "dots",
+        [
+            svg.Series(
+                "pta",
+                platform_color(None),
+                days,
+                totals["urls_blocked"].astype(float).tolist(),
+                [_value(v, bool(a)) for v, a in zip(totals["urls_blocked"], totals["approx"], strict=True)],
+                hollow=totals["approx"].astype(bool).tolist(),
+            )
+        ],
+        ticks,
+        i18n.num,
+        label=title,
+        x_range=span,
+    )
+    first = totals.iloc[0]
+    if len(totals) >= 2:
+        reading = _(
+            "From {first} ({first_date}) to {last} ({last_date}). Each dot is a report from a different document; "
+            "the difference between two is not a count for the period."
+        ).format(
+            first=_value(first["urls_blocked"], bool(first["approx"])),
+            first_date=_as_of(first),
+            last=_value(latest["urls_blocked"], bool(latest["approx"])),
+            last_date=_as_of(latest),
+        )
+    else:
+        reading = _("One PTA total is dated in this period: {last} URLs blocked, {last_date}.").format(
+            last=_value(latest["urls_blocked"], bool(latest["approx"])), last_date=_as_of(latest)
+        )
+    legend = [(svg.swatch(platform_color(None), shape="dot"), _("PTA total, all platforms (open dot: approximate)"))]
+    brief.panels.append(Panel(title, chart, legend, reading + " " + ref))
+
+
+def _compliance(brief: Briefing, ids: list[str]) -> None:
+    rates = queries.compliance_rates(sorted(set(ids) | {"google"}), brief.year_from, brief.year_to)
+    title = _("Share of Pakistan's requests platforms say they acted on, per half-year")
+    if rates.empty:
+        brief.panels.append(Panel(title, "", [], _("No platform published a compliance figure for this period.")))
+        return
+    for (_platform_id, _measure_text), rows in rates.groupby(["platform_id", "measure"], sort=False):
+        latest = rows.iloc[-1]
+        brief.figures.append(
+            Figure(
+                _("{platform}: {measure}").format(
+                    platform=_platform(latest["platform_id"], latest["platform"]), measure=_measure(latest["measure"])
+                ),
+                i18n.pct(latest["rate_pct"]),
+                _period(latest["period_start"], latest["period_end"]),
+                _("As the platform reports it."),
+                brief.cite(latest["source_id"], latest["citation_url"]),
+            )
+        )
+    xs, ticks = _half_year_axis(rates)
+    rates = rates.assign(x=xs)
+    series, legend = [], []
+    for (platform_id, measure), rows in rates.groupby(["platform_id", "measure"], sort=False):
+        dashed = bool((rates.loc[rows.index, "basis"] == "items").all())
+        color = platform_color(platform_id)
+        series.append(svg.Series(str(platform_id), color, rows["x"].tolist(), rows["rate_pct"].tolist(), dashed=dashed))
+        name = _platform(platform_id, rows["platform"].iloc[0])
+        legend.append(
+            (
+                svg.swatch(color, dashed, "line"),
+                _("{platform}: {measure}").format(platform=name, measure=_measure(measure)),
+            )
+        )
+    chart = svg.chart("line", series, ticks, lambda v: i18n.pct(v, 0), label=title, y_max=100)
+    google = rates[rates["platform_id"] == "google"]
+    if google.empty:
+        reading = _("Google published no removal share for this period.")
+    else:
+        latest = google.iloc[-1]
+        reading = _(
+            "Google removed {latest} of the items named in {period}; over the period its share ranged from {low} to {high}."
+        ).format(
+            latest=i18n.pct(latest["rate_pct"]),
+            period=_period(latest["period_start"], latest["period_end"]),
+            low=i18n.pct(google["rate_pct"].min()),
+            high=i18n.pct(google["rate_pct"].max()),
+        )
+    if (rates["period_end"] < pd.Timestamp("2019-07-01")).any() and (rates["platform_id"] == "google").any():
+        reading += " " + _("Google counted requests before 2019 and items since: the two are not comparable.")
+    brief.panels.append(Panel(title, chart, legend, reading))
+
+
+def _incidents(brief: Briefing) -> None:
+    frame = queries.incidents_national(list(INCIDENT_ORGS), brief.year_from, brief.year_to)
+    title = _("Militant attacks in Pakistan, as each organisation counts them")
+    if frame.empty:
+        brief.panels.append(Panel(title, "", [], _("No attack figures for this period.")))
+        return
+    readings = []
+    for org in INCIDENT_ORGS:
+        rows = frame[frame["source_org"] == org]
+        if rows.empty:
+            continue
+        latest = rows.iloc[-1]
+        ref = brief.cite(latest["source_id"], latest["citation_url"])
+        definition = _definition(latest["definition_id"], latest["definition_as_printed"])
+        brief.figures.append(
+            Figure(
+                _("{org}: attacks counted as {definition}").format(org=org, definition=definition),
+                _value(latest["attacks"], bool(latest["approx"])),
+                _period(latest["period_start"], latest["period_end"]),
+                _("{killed} killed, {injured} injured.").format(
+                    killed=_value(latest["killed_total"]), injured=_value(latest["injured_total"])
+                ),
+                ref,
+            )
+        )
+        readings.append(
+            _("{org}: {attacks} in {period}").format(
+                org=org,
+                attacks=_value(latest["attacks"], bool(latest["approx"])),
+                period=_period(latest["period_start"], latest["period_end"]),
+            )
+            + f" {ref}"
+        )
+    frame = frame.sort_values("period_end")
+    periods = list(dict.fromkeys(zip(frame["period_start"], frame["period_end"], strict=True)))
+    position = {p: float(i) for i, p in enumerate(periods)}
+    ticks = [(position[p], _short_period(*p)) for p in periods]
+    series, legend = [], []
+    for i, ((org, definition_id), rows) in enumerate(frame.groupby(["source_org", "definition_id"], sort=True)):
+        color = SOURCE_ORG_COLORS.get(org, "#555555") if i == 0 or definition_id != "combat_related" else "#882255"
+        if org == "PICSS" and definition_id != "militant_attacks":
+            color = "#F0A877" if definition_id == "combat_related" else "#8C3A00"
+        xs = [position[p] for p in zip(rows["period_start"], rows["period_end"], strict=True)]
+        series.append(svg.Series(f"{org}-{definition_id}", color, xs, rows["attacks"].astype(float).tolist()))
+        legend.append(
+            (svg.swatch(color), f"{org}: " + _definition(definition_id, rows["definition_as_printed"].iloc[0]))
+        )
+    chart = svg.chart("bar", series, ticks, i18n.num, label=title)
+    reading = "; ".join(readings) + ". " + _("Each organisation counts differently; the figures are never added.")
+    brief.panels.append(Panel(title, chart, legend, reading))
+
+
+def _short_period(start, end) -> str:
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    if months == 6:
+        return (_("{year} H1") if start.month <= 6 else _("{year} H2")).format(year=end.year)
+    return str(end.year)
+
+
+def _events(brief: Briefing) -> None:
+    datasets = queries.event_datasets()
+    for dataset, rows in datasets.groupby("dataset", sort=True):
+        monthly = queries.event_monthly(dataset, brief.year_from, brief.year_to, brief.provinces)
+        if monthly.empty:
+            continue
+        synthetic = bool(rows["synthetic"].any()) or _synthetic_note(monthly)
+        brief.synthetic |= synthetic
+        brief.figures.append(
+            Figure(
+                _("{dataset} event data: events and deaths").format(
+                    dataset=queries.EVENT_DATASETS.get(dataset, dataset)
+                ),
+                i18n.num(monthly["events"].sum()),
+                _("{first} to {last}").format(first=brief.year_from, last=brief.year_to),
+                _(
+                    "{deaths} deaths. Monthly aggregates of the export given to the build; rows are not published."
+                ).format(deaths=_value(monthly["fatalities"].sum(min_count=1))),
+                brief.cite(
+                    rows["source_id"].iloc[0],
+                    monthly["citation_url"].dropna().iloc[0] if monthly["citation_url"].notna().any() else None,
+                ),
+                synthetic,
+            )
+        )
+
+
+def _case_log(brief: Briefing, ids: list[str]) -> None:
+    info = queries.case_info()
+    if info.empty:
+        return
+    months = queries.case_platform_months(ids, brief.year_from, brief.year_to)
+    if months.empty:
+        return
+    synthetic = bool(info["synthetic"].any()) or _synthetic_note(months)
+    brief.synthetic |= synthetic
+    requests = months["requests"].sum()
+    answered = months[["actioned", "partial", "rejected"]].sum().sum()
+    brief.figures.append(
+        Figure(
+            _("Requests in the agency's case log"),
+            i18n.num(requests),
+            _("{first} to {last}").format(first=brief.year_from, last=brief.year_to),
+            _(
+                "{actioned} actioned ({share} of those answered), {rejected} rejected; cells of fewer than {k} requests "
+                "are withheld."
+            ).format(
+                actioned=i18n.num(months["actioned"].sum()),
+                share=i18n.pct(100 * months["actioned"].sum() / answered if answered else float("nan")),
+                rejected=i18n.num(months["rejected"].sum()),
+                k=int(info["disclosure_threshold_k"].max()),
+            ),
+            "",
+            synthetic,
+        )
+    )
+
+
+def _ledger(brief: Briefing, ids: list[str]) -> None:
+    brief.ledger_date = date(brief.year_to, 12, 31)
+    frame = queries.ledger(ids, brief.ledger_date)
+    only_pta = []
+    for row in frame.itertuples():
+        has_pta, has_platform = not pd.isna(row.urls_blocked), not pd.isna(row.value_summed)
+        name = _platform(row.platform_id, row.platform)
+        pta_ref = brief.cite(row.regulator_source_id, row.regulator_citation_url) if has_pta else ""
+        platform_ref = brief.cite(row.platform_source_id, row.platform_citation_url) if has_platform else ""
+        ratio = (
+            i18n.pct(100 * row.value_summed / row.urls_blocked)
+            if has_pta and has_platform and row.urls_blocked
+            else "–"
+        )
+        brief.ledger.append(
+            [
+                name,
+                f"{_value(row.urls_blocked, bool(row.approx) if has_pta else False)} {pta_ref}".strip(),
+                _as_of(frame.loc[row.Index]) if has_pta else "–",
+                f"{_value(row.value_summed)} {platform_ref}".strip() if has_platform else _("none published"),
+                _("{measure}, {reports} half-years to {last}").format(
+                    measure=_measure(row.platform_measure),
+                    reports=i18n.num(row.half_years_reported),
+                    last=i18n.month(row.last_period_end),
+                )
+                if has_platform
+                else "–",
+                ratio,
+            ]
+        )
+        if has_pta and not has_platform:
+            only_pta.append(name)
+        elif has_pta and has_platform:
+            note = _(
+                "{platform}: PTA reports {blocked} URLs blocked ({date}); the platform's own reports up to {last} add up to "
+                "{summed} {measure}, {ratio} of PTA's figure."
+            ).format(
+                platform=name,
+                blocked=_value(row.urls_blocked, bool(row.approx)),
+                date=_as_of(frame.loc[row.Index]),
+                last=i18n.month(row.last_period_end),
+                summed=i18n.num(row.value_summed),
+                measure=_measure(row.platform_measure),
+                ratio=ratio,
+            )
+            gap = (pd.Timestamp(row.as_of) - pd.Timestamp(row.last_period_end)).days / 365.25
+            if gap >= 1.5:
+                note += " " + _("Its latest report ends about {years} years before PTA's figure.").format(
+                    years=i18n.num(gap)
+                )
+            brief.ledger_notes.append(note)
+    if only_pta:
+        brief.ledger_notes.append(
+            _(
+                "For {platforms}, PTA reports blocked URLs but no platform figure for Pakistan is in the dataset."
+            ).format(platforms=", ".join(only_pta))
+        )
+
+
+def _by_province(brief: Briefing) -> None:
+    available = queries.incident_years_by_province()
+    for org in INCIDENT_ORGS:
+        years = available.loc[
+            (available["source_org"] == org) & available["year"].between(brief.year_from, brief.year_to), "year"
+        ]
+        if years.empty:
+            continue
+        year = int(years.max())
+        frame = queries.incidents_by_province(org, year, brief.provinces)
+        if frame.empty:
+            continue
+        ref = brief.cite(frame["source_id"].iloc[0], frame["citation_url"].iloc[0])
+        rows = [
+            [
+                str(r.region),
+                _value(r.attacks),
+                _value(r.killed_total),
+                _value(r.attacks_per_million) if not pd.isna(r.attacks_per_million) else "–",
+            ]
+            for r in frame.sort_values("attacks", ascending=False, na_position="last").itertuples()
+        ]
+        brief.provinces_table.append((_("{org}, {year} {ref}").format(org=org, year=year, ref=ref), rows))
