@@ -110,7 +110,7 @@ def _masthead(brief: Briefing, title: str, prepared: date) -> str:
     )
     return (
         '<header class="masthead">'
-        f'<p class="kicker">{escape(_("Briefing for a parliamentary committee hearing"))}</p>'
+        '<p class="kicker">' + escape(_("Briefing for a parliamentary committee hearing")) + f"</p>"
         f"<h1>{escape(title)}</h1>"
         f'<p class="meta">{escape(meta)} {escape(scope)}</p>'
         f'<p class="lede">{escape(lede)}</p>'
@@ -119,7 +119,7 @@ def _masthead(brief: Briefing, title: str, prepared: date) -> str:
 
 
 def _synthetic_label() -> str:
-    return f'<span class="synthetic">{escape(_("Illustrative (synthetic)"))}</span>'
+    return '<span class="synthetic">' + escape(_("Illustrative (synthetic)")) + "</span>"
 
 
 def _synthetic_banner() -> str:
@@ -143,7 +143,7 @@ def _key_figures(figures: list[Figure]) -> str:
             f"<td>{escape(figure.when)}</td><td>{note}</td></tr>"
         )
     return (
-        f'<section id="key-figures"><h2>{escape(_("Key figures"))}</h2>'
+        '<section id="key-figures"><h2>' + escape(_("Key figures")) + f"</h2>"
         f'<table class="figures"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></section>'
     )
 
@@ -152,7 +152,7 @@ def _charts(panels: list[Panel]) -> str:
     figures = []
     for panel in panels:
         legend = "".join(f"<li>{key} {escape(text)}</li>" for key, text in panel.legend)
-        chart = panel.svg or f'<p class="empty">{escape(_("No figures for this selection"))}</p>'
+        chart = panel.svg or '<p class="empty">' + escape(_("No figures for this selection")) + "</p>"
         figures.append(
             f'<figure class="panel"><figcaption><h3>{escape(panel.title)}</h3></figcaption>'
             f'<div class="plot">{chart}</div>'
@@ -160,7 +160,7 @@ def _charts(panels: list[Panel]) -> str:
             + f'<p class="reading">{escape(panel.reading)}</p></figure>'
         )
     return (
-        f'<section id="charts"><h2>{escape(_("What the figures show"))}</h2>'
+        '<section id="charts"><h2>' + escape(_("What the figures show")) + f"</h2>"
         f'<div class="grid">{"".join(figures)}</div></section>'
     )
 
@@ -191,12 +191,12 @@ def _ledger(brief: Briefing) -> str:
     table = (
         f'<table class="ledger"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
         if rows
-        else f'<p class="empty">{escape(_("No figures for this selection"))}</p>'
+        else '<p class="empty">' + escape(_("No figures for this selection")) + "</p>"
     )
     return (
-        f'<section id="ledger"><h2>{escape(_("The two-sided ledger: PTA and the platforms"))}</h2>'
+        '<section id="ledger"><h2>' + escape(_("The two-sided ledger: PTA and the platforms")) + f"</h2>"
         f"<p>{escape(intro)}</p>{table}"
-        + (f'<h3>{escape(_("Where the two sides differ"))}</h3><ul class="notes">{notes}</ul>' if notes else "")
+        + ("<h3>" + escape(_("Where the two sides differ")) + f'</h3><ul class="notes">{notes}</ul>' if notes else "")
         + "</section>"
     )
 
@@ -224,7 +224,7 @@ def _provinces(brief: Briefing) -> str:
         "Kashmir). Khyber Pakhtunkhwa includes the former FATA."
     )
     return (
-        f'<section id="provinces"><h2>{escape(_("By province"))}</h2><p>{escape(intro)}</p>'
+        '<section id="provinces"><h2>' + escape(_("By province")) + f"</h2><p>{escape(intro)}</p>"
         f'<div class="pair">{"".join(tables)}</div></section>'
     )
 
@@ -283,8 +283,8 @@ def _caveats(brief: Briefing) -> str:
     items = "".join(f"<li>{escape(c)}</li>" for c in caveats)
     words = "".join(f"<dt>{escape(t)}</dt><dd>{escape(d)}</dd>" for t, d in terms)
     return (
-        f'<section id="caveats"><h2>{escape(_("Caveats"))}</h2><ul>{items}</ul>'
-        f'<h2>{escape(_("What the words mean"))}</h2><dl class="terms">{words}</dl></section>'
+        '<section id="caveats"><h2>' + escape(_("Caveats")) + f"</h2><ul>{items}</ul>"
+        f"<h2>" + escape(_("What the words mean")) + f'</h2><dl class="terms">{words}</dl></section>'
     )
 
 
@@ -296,14 +296,18 @@ def _sources(brief: Briefing) -> str:
         described = ""
         if source_id in catalogue.index:
             row = catalogue.loc[source_id]
-            described = f"{row['publisher']}: {row['title']}. "
+            described = f"{row['publisher']}. "
         link = (
             f'<a href="{escape(url, quote=True)}">{escape(url)}</a>'
             if url.startswith(("http://", "https://"))
             else escape(url)
         )
         items.append(f'<li id="ref-{number}"><span class="ref">[{number}]</span> {escape(described)}{link}</li>')
-    return f'<section id="sources"><h2>{escape(_("Sources"))}</h2><ol class="sources">{"".join(items)}</ol></section>'
+    return (
+        '<section id="sources"><h2>'
+        + escape(_("Sources"))
+        + f'</h2><ol class="sources">{"".join(items)}</ol></section>'
+    )
 
 
 def _citation(brief: Briefing, period: str) -> str:
@@ -317,7 +321,7 @@ def _citation(brief: Briefing, period: str) -> str:
         "(built {built}). Sources as listed."
     ).format(period=period, version=info["dataset_version"], built=f"{info['built_at']:%Y-%m-%d}")
     return (
-        f'<section id="cite"><h2>{escape(_("Dataset version and how to cite"))}</h2>'
+        '<section id="cite"><h2>' + escape(_("Dataset version and how to cite")) + f"</h2>"
         f'<p>{escape(version)}</p><p class="citation">{escape(cite)}</p></section>'
     )
 

@@ -18,6 +18,12 @@ from dashboard.colors import SOURCE_ORG_COLORS, platform_color
 from dashboard.i18n import _
 
 INCIDENT_ORGS = ("PIPS", "PICSS")
+# PICSS changed what it counts over the years: each definition gets its own shade of the organisation's colour.
+_ORG_DEFINITION_COLORS = {
+    ("PICSS", "militant_attacks"): "#D55E00",
+    ("PICSS", "combat_related"): "#F0A877",
+    ("PICSS", "all_violent_incidents"): "#8C3A00",
+}
 #: Province codes, with the names the reference table gives them (shown through the catalogue, translated).
 PROVINCE_NAMES = {
     "PK-BA": "Balochistan",
@@ -438,30 +444,31 @@ def _incidents(brief: Briefing) -> None:
             + f" {ref}"
         )
     frame = frame.sort_values("period_end")
-    periods = list(dict.fromkeys(zip(frame["period_start"], frame["period_end"], strict=True)))
-    position = {p: float(i) for i, p in enumerate(periods)}
-    ticks = [(position[p], _short_period(*p)) for p in periods]
+    starts, ends = pd.to_datetime(frame["period_start"]), pd.to_datetime(frame["period_end"])
+    frame = frame.assign(
+        x=(starts.dt.year + (starts.dt.dayofyear + (ends - starts).dt.days / 2) / 365.25).round(3),
+        width=((ends - starts).dt.days + 1) / 365.25,
+    )
+    years = range(int(starts.dt.year.min()), int(ends.dt.year.max()) + 1)
+    ticks = [(y + 0.5, str(y)) for y in years]
     series, legend = [], []
-    for i, ((org, definition_id), rows) in enumerate(frame.groupby(["source_org", "definition_id"], sort=True)):
-        color = SOURCE_ORG_COLORS.get(org, "#555555") if i == 0 or definition_id != "combat_related" else "#882255"
-        if org == "PICSS" and definition_id != "militant_attacks":
-            color = "#F0A877" if definition_id == "combat_related" else "#8C3A00"
-        xs = [position[p] for p in zip(rows["period_start"], rows["period_end"], strict=True)]
-        series.append(svg.Series(f"{org}-{definition_id}", color, xs, rows["attacks"].astype(float).tolist()))
+    for (org, definition_id), rows in frame.groupby(["source_org", "definition_id"], sort=True):
+        color = _ORG_DEFINITION_COLORS.get((org, definition_id), SOURCE_ORG_COLORS.get(org, "#555555"))
+        series.append(
+            svg.Series(
+                f"{org}-{definition_id}",
+                color,
+                rows["x"].tolist(),
+                rows["attacks"].astype(float).tolist(),
+                widths=rows["width"].tolist(),
+            )
+        )
         legend.append(
             (svg.swatch(color), f"{org}: " + _definition(definition_id, rows["definition_as_printed"].iloc[0]))
         )
     chart = svg.chart("bar", series, ticks, i18n.num, label=title)
     reading = "; ".join(readings) + ". " + _("Each organisation counts differently; the figures are never added.")
     brief.panels.append(Panel(title, chart, legend, reading))
-
-
-def _short_period(start, end) -> str:
-    start, end = pd.Timestamp(start), pd.Timestamp(end)
-    months = (end.year - start.year) * 12 + end.month - start.month + 1
-    if months == 6:
-        return (_("{year} H1") if start.month <= 6 else _("{year} H2")).format(year=end.year)
-    return str(end.year)
 
 
 def _events(brief: Briefing) -> None:
@@ -555,22 +562,13 @@ def _ledger(brief: Briefing, ids: list[str]) -> None:
         if has_pta and not has_platform:
             only_pta.append(name)
         elif has_pta and has_platform:
-            note = _(
-                "{platform}: PTA reports {blocked} URLs blocked ({date}); the platform's own reports up to {last} add up to "
-                "{summed} {measure}, {ratio} of PTA's figure."
-            ).format(
-                platform=name,
-                blocked=_value(row.urls_blocked, bool(row.approx)),
-                date=_as_of(frame.loc[row.Index]),
-                last=i18n.month(row.last_period_end),
-                summed=i18n.num(row.value_summed),
-                measure=_measure(row.platform_measure),
-                ratio=ratio,
+            note = _("{platform}: the platform's own reports add up to {ratio} of what PTA says it blocked.").format(
+                platform=name, ratio=ratio
             )
             gap = (pd.Timestamp(row.as_of) - pd.Timestamp(row.last_period_end)).days / 365.25
             if gap >= 1.5:
-                note += " " + _("Its latest report ends about {years} years before PTA's figure.").format(
-                    years=i18n.num(gap)
+                note += " " + _("Its reports end in {last}, about {years} years before PTA's total ({date}).").format(
+                    last=i18n.month(row.last_period_end), years=i18n.num(gap), date=_as_of(frame.loc[row.Index])
                 )
             brief.ledger_notes.append(note)
     if only_pta:

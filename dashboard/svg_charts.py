@@ -29,6 +29,7 @@ class Series:
     labels: Sequence[str] = field(default_factory=list)  # printed beside each value ("" for none)
     dashed: bool = False
     hollow: Sequence[bool] = field(default_factory=list)  # per value: drawn open (approximate)
+    widths: Sequence[float] = field(default_factory=list)  # bars: the period each value covers, in x units
 
 
 def nice_ticks(top: float, count: int = 4) -> list[float]:
@@ -119,13 +120,15 @@ def _text(x: float, y: float, text: str, anchor: str = "middle", weight: str = "
     )
 
 
-def _bars(series: list[Series], sx, sy, slot: float) -> list[str]:
+def _bars(series: list[Series], sx, sy, unit: float) -> list[str]:
+    """Grouped bars: each x's slot (one unit, or the value's period) shared by the series side by side."""
     parts = []
-    band = slot * 0.8 / max(len(series), 1)
     for i, s in enumerate(series):
         for j, (x, y) in enumerate(zip(s.xs, s.ys, strict=True)):
             if y is None or math.isnan(y):
                 continue
+            slot = unit * (s.widths[j] if j < len(s.widths) else 1.0)
+            band = slot * 0.8 / max(len(series), 1)
             x0 = sx(x) - slot * 0.4 + i * band
             top = sy(y)
             parts.append(
