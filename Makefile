@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8501
 export DASHBOARD_DATA_DIR ?= $(CURDIR)/published
 
-.PHONY: help install data run demo serve-prod test test-fast bench lint format browser-deps deploy-deps clean messages
+.PHONY: help install data run demo serve-prod test test-fast bench lint format browser-deps deploy-deps axe-deps clean messages
 
 help:
 	@echo "make run     set up, build the dataset from data/, serve the dashboard on http://localhost:$(PORT)"
@@ -64,7 +64,15 @@ deploy-deps:
 	  else echo "Deployment tests need Debian's nginx and rsync: sudo apt-get install nginx rsync (skipped until then)"; fi; \
 	fi
 
-test: install browser-deps deploy-deps
+# axe-core from the npm registry (pinned in tests/browser/package-lock.json), injected by the accessibility tests.
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	@if command -v npm >/dev/null; then npm ci --prefix tests/browser --no-audit --no-fund --silent; \
+	else echo "The accessibility tests need npm (apt-get install npm); they are skipped until then"; fi
+
+axe-deps: $(AXE)
+
+test: install browser-deps deploy-deps axe-deps
 	$(BIN)/python -m pytest
 
 test-fast: install

@@ -13,10 +13,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import i18n, queries, summaries
-from dashboard.i18n import _
+from dashboard.i18n import N_, _
 from etl.safe_csv import to_csv_bytes
 
-SYNTHETIC_LABEL = "ILLUSTRATIVE (SYNTHETIC) DATA: generated for demonstration, not real figures"
+SYNTHETIC_LABEL = N_("ILLUSTRATIVE (SYNTHETIC) DATA: generated for demonstration, not real figures")
 FONT_FILE = Path(__file__).parent / "assets" / "fonts" / "NotoNaskhArabic-Regular.ttf"
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~])")
 
@@ -74,6 +74,11 @@ def _style(rtl: bool) -> str:
     css = (
         "@font-face{font-family:'Noto Naskh Arabic';src:url(data:font/ttf;base64," + font + ") format('truetype');"
         "font-display:swap;}"
+    )
+    # WCAG AA contrast: the theme's faded caption grey (about 3.8:1) darkened to 7:1
+    css += (
+        "[data-testid='stCaptionContainer'],[data-testid='stCaptionContainer'] *,"
+        "[data-testid='stSidebarNavLink'] [data-testid='stIconMaterial']{color:#4a4a4a !important;opacity:1 !important;}"
     )
     if rtl:
         css += (
@@ -153,7 +158,8 @@ def chart_block(
     """Chart and its table (the plotted numbers), a safe CSV of them, and the sources they come from."""
     st.subheader(title, anchor=chart_id)
     if summary is not None:  # the chart in words, before the plot, for screen readers and quick reading
-        st.markdown(f"**{_('In words:')}** {md_escape(summaries.describe(table, summary))}")
+        in_words = _("In words:")
+        st.markdown(f"**{in_words}** {md_escape(summaries.describe(table, summary))}")
     if caption:
         st.caption(caption)
     info = dataset()
@@ -191,24 +197,34 @@ def chart_block(
     )
     if len(urls):
         links = " · ".join(md_link(_short(u), u) for u in urls["url"][:12])
-        more = f" and {len(urls) - 12} more (see the table)" if len(urls) > 12 else ""
-        st.caption(f"Sources: {md_escape('; '.join(publishers))}. Documents: {links}{more}.")
+        more = _(" and {n} more (see the table)").format(n=i18n.num(len(urls) - 12)) if len(urls) > 12 else ""
+        st.caption(
+            _("Sources: {publishers}. Documents: {links}{more}.").format(
+                publishers=md_escape("; ".join(publishers)), links=links, more=more
+            )
+        )
     elif publishers:
-        st.caption(f"Source: {md_escape('; '.join(publishers))} (see About the data).")
-    with st.expander("Cite this chart"):
-        retrieved = pd.Timestamp.now(tz="UTC").strftime("%d %B %Y")
+        st.caption(_("Source: {publishers} (see About the data).").format(publishers=md_escape("; ".join(publishers))))
+    with st.expander(_("Cite this chart")):
         st.code(
-            f"{title}. Source: {'; '.join(publishers) or 'see the table'}. Pakistan takedowns and militancy "
-            f"transparency dashboard, dataset version {info['dataset_version']}, retrieved {retrieved}. "
-            f"{share_link()}#{chart_id}",
+            _(
+                "{title}. Source: {publishers}. Pakistan takedowns and militancy transparency dashboard, "
+                "dataset version {version}, retrieved {retrieved}. {link}"
+            ).format(
+                title=title,
+                publishers="; ".join(publishers) or _("see the table"),
+                version=info["dataset_version"],
+                retrieved=i18n.day(pd.Timestamp.now(tz="UTC")),
+                link=f"{share_link()}#{chart_id}",
+            ),
             language=None,
             wrap_lines=True,
         )
     if events is not None and not events.empty:
-        with st.expander("Events marked on this chart, with their sources"):
+        with st.expander(_("Events marked on this chart, with their sources")):
             for event in events.itertuples():
                 st.markdown(
-                    f"- {event.event_date:%d %b %Y}: {md_escape(event.title)} "
+                    f"- {i18n.day(event.event_date)}: {md_escape(event.title)} "
                     f"({md_link(_short(event.source_url), event.source_url)})"
                 )
 

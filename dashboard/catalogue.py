@@ -32,7 +32,7 @@ def code_messages(domain: str = "dashboard") -> dict[str, list[tuple[str, int]]]
     found: dict[str, list[tuple[str, int]]] = {}
     method_map = [("**.py", "python")]
     for filename, lineno, message, _comments, _context in extract_from_dir(
-        str(Path(__file__).parent), method_map, keywords={"_": None}
+        str(Path(__file__).parent), method_map, keywords={"_": None, "N_": None}
     ):
         in_briefing = filename.replace("\\", "/") in BRIEFING_FILES
         if isinstance(message, str) and message and in_briefing == (domain == "briefing"):

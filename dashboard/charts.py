@@ -12,11 +12,11 @@ from plotly.subplots import make_subplots
 
 from dashboard import i18n
 from dashboard.colors import SEQUENCE, SOURCE_ORG_COLORS, SUPPRESSED_COLOR, platform_color
-from dashboard.i18n import _
+from dashboard.i18n import N_, _
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif"  # no web fonts fetched
 # The note every page with takedowns and incidents on one axis shows (translated where it is shown).
-NOT_CAUSE = "Takedowns and incidents on one timeline: co-movement is not evidence that one causes the other."
+NOT_CAUSE = N_("Takedowns and incidents on one timeline: co-movement is not evidence that one causes the other.")
 
 
 def _layout(fig: go.Figure, title: str, y_title: str = "", x_title: str = "") -> go.Figure:
@@ -425,9 +425,9 @@ def incidents_by_source(frame: pd.DataFrame, measure: str, title: str, events: p
 
 
 VICTIM_COLUMNS = {
-    "killed_security": ("Security forces", "#0072B2"),  # labels translated where drawn
-    "killed_civilians": ("Civilians", "#E69F00"),
-    "killed_militants": ("Militants", "#555555"),
+    "killed_security": (N_("Security forces"), "#0072B2"),  # labels translated where drawn
+    "killed_civilians": (N_("Civilians"), "#E69F00"),
+    "killed_militants": (N_("Militants"), "#555555"),
 }
 
 

@@ -71,6 +71,11 @@ def _(message: str) -> str:
     return text
 
 
+def N_(message: str) -> str:  # noqa: N802 (gettext's name for it)
+    """Mark a module constant for the catalogue; it is translated where shown, with ``_()``."""
+    return message
+
+
 def gettext(message: str, lang: str) -> str:
     """``message`` in a given language, whatever this thread's language is (for files made for one language)."""
     return catalogue(lang).get(message, message)

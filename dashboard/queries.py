@@ -12,7 +12,7 @@ from datetime import date
 import pandas as pd
 
 from dashboard import db
-from dashboard.i18n import _
+from dashboard.i18n import N_, _
 
 TAKEDOWN_EVENT_KINDS = ["law", "regulation", "platform_ban", "platform_restored", "court"]
 INCIDENT_EVENT_KINDS = ["conflict", "security_operation", "law"]
@@ -59,6 +59,12 @@ def category_options() -> pd.DataFrame:
 
 def countries() -> pd.DataFrame:
     return db.run("countries")
+
+
+def province_names() -> dict[str, str]:
+    """Province and territory codes (ISO 3166-2) → names in the reader's language, for the province filter."""
+    regions = _translated(db.run("regions"), "name")
+    return dict(zip(regions["region_code"], regions["name"], strict=True))
 
 
 def incident_years_by_province() -> pd.DataFrame:
@@ -157,12 +163,18 @@ def incidents_by_province(source_org: str, year: int, provinces: list[str]) -> p
 EVENT_DATASETS = {"acled": "ACLED", "ucdp_ged": "UCDP GED", "gtd": "GTD"}
 # Translated where shown (``_(EVENT_DEFINITIONS[dataset])``): module constants are made once, in English.
 EVENT_DEFINITIONS = {
-    "acled": "ACLED: political violence events (battles, explosions and remote violence, violence against "
-    "civilians) from reports; demonstrations and strategic developments are left out here.",
-    "ucdp_ged": "UCDP GED: events of organised violence with at least one death (state-based, non-state and "
-    "one-sided violence); deaths as UCDP's best estimate with its low-high range.",
-    "gtd": "GTD: terrorist attacks by non-state actors meeting START's criteria; killed (nkill) and wounded "
-    "(nwound) as reported, blank when unknown.",
+    "acled": N_(
+        "ACLED: political violence events (battles, explosions and remote violence, violence against "
+        "civilians) from reports; demonstrations and strategic developments are left out here."
+    ),
+    "ucdp_ged": N_(
+        "UCDP GED: events of organised violence with at least one death (state-based, non-state and "
+        "one-sided violence); deaths as UCDP's best estimate with its low-high range."
+    ),
+    "gtd": N_(
+        "GTD: terrorist attacks by non-state actors meeting START's criteria; killed (nkill) and wounded "
+        "(nwound) as reported, blank when unknown."
+    ),
 }
 
 

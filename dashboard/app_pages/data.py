@@ -72,7 +72,7 @@ right.download_button(
     on_click="ignore",
     icon=":material/download:",
 )
-st.caption(f"CSV SHA-256 {resource['hash'].removeprefix('sha256:')}")
+st.caption(_("CSV SHA-256 {checksum}").format(checksum=resource["hash"].removeprefix("sha256:")))
 
 st.subheader(_("Data dictionary"))
 fields = pd.DataFrame(

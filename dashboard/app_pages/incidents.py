@@ -69,9 +69,11 @@ with middle:
     map_year = int(filters.choose_one(_("Year"), [str(y) for y in years], key="map_year", sidebar=False))
 with right:
     per_million = st.toggle(_("Per million people (census 2023)"), key="per_million", bind="query-params")
+province_names = queries.province_names()
 provinces = st.multiselect(
     _("Provinces"),
-    [_("PK-BA"), _("PK-KP"), _("PK-PB"), _("PK-SD"), _("PK-IS"), _("PK-GB"), _("PK-JK")],
+    list(province_names),
+    format_func=lambda code: province_names[code],
     default=[],
     key="provinces",
     bind="query-params",
