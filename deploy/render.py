@@ -153,6 +153,7 @@ stdout_logfile_backups=3
 command={bin_dir / "httpok"} -p replicas:{name} -t {settings.health_timeout} http://127.0.0.1:{port}{HEALTH_PATH}
 events=TICK_5
 autorestart=true
+stdout_logfile=NONE
 stderr_logfile={run_dir}/logs/health-{name}.log
 """
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -48,6 +49,27 @@ def test_killing_a_replica_leaves_the_service_answering_and_supervisor_restarts_
         time.sleep(0.5)
     stack.wait_healthy()
     assert http_get(stack.replica_url(0) + "/_stcore/health")[2] == b"ok"
+
+
+def test_a_replica_that_hangs_is_passed_over_and_restarted_by_its_health_check(stack):
+    hung = stack.pid("replicas:app-1")
+    os.kill(hung, signal.SIGSTOP)  # alive, listening, answering nothing
+    try:
+        started = time.monotonic()
+        for client in CLIENTS:  # some of them are keyed to the hung replica
+            status, _, _ = http_get(stack.url + "/", {"Cookie": f"{AFFINITY_COOKIE}={client}"}, timeout=40)
+            assert status == 200
+        assert time.monotonic() - started < 40  # one read timeout (15 s), then that replica is skipped
+        deadline = time.monotonic() + 120  # a 5 s tick, a 15 s check, 10 s to stop, 5 s to start
+        while not (stack.state("replicas:app-1") == "RUNNING" and stack.pid("replicas:app-1") not in (0, hung)):
+            assert time.monotonic() < deadline, stack.ctl("status") + stack.logs()
+            time.sleep(1)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(hung, signal.SIGCONT)
+    stack.wait_healthy()
+    health_log = (stack.run_dir / "logs" / "health-app-1.log").read_text(encoding="utf-8")
+    assert "replicas:app-1 is in RUNNING state, restarting" in health_log
 
 
 @pytest.mark.browser
