@@ -79,15 +79,19 @@ def test_every_page_fits_a_phone(browser, app_url, path, lang):
 
 
 def test_controls_are_reachable_by_keyboard(page, app_url):
+    """Tab alone reaches the language choice, the navigation, every filter and the chart tabs."""
     _open(page, app_url, "requests", "en")
-    reached = set()
-    for _ in range(40):
+    reached = []
+    for _ in range(60):
         page.keyboard.press("Tab")
-        reached.add(
+        reached.append(
             page.evaluate(
-                "document.activeElement && (document.activeElement.getAttribute('aria-label') "
-                "|| document.activeElement.getAttribute('role') || document.activeElement.tagName)"
+                "(() => { const e = document.activeElement; return e ? [e.getAttribute('aria-label') || e.textContent"
+                ".trim().slice(0, 40), e.getAttribute('role') || '', e.tagName] : null; })()"
             )
         )
-    assert any(r and "slider" in r.lower() for r in reached), reached  # the period slider
-    assert any(r and r.upper() in ("INPUT", "BUTTON", "COMBOBOX", "A") for r in reached), reached
+    labels = {r[0] for r in reached if r}
+    roles = {r[1] for r in reached if r}
+    assert {"Period (years) — start", "Period (years) — end"} <= labels, labels  # the period slider's two ends
+    assert {"Platforms", "Categories", "Compare with"} <= labels, labels  # the filters
+    assert "tab" in roles, roles  # a chart's Chart / Table tabs
