@@ -52,9 +52,9 @@ serve-prod: data deploy-deps
 	$(BIN)/python -m deploy.render --run --replicas $(REPLICAS) --listen $(LISTEN)
 
 browser-deps:
-	@if [ ! -x /usr/bin/chromium ]; then \
-	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
-	  else echo "Browser tests need Debian's Chromium: sudo apt-get install chromium (they are skipped until then)"; fi; \
+	@if [ ! -x /usr/bin/chromium ] || ! command -v pdftoppm >/dev/null; then \
+	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && apt-get install -y -qq chromium poppler-utils >/dev/null; \
+	  else echo "Browser tests need Debian's Chromium and poppler-utils: sudo apt-get install chromium poppler-utils (they are skipped until then)"; fi; \
 	fi
 
 # Debian's nginx and rsync for the deployment tests (tests/deploy/); installed when run as root, else skipped.

@@ -368,7 +368,7 @@ def _compliance(brief: Briefing, ids: list[str]) -> None:
         latest = rows.iloc[-1]
         brief.figures.append(
             Figure(
-                _("{platform}: {measure}").format(
+                "{platform}: {measure}".format(
                     platform=_platform(latest["platform_id"], latest["platform"]), measure=_measure(latest["measure"])
                 ),
                 i18n.pct(latest["rate_pct"]),
@@ -388,7 +388,7 @@ def _compliance(brief: Briefing, ids: list[str]) -> None:
         legend.append(
             (
                 svg.swatch(color, dashed, "line"),
-                _("{platform}: {measure}").format(platform=name, measure=_measure(measure)),
+                f"{name}: {_measure(measure)}",
             )
         )
     chart = svg.chart("line", series, ticks, lambda v: i18n.pct(v, 0), label=title, y_max=100)
@@ -446,11 +446,11 @@ def _incidents(brief: Briefing) -> None:
     frame = frame.sort_values("period_end")
     starts, ends = pd.to_datetime(frame["period_start"]), pd.to_datetime(frame["period_end"])
     frame = frame.assign(
-        x=(starts.dt.year + (starts.dt.dayofyear + (ends - starts).dt.days / 2) / 365.25).round(3),
+        x=(starts.dt.year + (starts.dt.day_of_year + (ends - starts).dt.days / 2) / 365.25).round(3),
         width=((ends - starts).dt.days + 1) / 365.25,
     )
     years = range(int(starts.dt.year.min()), int(ends.dt.year.max()) + 1)
-    ticks = [(y + 0.5, str(y)) for y in years]
+    ticks = [(y + 0.5, str(y)) for y in years[:: max(1, math.ceil(len(years) / 8))]]
     series, legend = [], []
     for (org, definition_id), rows in frame.groupby(["source_org", "definition_id"], sort=True):
         color = _ORG_DEFINITION_COLORS.get((org, definition_id), SOURCE_ORG_COLORS.get(org, "#555555"))
@@ -601,4 +601,4 @@ def _by_province(brief: Briefing) -> None:
             ]
             for r in frame.sort_values("attacks", ascending=False, na_position="last").itertuples()
         ]
-        brief.provinces_table.append((_("{org}, {year} {ref}").format(org=org, year=year, ref=ref), rows))
+        brief.provinces_table.append((_("{org}: figures for {year}").format(org=org, year=year) + f" {ref}", rows))

@@ -22,14 +22,14 @@ def _read(lang: str, domain: str) -> dict[str, str]:
         return {m.id: m.string for m in read_po(handle) if m.id}
 
 
-@pytest.mark.parametrize("domain", ["dashboard", "contracts"])
+@pytest.mark.parametrize("domain", ["dashboard", "contracts", "briefing"])
 def test_catalogues_have_the_same_keys(domain):
     english, urdu = _read("en", domain), _read("ur", domain)
     assert set(english) - set(urdu) == set(), "keys the Urdu catalogue lacks"
     assert set(urdu) - set(english) == set(), "keys the English catalogue lacks"
 
 
-@pytest.mark.parametrize("domain", ["dashboard", "contracts"])
+@pytest.mark.parametrize("domain", ["dashboard", "contracts", "briefing"])
 def test_every_urdu_message_is_translated_with_its_placeholders(domain):
     urdu = _read("ur", domain)
     untranslated = sorted(k for k, v in urdu.items() if not v.strip())
