@@ -82,8 +82,9 @@ def _style(rtl: bool) -> str:
     )
     if rtl:
         css += (
-            "[data-testid='stAppViewContainer'],[data-testid='stSidebar']{direction:rtl;}"
-            "[data-testid='stAppViewContainer'] *,[data-testid='stSidebar'] *{font-family:'Noto Naskh Arabic',"
+            "[data-testid='stMain'],[data-testid='stSidebarContent']{direction:rtl;}"
+            "[data-testid='stAppViewContainer'] :not([data-testid='stIconMaterial']),"
+            "[data-testid='stSidebar'] :not([data-testid='stIconMaterial']){font-family:'Noto Naskh Arabic',"
             "'Source Sans Pro',sans-serif;}"
             "[data-testid='stAppViewContainer'] p,[data-testid='stAppViewContainer'] li{line-height:1.9;}"
             ".js-plotly-plot,.stPlotlyChart,[data-testid='stDataFrame'],code,pre{direction:ltr;}"
