@@ -205,6 +205,8 @@ def _validate(path: Path, console: Console) -> int:
     path = path.resolve()
     if not path.exists():
         raise SourceError(f"{path.name}: no such file.")
+    if _is_event_export(path):
+        return _validate_events(path, console)
     if path.suffix == ".geojson":
         layout = registry()["geojson_boundaries"]
     else:
@@ -228,6 +230,43 @@ def _validate(path: Path, console: Console) -> int:
         console.print(table)
         if len(result.failures) > 200:
             console.print(f"… and {len(result.failures) - 200} more failures.")
+        return EXIT_QUARANTINED
+    return EXIT_OK
+
+
+def _is_event_export(path: Path) -> bool:
+    from etl import incident_events
+
+    try:
+        names = set(incident_events.file_header(path, "utf-8"))
+    except SourceError:
+        try:
+            names = set(incident_events.file_header(path, "latin-1"))
+        except SourceError:
+            return False
+    return any(set(layout.signature) <= names for layout in incident_events.LAYOUTS)
+
+
+def _validate_events(path: Path, console: Console) -> int:
+    """An ACLED, UCDP GED or GTD export: every check and the aggregation, nothing published."""
+    from etl import incident_events
+
+    try:
+        result = incident_events.check(path)
+    except SourceError:
+        result = incident_events.check(path, "latin-1")  # GTD's own CSV is often Latin-1
+    console.print(
+        f"{path.name}: {result.dataset} export; rows read {result.rows_read:,}: aggregated {result.rows_aggregated:,}, "
+        f"outside Pakistan {result.rows_outside_pakistan:,}, out of scope {result.rows_out_of_scope:,}, "
+        f"refused {result.rows_quarantined:,}; {result.cells:,} monthly cells"
+    )
+    for field, name, events in result.unmapped[:20]:
+        console.print(f"  not in the mapping tables: {field} {name!r} ({events:,} events)")
+    if result.failures:
+        table = Table("line", "column", "rule", "message")
+        for f in result.failures[:200]:
+            table.add_row(str(f.line or ""), f.column or "—", f.rule, f.message)
+        console.print(table)
         return EXIT_QUARANTINED
     return EXIT_OK
 

@@ -102,3 +102,16 @@ def test_generator_is_deterministic(tmp_path, dataset):
     other = generate(dataset, 500, 12, tmp_path / "c" / f"{dataset}.csv")
     digest = [hashlib.sha256(p.read_bytes()).hexdigest() for p in (first, second, other)]
     assert digest[0] == digest[1] != digest[2]
+
+
+def test_validate_checks_an_export_without_publishing(tmp_path, capsys):
+    from etl.__main__ import main
+
+    from .test_aggregation import ACLED_ROWS
+
+    export = write_export(tmp_path / "check-me.csv", "acled", ACLED_ROWS)
+    assert main(["validate", str(export)]) == 1  # rows refused
+    printed = " ".join(capsys.readouterr().out.split())  # the console wraps long lines
+    assert "acled export; rows read 10: aggregated 5, outside Pakistan 1, out of scope 1, refused 3" in printed
+    assert "'Some New Front'" in printed and "future_date" in printed
+    assert not list(tmp_path.glob("*.duckdb"))
