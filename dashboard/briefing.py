@@ -18,6 +18,8 @@ from functools import cache
 from html import escape
 from pathlib import Path
 
+from streamlit import logger as streamlit_logger
+
 from dashboard import i18n, queries
 from dashboard.briefing_figures import Briefing, Figure, Panel, gather, province_name
 from dashboard.i18n import _
@@ -338,7 +340,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--province", action="append", default=[], help="province code such as PK-KP, repeatable")
     parser.add_argument("--out", required=True, type=Path, help="brief.html or brief.pdf")
     args = parser.parse_args(argv)
-    logging.getLogger("streamlit").setLevel(logging.ERROR)  # the query cache warns that no app is running
+    streamlit_logger.set_log_level(logging.ERROR)  # the query cache would warn that no app is running
     html = build_html(args.year_from, args.year_to, args.lang, args.platform, args.province)
     if args.out.suffix.lower() == ".pdf":
         try:
