@@ -21,7 +21,8 @@ from pathlib import Path
 from streamlit import logger as streamlit_logger
 
 from dashboard import i18n, queries
-from dashboard.briefing_figures import Briefing, Figure, Panel, gather, province_name
+from dashboard.briefing_figures import Briefing, Figure, Panel, gather
+from dashboard.briefing_words import province_name
 from dashboard.i18n import _
 from dashboard.pdf import ChromiumMissing, chromium_available, html_to_pdf, pdf_bytes
 

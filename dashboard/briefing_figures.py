@@ -12,8 +12,10 @@ from datetime import date
 
 import pandas as pd
 
+from dashboard import briefing_words as words
 from dashboard import i18n, queries
 from dashboard import svg_charts as svg
+from dashboard.briefing_words import PROVINCES
 from dashboard.colors import SOURCE_ORG_COLORS, platform_color
 from dashboard.i18n import _
 
@@ -24,22 +26,6 @@ _ORG_DEFINITION_COLORS = {
     ("PICSS", "combat_related"): "#F0A877",
     ("PICSS", "all_violent_incidents"): "#8C3A00",
 }
-#: Province codes, with the names the reference table gives them (shown through the catalogue, translated).
-PROVINCE_NAMES = {
-    "PK-BA": "Balochistan",
-    "PK-KP": "Khyber Pakhtunkhwa",
-    "PK-PB": "Punjab",
-    "PK-SD": "Sindh",
-    "PK-IS": "Islamabad Capital Territory",
-    "PK-GB": "Gilgit-Baltistan",
-    "PK-JK": "Azad Jammu and Kashmir",
-}
-PROVINCES = tuple(PROVINCE_NAMES)
-
-
-def province_name(code: str) -> str:
-    """The English name of a province code (look it up in the catalogue to show it)."""
-    return PROVINCE_NAMES.get(code, code)
 
 
 @dataclass
@@ -92,87 +78,6 @@ class Briefing:
         return f"[{self.sources[url]}]"
 
 
-# --- words for values that come from the data in English -------------------------------------------------
-
-
-def _period(start, end) -> str:
-    """A report period in words: "first half of 2025", "2024"."""
-    start, end = pd.Timestamp(start), pd.Timestamp(end)
-    months = (end.year - start.year) * 12 + end.month - start.month + 1
-    if months == 6:
-        text = _("first half of {year}") if start.month <= 6 else _("second half of {year}")
-        return text.format(year=end.year)
-    if months == 12:
-        return str(end.year)
-    return _("{start} to {end}").format(start=i18n.month(start), end=i18n.month(end))
-
-
-def _as_of(row) -> str:
-    """The date of a regulator snapshot, as precise as the source is."""
-    precision, when = row["date_precision"], row["as_of"]
-    if pd.isna(when):
-        return _("date not known")
-    if precision == "day":
-        return i18n.day(when)
-    if precision == "day_range":
-        return _("by {date}").format(date=i18n.day(when))
-    if precision == "month":
-        return i18n.month(when)
-    return str(pd.Timestamp(when).year)
-
-
-def _definition(definition_id: str, as_printed: str) -> str:
-    known = {
-        "terrorist_attacks": _("terrorist attacks"),
-        "militant_attacks": _("militant attacks"),
-        "combat_related": _("combat-related incidents (attacks and security-force actions)"),
-        "all_violent_incidents": _("all violent incidents, including security-force actions"),
-    }
-    return known.get(definition_id, as_printed)
-
-
-def _measure(text: str) -> str:
-    known = {
-        "share of requests fully or partly complied with": _("share of requests fully or partly complied with"),
-        "share of items removed (legal or policy reasons)": _("share of items removed (legal or policy reasons)"),
-        "share of requests complied with": _("share of requests complied with"),
-        "share of requests complied with (Court orders)": _("share of court orders complied with"),
-        "share of requests complied with (Other (government agencies, police, etc.))": _(
-            "share of other government requests complied with (agencies, police)"
-        ),
-        "items restricted under local law (Meta)": _("items restricted under local law (Meta)"),
-        "requests naming YouTube (Google)": _("requests naming YouTube (Google)"),
-        "removal requests (X)": _("removal requests (X)"),
-        "removal requests (TikTok)": _("removal requests (TikTok)"),
-    }
-    return known.get(text, text)
-
-
-def _platform(platform_id: object, name: object) -> str:
-    known = {
-        None: _("All platforms (PTA total)"),
-        "websites": _("Websites and other (PTA's 'Others/Misc')"),
-        "google": _("Google (all products)"),
-        "bigo_likee": _("Bigo and Likee (reported together)"),
-    }
-    key = None if platform_id is None or platform_id != platform_id else platform_id
-    return known.get(key, str(name))
-
-
-def _value(value, approx: bool = False, qualifier: object = None) -> str:
-    """A figure as printed: locale digits, ≈ when approximate, the source's qualifier when it withheld it."""
-    if isinstance(qualifier, str) and qualifier:
-        return qualifier
-    if value is None or pd.isna(value):
-        return _("not published")
-    text = i18n.num(value, 0 if float(value).is_integer() else 1)
-    return ("≈ " if approx else "") + text
-
-
-def _signed(change: float) -> str:
-    return ("+" if change > 0 else "") + i18n.num(change)
-
-
 def _synthetic_note(frame: pd.DataFrame) -> bool:
     return "synthetic" in frame and bool(frame["synthetic"].fillna(False).astype(bool).any())
 
@@ -213,18 +118,18 @@ def _google(brief: Briefing) -> None:
     latest = frame.iloc[-1]
     ref = brief.cite(latest["source_id"], latest["citation_url"])
     note = _("{items} items named.").format(
-        items=_value(latest["items_requested"], False, latest.get("items_requested_qualifier"))
+        items=words.value(latest["items_requested"], False, latest.get("items_requested_qualifier"))
     )
     if len(frame) >= 2:
         previous = frame.iloc[-2]
         note += " " + _("{change} on the half-year before.").format(
-            change=_signed(latest["requests"] - previous["requests"])
+            change=words.signed(latest["requests"] - previous["requests"])
         )
     brief.figures.append(
         Figure(
             _("Removal requests Google received from Pakistani authorities and courts"),
-            _value(latest["requests"], False, latest.get("requests_qualifier")),
-            _period(latest["period_start"], latest["period_end"]),
+            words.value(latest["requests"], False, latest.get("requests_qualifier")),
+            words.period(latest["period_start"], latest["period_end"]),
             note,
             ref,
         )
@@ -235,8 +140,8 @@ def _google(brief: Briefing) -> None:
             _("Removal requests to Google over the whole period"),
             i18n.num(frame["requests"].sum()),
             _("{first} to {last}").format(
-                first=_period(frame["period_start"].iloc[0], frame["period_end"].iloc[0]),
-                last=_period(latest["period_start"], latest["period_end"]),
+                first=words.period(frame["period_start"].iloc[0], frame["period_end"].iloc[0]),
+                last=words.period(latest["period_start"], latest["period_end"]),
             ),
             _("{items} items named, over {count} half-years.").format(
                 items=i18n.num(frame["items_requested"].sum()), count=i18n.num(len(frame))
@@ -260,9 +165,9 @@ def _google(brief: Briefing) -> None:
     )
     reading = _("Highest: {peak} requests in {peak_period}; latest: {latest} in {latest_period}.").format(
         peak=i18n.num(peak["requests"]),
-        peak_period=_period(peak["period_start"], peak["period_end"]),
+        peak_period=words.period(peak["period_start"], peak["period_end"]),
         latest=i18n.num(latest["requests"]),
-        latest_period=_period(latest["period_start"], latest["period_end"]),
+        latest_period=words.period(latest["period_start"], latest["period_end"]),
     )
     brief.panels.append(
         Panel(title, chart, [(svg.swatch(platform_color("google")), _("requests, per half-year"))], reading + " " + ref)
@@ -309,8 +214,8 @@ def _regulator(brief: Briefing, ids: list[str]) -> None:
     brief.figures.append(
         Figure(
             _("URLs blocked by PTA, running total"),
-            _value(latest["urls_blocked"], bool(latest["approx"])),
-            _as_of(latest),
+            words.value(latest["urls_blocked"], bool(latest["approx"])),
+            words.as_of(latest),
             note,
             ref,
         )
@@ -330,7 +235,7 @@ def _regulator(brief: Briefing, ids: list[str]) -> None:
                 platform_color(None),
                 days,
                 totals["urls_blocked"].astype(float).tolist(),
-                [_value(v, bool(a)) for v, a in zip(totals["urls_blocked"], totals["approx"], strict=True)],
+                [words.value(v, bool(a)) for v, a in zip(totals["urls_blocked"], totals["approx"], strict=True)],
                 hollow=totals["approx"].astype(bool).tolist(),
             )
         ],
@@ -345,14 +250,14 @@ def _regulator(brief: Briefing, ids: list[str]) -> None:
             "From {first} ({first_date}) to {last} ({last_date}). Each dot is a report from a different document; "
             "the difference between two is not a count for the period."
         ).format(
-            first=_value(first["urls_blocked"], bool(first["approx"])),
-            first_date=_as_of(first),
-            last=_value(latest["urls_blocked"], bool(latest["approx"])),
-            last_date=_as_of(latest),
+            first=words.value(first["urls_blocked"], bool(first["approx"])),
+            first_date=words.as_of(first),
+            last=words.value(latest["urls_blocked"], bool(latest["approx"])),
+            last_date=words.as_of(latest),
         )
     else:
         reading = _("One PTA total is dated in this period: {last} URLs blocked, {last_date}.").format(
-            last=_value(latest["urls_blocked"], bool(latest["approx"])), last_date=_as_of(latest)
+            last=words.value(latest["urls_blocked"], bool(latest["approx"])), last_date=words.as_of(latest)
         )
     legend = [(svg.swatch(platform_color(None), shape="dot"), _("PTA total, all platforms (open dot: approximate)"))]
     brief.panels.append(Panel(title, chart, legend, reading + " " + ref))
@@ -369,10 +274,11 @@ def _compliance(brief: Briefing, ids: list[str]) -> None:
         brief.figures.append(
             Figure(
                 "{platform}: {measure}".format(
-                    platform=_platform(latest["platform_id"], latest["platform"]), measure=_measure(latest["measure"])
+                    platform=words.platform(latest["platform_id"], latest["platform"]),
+                    measure=words.measure(latest["measure"]),
                 ),
                 i18n.pct(latest["rate_pct"]),
-                _period(latest["period_start"], latest["period_end"]),
+                words.period(latest["period_start"], latest["period_end"]),
                 _("As the platform reports it."),
                 brief.cite(latest["source_id"], latest["citation_url"]),
             )
@@ -384,11 +290,11 @@ def _compliance(brief: Briefing, ids: list[str]) -> None:
         dashed = bool((rates.loc[rows.index, "basis"] == "items").all())
         color = platform_color(platform_id)
         series.append(svg.Series(str(platform_id), color, rows["x"].tolist(), rows["rate_pct"].tolist(), dashed=dashed))
-        name = _platform(platform_id, rows["platform"].iloc[0])
+        name = words.platform(platform_id, rows["platform"].iloc[0])
         legend.append(
             (
                 svg.swatch(color, dashed, "line"),
-                f"{name}: {_measure(measure)}",
+                f"{name}: {words.measure(measure)}",
             )
         )
     chart = svg.chart("line", series, ticks, lambda v: i18n.pct(v, 0), label=title, y_max=100)
@@ -401,7 +307,7 @@ def _compliance(brief: Briefing, ids: list[str]) -> None:
             "Google removed {latest} of the items named in {period}; over the period its share ranged from {low} to {high}."
         ).format(
             latest=i18n.pct(latest["rate_pct"]),
-            period=_period(latest["period_start"], latest["period_end"]),
+            period=words.period(latest["period_start"], latest["period_end"]),
             low=i18n.pct(google["rate_pct"].min()),
             high=i18n.pct(google["rate_pct"].max()),
         )
@@ -423,14 +329,14 @@ def _incidents(brief: Briefing) -> None:
             continue
         latest = rows.iloc[-1]
         ref = brief.cite(latest["source_id"], latest["citation_url"])
-        definition = _definition(latest["definition_id"], latest["definition_as_printed"])
+        definition = words.definition(latest["definition_id"], latest["definition_as_printed"])
         brief.figures.append(
             Figure(
                 _("{org}: attacks counted as {definition}").format(org=org, definition=definition),
-                _value(latest["attacks"], bool(latest["approx"])),
-                _period(latest["period_start"], latest["period_end"]),
+                words.value(latest["attacks"], bool(latest["approx"])),
+                words.period(latest["period_start"], latest["period_end"]),
                 _("{killed} killed, {injured} injured.").format(
-                    killed=_value(latest["killed_total"]), injured=_value(latest["injured_total"])
+                    killed=words.value(latest["killed_total"]), injured=words.value(latest["injured_total"])
                 ),
                 ref,
             )
@@ -438,8 +344,8 @@ def _incidents(brief: Briefing) -> None:
         readings.append(
             _("{org}: {attacks} in {period}").format(
                 org=org,
-                attacks=_value(latest["attacks"], bool(latest["approx"])),
-                period=_period(latest["period_start"], latest["period_end"]),
+                attacks=words.value(latest["attacks"], bool(latest["approx"])),
+                period=words.period(latest["period_start"], latest["period_end"]),
             )
             + f" {ref}"
         )
@@ -464,7 +370,7 @@ def _incidents(brief: Briefing) -> None:
             )
         )
         legend.append(
-            (svg.swatch(color), f"{org}: " + _definition(definition_id, rows["definition_as_printed"].iloc[0]))
+            (svg.swatch(color), f"{org}: " + words.definition(definition_id, rows["definition_as_printed"].iloc[0]))
         )
     chart = svg.chart("bar", series, ticks, i18n.num, label=title)
     reading = "; ".join(readings) + ". " + _("Each organisation counts differently; the figures are never added.")
@@ -488,7 +394,7 @@ def _events(brief: Briefing) -> None:
                 _("{first} to {last}").format(first=brief.year_from, last=brief.year_to),
                 _(
                     "{deaths} deaths. Monthly aggregates of the export given to the build; rows are not published."
-                ).format(deaths=_value(monthly["fatalities"].sum(min_count=1))),
+                ).format(deaths=words.value(monthly["fatalities"].sum(min_count=1))),
                 brief.cite(
                     rows["source_id"].iloc[0],
                     monthly["citation_url"].dropna().iloc[0] if monthly["citation_url"].notna().any() else None,
@@ -535,7 +441,7 @@ def _ledger(brief: Briefing, ids: list[str]) -> None:
     only_pta = []
     for row in frame.itertuples():
         has_pta, has_platform = not pd.isna(row.urls_blocked), not pd.isna(row.value_summed)
-        name = _platform(row.platform_id, row.platform)
+        name = words.platform(row.platform_id, row.platform)
         pta_ref = brief.cite(row.regulator_source_id, row.regulator_citation_url) if has_pta else ""
         platform_ref = brief.cite(row.platform_source_id, row.platform_citation_url) if has_platform else ""
         ratio = (
@@ -546,11 +452,11 @@ def _ledger(brief: Briefing, ids: list[str]) -> None:
         brief.ledger.append(
             [
                 name,
-                f"{_value(row.urls_blocked, bool(row.approx) if has_pta else False)} {pta_ref}".strip(),
-                _as_of(frame.loc[row.Index]) if has_pta else "–",
-                f"{_value(row.value_summed)} {platform_ref}".strip() if has_platform else _("none published"),
+                f"{words.value(row.urls_blocked, bool(row.approx) if has_pta else False)} {pta_ref}".strip(),
+                words.as_of(frame.loc[row.Index]) if has_pta else "–",
+                f"{words.value(row.value_summed)} {platform_ref}".strip() if has_platform else _("none published"),
                 _("{measure}, {reports} half-years to {last}").format(
-                    measure=_measure(row.platform_measure),
+                    measure=words.measure(row.platform_measure),
                     reports=i18n.num(row.half_years_reported),
                     last=i18n.month(row.last_period_end),
                 )
@@ -568,7 +474,7 @@ def _ledger(brief: Briefing, ids: list[str]) -> None:
             gap = (pd.Timestamp(row.as_of) - pd.Timestamp(row.last_period_end)).days / 365.25
             if gap >= 1.5:
                 note += " " + _("Its reports end in {last}, about {years} years before PTA's total ({date}).").format(
-                    last=i18n.month(row.last_period_end), years=i18n.num(gap), date=_as_of(frame.loc[row.Index])
+                    last=i18n.month(row.last_period_end), years=i18n.num(gap), date=words.as_of(frame.loc[row.Index])
                 )
             brief.ledger_notes.append(note)
     if only_pta:
@@ -595,9 +501,9 @@ def _by_province(brief: Briefing) -> None:
         rows = [
             [
                 str(r.region),
-                _value(r.attacks),
-                _value(r.killed_total),
-                _value(r.attacks_per_million) if not pd.isna(r.attacks_per_million) else "–",
+                words.value(r.attacks),
+                words.value(r.killed_total),
+                words.value(r.attacks_per_million) if not pd.isna(r.attacks_per_million) else "–",
             ]
             for r in frame.sort_values("attacks", ascending=False, na_position="last").itertuples()
         ]

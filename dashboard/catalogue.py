@@ -24,7 +24,8 @@ LANGS = ("en", "ur")
 FIXED_DATE = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-BRIEFING_FILES = ("briefing.py", "briefing_figures.py", "app_pages/briefing.py")  # the briefing pack has its own domain
+# the briefing pack has its own domain
+BRIEFING_FILES = ("briefing.py", "briefing_figures.py", "briefing_words.py", "app_pages/briefing.py")
 
 
 def code_messages(domain: str = "dashboard") -> dict[str, list[tuple[str, int]]]:

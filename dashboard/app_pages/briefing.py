@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import briefing, db, filters, i18n, queries
-from dashboard.briefing_figures import PROVINCES, province_name
+from dashboard.briefing_words import PROVINCES, province_name
 from dashboard.i18n import _
 
 first, last = queries.year_bounds()
