@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import catalogue, i18n
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGES = ["overview", "requests", "responsiveness", "incidents", "data", "about"]
+PAGES = ["overview", "requests", "responsiveness", "incidents", "data", "about", "briefing"]
 PLACEHOLDER = re.compile(r"\{[a-z_]*\}")
 ARABIC_SCRIPT = re.compile(r"[\u0600-\u06FF]")
 
