@@ -27,7 +27,7 @@ TYPE_PATTERNS = {
     # ASCII digits only, and no more than fits a 64-bit integer: anything else is refused, not cast.
     "integer": re.compile(r"-?[0-9]{1,18}"),
     "number": re.compile(r"-?[0-9]{1,18}(\.[0-9]{1,12})?"),
-    "date": re.compile(r"\d{4}-\d{2}-\d{2}"),
+    "date": re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"),  # ASCII digits: \d would also take ۲۰۲۵
     "boolean": re.compile(r"true|false"),
 }
 TYPE_WORDS = {

@@ -12,6 +12,7 @@ import pandas as pd
 from etl.errors import Failure, SourceError
 
 LINE = "_line"  # column carrying the 1-based line number of each record in its file
+UNTERMINATED_MESSAGE = "the file ends inside this record, without a line break: it may have been cut short"
 
 
 @dataclass
@@ -32,7 +33,9 @@ class RawTable:
 def decode(path: Path) -> str:
     """The file's text; UTF-8 (with or without BOM) only, and no NUL bytes."""
     data = path.read_bytes()
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        raise SourceError(f"{path.name}: the file is UTF-32; save it as UTF-8 (CSV UTF-8 in Excel) and try again.")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_like_utf16(data):
         raise SourceError(f"{path.name}: the file is UTF-16; save it as UTF-8 (CSV UTF-8 in Excel) and try again.")
     try:
         text = data.decode("utf-8-sig")
@@ -48,6 +51,14 @@ def decode(path: Path) -> str:
     return text
 
 
+def _looks_like_utf16(data: bytes) -> bool:
+    """UTF-16 without a byte-order mark: text where every other byte of the start is NUL."""
+    head = data[:4096]
+    return len(head) >= 8 and (
+        head[1::2].count(0) > 0.4 * len(head[1::2]) or head[0::2].count(0) > 0.4 * len(head[0::2])
+    )
+
+
 def read_csv_text(path: Path) -> RawTable:
     """Read ``path`` strictly: a record with the wrong number of fields is a failure, not a guess."""
     text = decode(path)
@@ -58,11 +69,12 @@ def read_csv_text(path: Path) -> RawTable:
         header = next(reader)
     except csv.Error as exc:
         raise SourceError(f"{path.name}: the header line cannot be read as CSV ({exc}).") from None
-    duplicated = sorted({name for name in header if header.count(name) > 1})
+    names = [name.strip() for name in header]  # layouts are matched ignoring surrounding spaces
+    duplicated = sorted({name for name in names if names.count(name) > 1})
     if duplicated:
         raise SourceError(f"{path.name}: the header repeats column(s) {', '.join(repr(d) for d in duplicated)}.")
     records, lines, failures = [], [], []
-    start = reader.line_num + 1
+    start = start_of_last = reader.line_num + 1
     while True:
         try:
             record = next(reader)
@@ -73,6 +85,7 @@ def read_csv_text(path: Path) -> RawTable:
         if not record or record == [""]:
             start = reader.line_num + 1
             continue
+        start_of_last = start
         if len(record) != len(header):
             failures.append(
                 Failure(
@@ -83,6 +96,12 @@ def read_csv_text(path: Path) -> RawTable:
             records.append(record)
             lines.append(start)
         start = reader.line_num + 1
+    if records and not text.endswith(("\n", "\r")) and lines[-1] == start_of_last:
+        # No line break after the last record: the file may have been cut off in the middle of it, and a
+        # number cut short is still a number. Refuse the record rather than load a figure that may be wrong.
+        records.pop()
+        lines.pop()
+        failures.append(Failure(path.name, start_of_last, None, "unterminated_record", UNTERMINATED_MESSAGE))
     frame = pd.DataFrame(records, columns=header, dtype="string")
     frame = frame.replace("", pd.NA)
     frame[LINE] = pd.array(lines, dtype="Int64")

@@ -42,11 +42,18 @@ def _header_of(table: str, without: tuple[str, ...] = ()) -> tuple[str, ...]:
     return tuple(n for n in load_contract(table).field_names if n not in without)
 
 
+def _refuse_constant(name: str):
+    """NaN and Infinity are not JSON; Python would accept them and write them back out as invalid GeoJSON."""
+    raise ValueError(f"{name} is not a JSON number")
+
+
 def read_geojson(path: Path) -> RawTable:
     """Province features → one text row per feature (line = feature number, 1-based + 1)."""
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        doc = json.loads(path.read_text(encoding="utf-8"), parse_constant=_refuse_constant)
         features = doc["features"]
+        if not isinstance(features, list):
+            raise TypeError("features is not a list")
         rows = [
             {
                 "region_code": feat["properties"].get("iso_3166_2"),
@@ -55,7 +62,7 @@ def read_geojson(path: Path) -> RawTable:
             }
             for feat in features
         ]
-    except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
+    except (UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         raise SourceError(
             f"{path.name}: not a GeoJSON FeatureCollection with iso_3166_2 properties ({exc.__class__.__name__})."
         ) from None

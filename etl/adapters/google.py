@@ -103,7 +103,7 @@ def _summary(raw: RawTable, refs: Refs) -> tuple[pd.DataFrame, list[Failure]]:
 
 
 def _platform_of(products: pd.Series) -> pd.Series:
-    return products.map(lambda p: "youtube" if p == "YouTube" else "google_other")
+    return products.map(lambda p: "youtube" if isinstance(p, str) and p == "YouTube" else "google_other")
 
 
 def _detailed(raw: RawTable, refs: Refs) -> tuple[pd.DataFrame, list[Failure]]:

@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from etl.build import run
 from etl.paths import DATA_DIR_ENV
@@ -17,6 +18,11 @@ from etl.provenance import rehash
 from etl.publish import current_database, publish
 
 ROOT = Path(__file__).resolve().parents[2]
+
+# The long fuzz run: `pytest tests/security/test_etl_fuzz.py --hypothesis-profile=fuzz` (minutes, not seconds).
+settings.register_profile(
+    "fuzz", max_examples=400, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+)
 
 
 @pytest.fixture
