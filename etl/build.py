@@ -25,7 +25,7 @@ from etl.contracts import Contract, all_contracts, load_contract, quote, validat
 from etl.errors import Failure, SourceError
 from etl.paths import DATA_DIR
 from etl.provenance import Provenance, discover, read_provenance
-from etl.publish import current_database, publish, staging_path
+from etl.publish import current_database, publish, remove_stale_staging, staging_path
 from etl.readers import LINE, RawTable, read_csv_text
 from etl.release import export_release
 
@@ -133,6 +133,7 @@ def run(
     if strict and any(r.failures for r in results):
         raise SourceError(_strict_message(results))
     out_dir.mkdir(parents=True, exist_ok=True)
+    remove_stale_staging(out_dir)  # what builds killed earlier left behind
     building = staging_path(out_dir)
     try:
         with timer("load"):

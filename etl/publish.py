@@ -8,6 +8,9 @@ is atomic on POSIX). A build killed at any moment leaves the old pointer and the
 from __future__ import annotations
 
 import os
+import re
+import shutil
+import time
 import uuid
 from pathlib import Path
 
@@ -15,12 +18,67 @@ POINTER = "LATEST"
 KEEP_VERSIONS = 3  # older files stay for sessions that still read them, then go
 
 
-STALE_STAGING_SECONDS = 24 * 3600
+STALE_STAGING_SECONDS = 24 * 3600  # a leftover whose process id is alive again (reused) still goes after this
+UNOWNED_TEMP_SECONDS = 600  # temporary files that carry no process id (a zip being written) go after this
+
+#: What a build writes before it publishes, with the process id of the build where the name has one.
+_LEFTOVERS = (
+    re.compile(r"^\.building-(?P<pid>\d+)(?:-[0-9a-f]+)?\.duckdb(?:\.wal)?$"),  # the database being built
+    re.compile(r"^\.LATEST\.(?P<pid>\d+)\.tmp$"),  # the new pointer before it replaces LATEST
+    re.compile(r"^\.[0-9a-f]+\.(?P<pid>\d+)\.tmp$"),  # releases/: a release folder being written
+    re.compile(r"^dataset-[0-9a-f]+\.zip\.tmp$"),  # releases/: a release zip being written
+)
+_MINE: set[str] = set()  # staging names this process is building into right now
 
 
 def staging_path(out_dir: Path) -> Path:
     """A fresh, unique file to build into (a killed build's leftover is never reused)."""
-    return out_dir / f".building-{os.getpid()}-{uuid.uuid4().hex[:12]}.duckdb"
+    path = out_dir / f".building-{os.getpid()}-{uuid.uuid4().hex[:12]}.duckdb"
+    _MINE.add(path.name)
+    return path
+
+
+def remove_stale_staging(out_dir: Path) -> list[Path]:
+    """Delete what killed builds left in ``out_dir``; return what was deleted.
+
+    A leftover whose build is still running (its process id is alive, and it is not this process's own
+    old file) is kept: two builds may share a folder. Files that carry no process id are kept while young.
+    """
+    removed = []
+    now = time.time()
+    for folder in (out_dir, out_dir / "releases"):
+        if not folder.is_dir():
+            continue
+        for path in folder.iterdir():
+            match = next((m for m in (p.match(path.name) for p in _LEFTOVERS) if m), None)
+            if match is None or path.name in _MINE or path.name.removesuffix(".wal") in _MINE:
+                continue
+            try:
+                age = now - path.lstat().st_mtime
+            except FileNotFoundError:
+                continue
+            pid = match.groupdict().get("pid")
+            if pid is None:
+                stale = age > UNOWNED_TEMP_SECONDS
+            else:
+                stale = int(pid) == os.getpid() or not _alive(int(pid)) or age > STALE_STAGING_SECONDS
+            if stale:
+                if path.is_dir() and not path.is_symlink():
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    path.unlink(missing_ok=True)
+                removed.append(path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
 
 
 def dataset_name(version: str) -> str:
