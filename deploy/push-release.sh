@@ -17,8 +17,8 @@ shift
 [ -f "$src/LATEST" ] || { echo "$src has no LATEST: nothing has been published there" >&2; exit 2; }
 for dest in "$@"; do
   dest=${dest%/}
-  rsync -a --exclude LATEST --exclude '.*' "$src/" "$dest/"
+  rsync -a --exclude LATEST --exclude '.*' --exclude '*.tmp' "$src/" "$dest/"
   rsync -a "$src/LATEST" "$dest/LATEST"
-  rsync -a --delete --exclude LATEST --exclude '.*' "$src/" "$dest/"
+  rsync -a --delete --exclude LATEST --exclude '.*' --exclude '*.tmp' "$src/" "$dest/"
   echo "$dest: $(cat "$src/LATEST")"
 done

@@ -181,7 +181,8 @@ def _supervisor_escape(value: str) -> str:
     return value.replace("%", "%%")
 
 
-def parse_args(argv: list[str] | None = None) -> tuple[Settings, bool]:
+def build_parser() -> argparse.ArgumentParser:
+    """The command line; every setting also has an environment variable (docs/DEPLOY.md lists both)."""
     env = os.environ
     parser = argparse.ArgumentParser(prog="python -m deploy.render", description=__doc__.split("\n\n")[0])
     parser.add_argument("--run-dir", type=Path, default=Path(env.get("DEPLOY_RUN_DIR", DEPLOY_DIR / "run")))
@@ -202,6 +203,11 @@ def parse_args(argv: list[str] | None = None) -> tuple[Settings, bool]:
     parser.add_argument("--nginx-user", default=env.get("NGINX_USER", ""))
     parser.add_argument("--workers", default=env.get("NGINX_WORKERS", "auto"))
     parser.add_argument("--run", action="store_true", help="then start supervisord in the foreground")
+    return parser
+
+
+def parse_args(argv: list[str] | None = None) -> tuple[Settings, bool]:
+    parser = build_parser()
     args = parser.parse_args(argv)
     if (args.tls_cert is None) != (args.tls_key is None):
         parser.error("--tls-cert and --tls-key go together")

@@ -16,9 +16,9 @@ from dataclasses import replace
 import pytest
 from websockets.sync.client import connect
 
-from deploy.render import AFFINITY_COOKIE, Settings, render, write
+from deploy.render import AFFINITY_COOKIE, Settings, build_parser, render, write
 from etl.publish import current_database
-from tests.deploy.conftest import free_ports, http_get
+from tests.deploy.conftest import ROOT, free_ports, http_get
 
 
 def csp(headers: dict) -> dict[str, str]:
@@ -84,8 +84,15 @@ def test_release_files_are_served_by_nginx_immutable_and_compressed(stack):
     assert "immutable" in headers["cache-control"]
 
 
-@pytest.mark.parametrize("path", ["/releases/", "/releases/../LATEST", "/releases/%2e%2e/LATEST", "/LATEST"])
+@pytest.mark.parametrize(
+    "path",
+    ["/releases/", "/releases/../LATEST", "/releases/%2e%2e/LATEST", "/LATEST", "/releases/.partial/x.csv"]
+    + ["/releases/dataset-0123456789ab.zip.tmp"],
+)
 def test_nothing_but_the_release_files_is_served_from_the_published_folder(stack, path):
+    (stack.data_dir / "releases" / ".partial").mkdir(exist_ok=True)
+    (stack.data_dir / "releases" / ".partial" / "x.csv").write_text("dataset-being-written")
+    (stack.data_dir / "releases" / "dataset-0123456789ab.zip.tmp").write_text("dataset-being-written")
     status, _, body = http_get(stack.url + path)
     assert b"dataset-" not in body or status != 200, path  # neither the pointer nor a listing
     if path == "/releases/":
@@ -119,7 +126,7 @@ def test_the_first_response_sets_an_affinity_cookie_and_a_cookie_keeps_one_repli
             http_get(stack.url + f"/_stcore/host-config?probe={key}", {"Cookie": f"{AFFINITY_COOKIE}={key}"})
     upstream: dict[str, set[str]] = {}
     for line in stack.access_log():
-        probe = re.search(r"probe=(affinity-probe-\d+).* upstream=(\S+)", line)
+        probe = re.search(r"probe=(affinity-probe-\d+).* upstream=(.+?) rt=", line)
         if probe:
             upstream.setdefault(probe.group(1), set()).add(probe.group(2))
     assert set(upstream) == set(keys)
@@ -133,7 +140,7 @@ def test_a_client_without_cookies_is_routed_per_request_over_both_replicas(stack
         _, headers, _ = http_get(stack.url + "/_stcore/host-config?probe=cookieless")
         assert AFFINITY_COOKIE in headers["set-cookie"]  # offered every time, never kept by this client
     replicas = {
-        re.search(r"upstream=(\S+)", line).group(1) for line in stack.access_log() if "probe=cookieless" in line
+        re.search(r"upstream=(.+?) rt=", line).group(1) for line in stack.access_log() if "probe=cookieless" in line
     }
     assert replicas == {f"127.0.0.1:{port}" for port in stack.replica_ports}
 
@@ -212,3 +219,10 @@ def _wait_for_port(port: int, timeout: float = 10) -> None:
                 return
         time.sleep(0.1)
     raise AssertionError(f"nothing listening on {port}")
+
+
+def test_every_setting_of_the_renderer_is_documented():
+    documented = (ROOT / "docs" / "DEPLOY.md").read_text(encoding="utf-8")
+    flags = [s for a in build_parser()._actions for s in a.option_strings if s.startswith("--")]
+    undocumented = [f for f in flags if f"`{f}`" not in documented and f not in ("--help", "--run")]
+    assert flags and undocumented == []

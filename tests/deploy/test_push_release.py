@@ -38,6 +38,7 @@ def test_each_destination_serves_the_same_release_and_follows_the_next(rsync, pu
     source = tmp_path / "source"
     shutil.copytree(published_dir, source)
     (source / ".building-123-abc.duckdb").write_bytes(b"a build in progress")
+    (source / "releases" / "dataset-0123456789ab.zip.tmp").write_bytes(b"a release zip being written")
     hosts = [tmp_path / "host-a", tmp_path / "host-b"]
     result = push(source, *hosts)
     assert result.returncode == 0, result.stderr
@@ -45,6 +46,7 @@ def test_each_destination_serves_the_same_release_and_follows_the_next(rsync, pu
         assert served(host) == served(source)
         assert filecmp.cmp(current_database(host), current_database(source), shallow=False)
         assert not list(host.glob(".*")), "staging files stay where they are"
+        assert not list(host.glob("releases/*.tmp"))
         assert not filecmp.dircmp(source / "releases", host / "releases").diff_files
 
     log = tmp_path / "caselog.csv"

@@ -83,7 +83,7 @@ def test_while_a_replica_is_down_new_sessions_go_to_the_other(stack, browser_con
         wait_for_charts(page, 8)
         page.close()  # nginx logs a websocket when it closes
         sessions = [line for line in stack.access_log()[log_lines:] if "/_stcore/stream" in line]
-        upstreams = {re.search(r"upstream=(\S+)", line).group(1).split(", ")[-1] for line in sessions}
+        upstreams = {re.search(r"upstream=(.+?) rt=", line).group(1).split(", ")[-1] for line in sessions}
         assert len(sessions) >= len(CLIENTS) + 1
         assert upstreams == {f"127.0.0.1:{stack.replica_ports[1]}"}, upstreams
     finally:
