@@ -238,6 +238,14 @@ def main() -> None:
         from benchmarks import events
 
         events.main()
+    if os.environ.get("BENCH_PROXY", "1") != "0":  # BENCH_PROXY=0 skips the deployment's load test (minutes)
+        from benchmarks import proxy
+        from deploy.render import find_nginx
+
+        if find_nginx():
+            proxy.main([])
+        else:
+            print("nginx is not installed: the proxy benchmark is skipped (sudo apt-get install nginx)")
     print((ROOT / "docs" / "BENCHMARKS.md").read_text(encoding="utf-8"))
 
 
