@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8501
 export DASHBOARD_DATA_DIR ?= $(CURDIR)/published
 
-.PHONY: help install data run demo serve-prod test test-fast bench lint format browser-deps deploy-deps axe-deps clean messages
+.PHONY: help install data run demo serve-prod test test-fast bench lint format browser-deps deploy-deps axe-deps clean messages load audit
 
 help:
 	@echo "make run     set up, build the dataset from data/, serve the dashboard on http://localhost:$(PORT)"
@@ -13,6 +13,7 @@ help:
 	@echo "make demo    like make run, plus an illustrative (synthetic) case log and event files, clearly labelled"
 	@echo "make serve-prod  nginx on http://$(LISTEN) in front of $(REPLICAS) replicas under supervisord (docs/DEPLOY.md)"
 	@echo "make bench   benchmarks; results in docs/BENCHMARKS.md"
+	@echo "make load    load test only (URL=... for a running server); make audit: dependency advisories"
 	@echo "make lint    ruff check + ruff format --check"
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt constraints.txt
@@ -80,6 +81,14 @@ test-fast: install
 
 bench: data
 	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks.load --report
+
+# Concurrent websocket sessions against a running dashboard (e.g. behind the proxy): make load URL=http://host:port
+load: data
+	$(BIN)/python -m benchmarks.load $(if $(URL),--base-url $(URL),) --report
+
+audit: install
+	$(BIN)/python -m tests.security.dependency_audit
 
 # After adding or changing a user-visible string: refresh the English and Urdu catalogues (then translate).
 messages: install

@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
+from benchmarks.report import write_section
+
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["overview", "requests", "responsiveness", "incidents", "data", "about"]
 
@@ -369,7 +371,7 @@ def run_load(
         watch = ProcessWatch(server_pid)
         watch.start()
         cpu_before = cpu_seconds(server_pid)
-    started = time.monotonic()
+    started, own_cpu = time.monotonic(), time.process_time()
     records = asyncio.run(_readers(base_url, sessions, seconds, seed, think, timeout, ramp))
     wall = time.monotonic() - started
     times = [s for r in records for _, _, s in r.actions]
@@ -389,6 +391,8 @@ def run_load(
             k: {"n": len(v), "p50": percentile(v, 0.5), "p95": percentile(v, 0.95)} for k, v in by_kind.items()
         },
         "wall_seconds": wall,
+        "load_generator_cpu_cores": (time.process_time() - own_cpu) / wall if wall else 0.0,
+        "machine_load_1min": os.getloadavg()[0],  # other work on the machine competes with the server
     }
     if server_pid is not None and watch is not None:
         watch.stop()
@@ -461,16 +465,12 @@ def _level_line(r: dict) -> str:
 # ---------------------------------------------------------------------------------------------------------
 # The report section in docs/BENCHMARKS.md
 
-SECTION_START = "<!-- section: load (benchmarks/load.py) -->"
-SECTION_END = "<!-- end section: load -->"
-
 
 def report_markdown(report: dict, command: str) -> str:
     """The load section of docs/BENCHMARKS.md: targets, one row per level, memory and the soak."""
     think = report["think_seconds"]
     lines = [
-        SECTION_START,
-        "## Load: concurrent sessions over the websocket",
+        "## Load: concurrent sessions over the websocket (`benchmarks/load.py`)",
         "",
         f"Produced by `{command}` on {time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC, {os.cpu_count()} cores, "
         "one `streamlit run` process. Each session is a websocket client that runs the app script as a "
@@ -487,8 +487,8 @@ def report_markdown(report: dict, command: str) -> str:
         "of idle (idle = after one visit of every page, caches warm).",
         "",
         "| sessions | seconds | page runs | failed sessions | p50 s | p95 s | max s | server CPU | peak RSS MiB "
-        "| RSS after close MiB |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| RSS after close MiB | machine load (1 min) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in report["levels"]:
         cpu = f"{100 * r['server_cpu_cores']:.0f} %" if "server_cpu_cores" in r else "n/a"
@@ -496,7 +496,8 @@ def report_markdown(report: dict, command: str) -> str:
         after = f"{r['rss_after_close_mib']:.0f}" if "rss_after_close_mib" in r else "n/a"
         lines.append(
             f"| {r['sessions']} | {r['seconds']:.0f} | {r['actions']} | {r['failed_sessions']} | "
-            f"{r['page_ready_p50']:.2f} | {r['page_ready_p95']:.2f} | {r['page_ready_max']:.2f} | {cpu} | {peak} | {after} |"
+            f"{r['page_ready_p50']:.2f} | {r['page_ready_p95']:.2f} | {r['page_ready_max']:.2f} | {cpu} | {peak} | {after} "
+            f"| {r.get('machine_load_1min', float('nan')):.1f} |"
         )
     if "idle_rss_mib" in report:
         idle = report["idle_rss_mib"]
@@ -519,20 +520,7 @@ def report_markdown(report: dict, command: str) -> str:
                 f" Last round vs first: {100 * (rss[-1] / rss[0] - 1):+.0f} %; failed sessions in all rounds: "
                 f"{sum(s['failed_sessions'] for s in report['soak'])}."
             )
-    lines.append(SECTION_END)
     return "\n".join(lines) + "\n"
-
-
-def write_section(markdown: str, path: Path = ROOT / "docs" / "BENCHMARKS.md") -> None:
-    """Put the load section into the benchmarks file, replacing an earlier one and leaving the rest as is."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    if SECTION_START in text and SECTION_END in text:
-        before, rest = text.split(SECTION_START, 1)
-        after = rest.split(SECTION_END, 1)[1].lstrip("\n")
-        text = before + markdown + ("\n" + after if after else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + markdown
-    path.write_text(text, encoding="utf-8")
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -584,7 +572,7 @@ def main(argv: list[str] | None = None) -> int:
         args.json.write_text(json.dumps(report, indent=1, default=str), encoding="utf-8")
     if args.report:
         shown = ["python -m benchmarks.load", *(argv if argv is not None else sys.argv[1:])]
-        write_section(report_markdown(report, " ".join(a for a in shown if a != "--report")))
+        write_section("load", report_markdown(report, " ".join(a for a in shown if a != "--report")))
     failed = sum(r["failed_sessions"] for r in report["levels"]) + sum(s["failed_sessions"] for s in report["soak"])
     return 1 if failed else 0
 

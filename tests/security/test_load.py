@@ -8,7 +8,8 @@ from __future__ import annotations
 import asyncio
 import random
 
-from benchmarks.load import StreamlitSession, report_markdown, run_load, serve, warm_up, write_section
+import benchmarks.report
+from benchmarks.load import StreamlitSession, report_markdown, run_load, serve, warm_up
 from tests.browser.conftest import OUTPUT
 
 
@@ -41,8 +42,9 @@ def test_a_session_really_runs_the_script_and_a_filter_change_reruns_it(publishe
     assert changed is not None and changed.elements > 50
 
 
-def test_the_report_section_replaces_only_itself(tmp_path):
+def test_the_report_section_replaces_only_itself(tmp_path, monkeypatch):
     path = tmp_path / "BENCHMARKS.md"
+    monkeypatch.setattr(benchmarks.report, "REPORT", path)
     path.write_text("# Benchmarks\n\n## ETL\n\nfigures\n", encoding="utf-8")
     level = {
         "sessions": 5,
@@ -55,8 +57,8 @@ def test_the_report_section_replaces_only_itself(tmp_path):
         "page_ready_max": 1.2,
     }
     report = {"levels": [level], "soak": [], "think_seconds": [2, 6]}
-    write_section(report_markdown(report, "python -m benchmarks.load"), path)
-    write_section(report_markdown({**report, "levels": [{**level, "actions": 31}]}, "again"), path)
+    benchmarks.report.write_section("load", report_markdown(report, "python -m benchmarks.load"))
+    benchmarks.report.write_section("load", report_markdown({**report, "levels": [{**level, "actions": 31}]}, "x"))
     text = path.read_text(encoding="utf-8")
     assert text.count("## Load:") == 1 and "| 31 |" in text and "| 30 |" not in text
     assert text.startswith("# Benchmarks\n\n## ETL\n\nfigures\n")
