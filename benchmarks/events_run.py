@@ -49,7 +49,9 @@ def run_etl(path: Path) -> float:
 
 def run_scan(path: Path) -> float:
     con = duckdb.connect()
-    reader = "read_parquet($path)" if path.suffix == ".parquet" else "read_csv($path, header = true, all_varchar = true)"
+    reader = (
+        "read_parquet($path)" if path.suffix == ".parquet" else "read_csv($path, header = true, all_varchar = true)"
+    )
     start = time.perf_counter()
     con.execute(f"CREATE TEMP TABLE scanned AS SELECT * FROM {reader}", {"path": str(path)})  # noqa: S608
     elapsed = time.perf_counter() - start

@@ -36,7 +36,9 @@ PAGES = [
     st.Page("app_pages/briefing.py", title=_("Briefing pack"), icon=":material/description:", url_path="briefing"),
 ]
 embedding = embed.requested()  # /embed?chart=<id>: one chart for an article's iframe, no sidebar or navigation
-if not embedding:
+if embedding:
+    blocks.page_style()  # an article's chart in Urdu still runs right to left, with no language selector
+else:
     blocks.page_frame()  # language selector; right to left and the Urdu font for Urdu
 page = st.navigation(embed.pages(), position="hidden") if embedding else st.navigation(PAGES)
 

@@ -53,8 +53,13 @@ def language() -> str:
     return i18n.set_language(chosen)
 
 
+def page_style() -> None:
+    """For Urdu the right-to-left layout and the shipped Urdu font; contrast fixes in both languages."""
+    st.html(f"<style>{_style(i18n.is_rtl())}</style>")
+
+
 def page_frame() -> None:
-    """The language selector, and for Urdu the right-to-left layout and the shipped Urdu font."""
+    """The language selector and the page style."""
     st.sidebar.segmented_control(
         "Language / زبان",
         list(i18n.LANGUAGES),
@@ -64,7 +69,7 @@ def page_frame() -> None:
         bind="query-params",
         required=True,
     )
-    st.html(f"<style>{_style(i18n.is_rtl())}</style>")
+    page_style()
 
 
 @cache

@@ -56,9 +56,7 @@ def test_no_critical_or_serious_violation_and_a_screenshot(page, app_url, axe_so
     page.screenshot(path=str(shots / f"{path or 'overview'}-{lang}.png"), full_page=True)
     assert page.get_by_text("Page not found").count() == 0
     assert violations == [], json.dumps(violations, indent=1)
-    direction = page.evaluate(
-        "getComputedStyle(document.querySelector('[data-testid=\"stMain\"]')).direction"
-    )
+    direction = page.evaluate("getComputedStyle(document.querySelector('[data-testid=\"stMain\"]')).direction")
     assert direction == ("rtl" if lang == "ur" else "ltr")
 
 

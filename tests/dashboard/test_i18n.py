@@ -54,8 +54,14 @@ def _open(page: str, lang: str) -> AppTest:
 
 def _visible_texts(app: AppTest) -> list[str]:
     """Text the reader sees that the app itself wrote: titles, headings, notes, widget labels."""
-    texts = [e.value for kind in ("title", "header", "subheader", "caption", "info", "warning", "error") for e in app.get(kind)]
-    texts += [e.label for kind in ("selectbox", "multiselect", "slider", "toggle", "select_slider") for e in app.get(kind)]
+    texts = [
+        e.value
+        for kind in ("title", "header", "subheader", "caption", "info", "warning", "error")
+        for e in app.get(kind)
+    ]
+    texts += [
+        e.label for kind in ("selectbox", "multiselect", "slider", "toggle", "select_slider") for e in app.get(kind)
+    ]
     texts += [b.label for b in app.get("download_button")]
     texts += [t.label for t in app.tabs] + [e.label for e in app.expander]
     return [t for t in texts if t]

@@ -28,7 +28,11 @@ def test_series_are_listed_largest_first_and_the_rest_counted():
 
 def test_time_sorted_by_the_order_column_when_the_label_does_not_sort():
     table = pd.DataFrame(
-        {"date_label": ["19 Jul 2024", "22 Dec 2022"], "as_of": pd.to_datetime(["2024-07-19", "2022-12-22"]), "v": [94.0, 93.0]}
+        {
+            "date_label": ["19 Jul 2024", "22 Dec 2022"],
+            "as_of": pd.to_datetime(["2024-07-19", "2022-12-22"]),
+            "v": [94.0, 93.0],
+        }
     )
     text = describe(table, Summary("v", "date_label", order="as_of", percent=True))
     assert text == "Latest: 94.0% in 19 Jul 2024, up from 93.0% in 22 Dec 2022."
