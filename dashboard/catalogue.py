@@ -97,7 +97,7 @@ def update(domain: str, messages: dict[str, list[tuple[str, int]]]) -> dict[str,
             catalog.add(message, old.get(message, ""), locations=locations)
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as handle:
-            write_po(handle, catalog, width=110, omit_header=False, sort_output=True)
+            write_po(handle, catalog, width=110, omit_header=False, sort_output=True, include_lineno=False)
         counts[lang] = sum(1 for m in catalog if m.id and not m.string)
     return counts
 
