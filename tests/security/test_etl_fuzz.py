@@ -51,6 +51,7 @@ BOUNDED = dict(
 )
 
 CANONICAL_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
 SUPPRESSED = ("<10", "?")
 SAMPLE = 300  # real records kept per layout to build examples from
 
@@ -269,7 +270,7 @@ def write(example: Example, path: Path) -> list[tuple[int, int]]:
         starts.append((line, len(text.encode("utf-8"))))
         record = _record_bytes(row, ending)
         text += record
-        line += sum(c.count("\n") for c in row) + 1
+        line += sum(len(LINE_BREAK.findall(c)) for c in row) + 1  # as the reader counts lines: CR, LF or CRLF
     if damage == "no_final_newline":
         text = text.removesuffix(ending)
     if damage == "blank_lines":
