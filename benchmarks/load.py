@@ -111,6 +111,19 @@ class SessionFailure(Exception):
     """The server answered with an error, closed the session, or did not finish the page in time."""
 
 
+def run_coroutine(coroutine):
+    """``asyncio.run``, also from a thread whose event loop is already running (as under Playwright's sync API,
+    which the test session keeps open): the coroutine then runs on a fresh loop in a worker thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 @dataclass
 class Widget:
     """A widget the last page drew that a reader can change (the period slider, a switch)."""
@@ -372,7 +385,7 @@ def run_load(
         watch.start()
         cpu_before = cpu_seconds(server_pid)
     started, own_cpu = time.monotonic(), time.process_time()
-    records = asyncio.run(_readers(base_url, sessions, seconds, seed, think, timeout, ramp))
+    records = run_coroutine(_readers(base_url, sessions, seconds, seed, think, timeout, ramp))
     wall = time.monotonic() - started
     times = [s for r in records for _, _, s in r.actions]
     by_kind = {k: [s for r in records for kind, _, s in r.actions if kind == k] for k in ("open", "page", "filter")}

@@ -19,7 +19,6 @@ from pathlib import Path
 import pytest
 
 from deploy.render import Settings, find_nginx, write
-from tests.browser.conftest import browser  # noqa: F401  (Debian's Chromium, skipped or failed as there)
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -206,7 +205,7 @@ def wait_for_text(frame, text: str, timeout: float = 60) -> None:
 
 
 @pytest.fixture
-def browser_context(browser):  # noqa: F811  (the fixture imported above)
+def browser_context(browser):  # the session's browser (tests/conftest.py)
     """A fresh browser (own cookies) that records every Content-Security-Policy violation on its pages."""
     context = browser.new_context(viewport={"width": 1300, "height": 900})
     context.add_init_script(CSP_VIOLATIONS_SCRIPT)

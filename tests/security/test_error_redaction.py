@@ -7,14 +7,13 @@ is checked byte for byte, since any client can read it, and then what a browser 
 
 from __future__ import annotations
 
-import asyncio
 import os
 
 import duckdb
 import pytest
 
-from benchmarks.load import SessionFailure, StreamlitSession, serve
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, OUTPUT
+from benchmarks.load import SessionFailure, StreamlitSession, run_coroutine, serve
+from tests.browser.conftest import OUTPUT
 
 GENERIC = "This app has encountered an error"
 NEVER_SENT = (
@@ -83,7 +82,7 @@ def test_the_websocket_carries_only_the_generic_message(broken_server, page):
             await session.close()
         return "", session.received
 
-    failure, received = asyncio.run(visit())
+    failure, received = run_coroutine(visit())
     assert GENERIC in failure, "the broken dataset must fail the page"
     sent = "".join(_without_script_path(data) for data in received)
     for text in _forbidden(folder):
@@ -92,20 +91,14 @@ def test_the_websocket_carries_only_the_generic_message(broken_server, page):
 
 
 @pytest.mark.browser
-def test_the_browser_shows_a_generic_message(broken_server):
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
+def test_the_browser_shows_a_generic_message(broken_server, browser):
     url, folder, _ = broken_server
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            page.goto(f"{url}/requests")
-            page.get_by_text(GENERIC).first.wait_for(timeout=60_000)
-            shown, html = page.inner_text("body"), page.content()
-        finally:
-            browser.close()
+    page = browser.new_page()
+    try:
+        page.goto(f"{url}/requests")
+        page.get_by_text(GENERIC).first.wait_for(timeout=60_000)
+        shown, html = page.inner_text("body"), page.content()
+    finally:
+        page.close()
     for text in _forbidden(folder):
         assert text not in shown and text not in html, f"{text!r} is in the page"

@@ -14,7 +14,7 @@ import duckdb
 import pytest
 
 from benchmarks.load import serve
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, OUTPUT, wait_until_rendered
+from tests.browser.conftest import CHROMIUM, OUTPUT, wait_until_rendered
 
 pytestmark = pytest.mark.browser
 
@@ -80,13 +80,9 @@ def hostile_url(published_dir, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+def chromium(browser):
+    """The session's one Playwright browser (a second sync Playwright in one process is refused)."""
+    return browser
 
 
 @pytest.mark.parametrize("path", list(PAGES), ids=[p or "overview" for p in PAGES])

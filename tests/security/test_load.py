@@ -5,11 +5,10 @@ The full form (10, 25 and 50 sessions, a soak) runs in ``make bench``; see docs/
 
 from __future__ import annotations
 
-import asyncio
 import random
 
 import benchmarks.report
-from benchmarks.load import StreamlitSession, report_markdown, run_load, serve, warm_up
+from benchmarks.load import StreamlitSession, report_markdown, run_coroutine, run_load, serve, warm_up
 from tests.browser.conftest import OUTPUT
 
 
@@ -37,7 +36,7 @@ def test_a_session_really_runs_the_script_and_a_filter_change_reruns_it(publishe
         return first, changed
 
     with serve(published_dir) as (url, _):
-        first, changed = asyncio.run(visit(url))
+        first, changed = run_coroutine(visit(url))
     assert first.elements > 50 and not first.exceptions
     assert changed is not None and changed.elements > 50
 

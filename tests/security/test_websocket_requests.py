@@ -14,7 +14,7 @@ import streamlit as st
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 
-from benchmarks.load import StreamlitSession, serve
+from benchmarks.load import StreamlitSession, run_coroutine, serve
 from dashboard import db
 from tests.browser.conftest import OUTPUT
 
@@ -45,7 +45,7 @@ def test_a_client_cannot_empty_every_readers_caches(server):
         finally:
             await session.close()
 
-    asyncio.run(clear())
+    run_coroutine(clear())
     assert "Ignored a request from a browser to clear the caches" in log.read_text(encoding="utf-8")
 
 
@@ -78,8 +78,8 @@ def test_a_page_on_another_site_cannot_open_a_session(server):
             return True
 
     with pytest.raises(websockets.exceptions.InvalidStatus):
-        asyncio.run(connect("https://evil.example"))
-    assert asyncio.run(connect(url))  # the app's own origin
+        run_coroutine(connect("https://evil.example"))
+    assert run_coroutine(connect(url))  # the app's own origin
 
 
 def test_an_oversized_or_malformed_message_closes_the_connection(server):
@@ -97,8 +97,8 @@ def test_an_oversized_or_malformed_message_closes_the_connection(server):
                 return closed.rcvd.code if closed.rcvd else None, received
         return None, received
 
-    code, _ = asyncio.run(send(b"x" * (2 * 1024 * 1024)))  # server.maxWidgetStateSize = 1 MB
+    code, _ = run_coroutine(send(b"x" * (2 * 1024 * 1024)))  # server.maxWidgetStateSize = 1 MB
     assert code == 1009
-    code, received = asyncio.run(send(b"\xff" * 100))
+    code, received = run_coroutine(send(b"\xff" * 100))
     assert code == 1002
     assert not any(b"Traceback" in m or b".py" in m for m in received)
