@@ -150,7 +150,7 @@ FULL_WIDTH_DIGITS = str.maketrans("0123456789", "０１２３４５６７８９"
 
 def _number_variants(value: str) -> list[str]:
     """Ways the same figure arrives in hand-made files; none of them is a plain ASCII number."""
-    digits = value if value.isdigit() else "1234"
+    digits = value if value.isascii() and value.isdigit() else "1234"
     grouped = f"{int(digits):,}" if int(digits) >= 1000 else digits + ",000"
     return [
         grouped,
@@ -237,9 +237,11 @@ def examples(draw, layout: str) -> Example:
     for _ in range(draw(st.integers(0, 4))):
         row, column = draw(st.integers(0, len(rows) - 1)), draw(st.integers(0, len(example.header) - 1))
         value = rows[row][column]
-        if value.isdigit() and draw(st.booleans()):
-            rows[row][column] = draw(st.sampled_from(_number_variants(value)))
-            example.damaged_numbers.add((row, example.header[column]))
+        if value.isascii() and value.isdigit() and draw(st.booleans()):
+            variant = draw(st.sampled_from(_number_variants(value)))
+            rows[row][column] = variant
+            if not CANONICAL_NUMBER.fullmatch(variant):  # "100.000" is a plain decimal: loading it is right
+                example.damaged_numbers.add((row, example.header[column]))
         elif draw(st.booleans()):
             rows[row][column] = draw(st.sampled_from(TEXT_VARIANTS))
         else:
@@ -375,13 +377,13 @@ def test_what_passes_validation_loads_into_duckdb_with_the_same_numbers(refs, tm
         assert loaded == len(result.frame)
         if numbers:
             columns = ", ".join(f'"{n}"' for n in numbers)
-            stored = con.execute(f'SELECT {columns} FROM "{layout.table}" ORDER BY ALL').fetchall()
-            expected = sorted(
+            stored = con.execute(f'SELECT {columns} FROM "{layout.table}"').fetchall()
+            expected = [
                 tuple(None if pd.isna(v) else float(v) for v in row)
                 for row in result.frame[numbers].itertuples(index=False)
-            )
-            as_float = sorted(tuple(None if v is None else float(v) for v in row) for row in stored)
-            assert as_float == expected
+            ]
+            as_float = [tuple(None if v is None else float(v) for v in row) for row in stored]
+            assert sorted(as_float, key=repr) == sorted(expected, key=repr)
 
 
 # ---------------------------------------------------------------------------------------------------------
