@@ -132,6 +132,15 @@ def cached(builder, *args, **kwargs) -> dict:
     return _figure_spec_in(builder, f"{builder.__module__}.{builder.__qualname__}", i18n.current(), args, kwargs)
 
 
+def _with_a_trace(figure: go.Figure | dict) -> go.Figure | dict:
+    """Plotly refuses a figure with no trace at all (a period with no figure from any source): add an empty one."""
+    if isinstance(figure, dict) and not figure.get("data"):
+        return {**figure, "data": [{"type": "scatter", "x": [], "y": [], "showlegend": False}]}
+    if isinstance(figure, go.Figure) and not figure.data:
+        return go.Figure(figure).add_scatter(x=[], y=[], showlegend=False)
+    return figure
+
+
 @st.cache_data(max_entries=1024, show_spinner=False)
 def _csv_bytes(table: pd.DataFrame, comments: tuple[str, ...]) -> bytes:
     """A chart's safe CSV, made once per distinct table: writing it was a third of a page's time under load."""
@@ -178,7 +187,7 @@ def chart_block(
     chart_tab, table_tab = st.tabs([_("Chart"), _("Table")])
     with chart_tab:
         st.plotly_chart(
-            figure,
+            _with_a_trace(figure),
             key=f"chart-{chart_id}",
             config={
                 "displaylogo": False,

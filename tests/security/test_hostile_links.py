@@ -108,3 +108,15 @@ def test_reversed_period_gives_the_same_figures_as_the_ordered_one():
     reversed_ = open_page("requests", {"period": ["2025", "2020"]})
     ordered = open_page("requests", {"period": ["2020", "2025"]})
     assert reversed_.dataframe[0].value.equals(ordered.dataframe[0].value)
+
+
+@pytest.mark.parametrize("page", ["requests", "responsiveness", "incidents"])
+def test_the_first_and_last_single_years_draw_every_chart(page):
+    """A period in which no source has a figure (found by the load test: one chart had no trace at all)."""
+    from dashboard import queries
+
+    first, last = queries.year_bounds()
+    for year in (first, last):
+        app = open_page(page, {"period": [str(year), str(year)]})
+        assert not app.exception, (year, [e.value for e in app.exception])
+        assert len(app.get("plotly_chart")) == charts_by_default(page)
