@@ -21,6 +21,9 @@ PAGES = ["overview", "requests", "responsiveness", "incidents", "about"]
 SESSIONS, QUERY_THREADS = 6, 3
 PUBLISHES = 2  # the second version, then the first again
 DEADLINE = 240.0  # seconds for the whole exchange on a busy 2-core machine
+# AppTest is not safe to run from several threads at once (its harness loses its own session-state keys), so
+# the sessions take turns drawing pages while the query threads and the publisher run freely beside them.
+APP_TEST_TURN = threading.Lock()
 
 
 def _open(page: str, probe: int | None = None) -> AppTest:
@@ -101,12 +104,16 @@ def test_sessions_keep_answering_and_move_to_each_new_version(dataset_copy, seco
             turn += 1
             started = time.monotonic()
             try:
-                app = _open(page, probe).run()
+                with APP_TEST_TURN:
+                    app = _open(page, probe).run()
             except Exception as exc:  # noqa: BLE001 - every failure is the finding
                 failures.append(f"session {probe} {page}: {exc!r}")
                 continue
             if app.exception:
-                failures.append(f"session {probe} {page}: {[e.value for e in app.exception]}")
+                failures.append(
+                    f"session {probe} {page}: {[e.value for e in app.exception]} "
+                    f"{[list(e.stack_trace)[-4:] for e in app.exception]}"
+                )
             runs.append(
                 {
                     "probe": probe,
