@@ -6,6 +6,9 @@ the pinned file, so a publish is picked up by the next rerun and never half-way 
 
 from __future__ import annotations
 
+import asyncio
+import re
+import shutil
 import threading
 import time
 from pathlib import Path
@@ -13,7 +16,9 @@ from pathlib import Path
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from benchmarks.load import SessionFailure, StreamlitSession, run_coroutine, serve
 from dashboard import db
+from etl.publish import current_database
 from tests.security.conftest import ROOT, publish_copy
 
 APP = str(ROOT / "dashboard" / "app.py")
@@ -186,3 +191,81 @@ def test_session_moves_on_its_next_rerun(dataset_copy, second_version):
     publish_copy(second_version, dataset_copy)
     app.run()
     assert _sidebar_version(app) == second_version.stem.removeprefix("dataset-")
+
+
+def _versions_shown(messages: list[bytes]) -> set[str]:
+    """Every dataset version a page run's messages show (the sidebar names it on every page)."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    found = set()
+    for data in messages:
+        message = ForwardMsg()
+        message.ParseFromString(data)
+        if message.WhichOneof("type") == "delta" and message.delta.new_element.WhichOneof("type") == "markdown":
+            found.update(re.findall(r"Dataset version \*\*([0-9a-f]{12})\*\*", message.delta.new_element.markdown.body))
+    return found
+
+
+def test_real_sessions_keep_answering_while_versions_are_published(published_dir, second_version, tmp_path):
+    """Websocket sessions against a real server (page runs truly concurrent) while two releases are published."""
+    out = tmp_path / "published"
+    shutil.copytree(published_dir, out)
+    first = current_database(out)
+    readers = 8
+    paths = ["", "requests", "responsiveness", "incidents", "data", "about"]
+
+    async def exchange(url: str):
+        runs, failures, publishes = [], [], []
+        stop = asyncio.Event()
+
+        async def reader(number: int) -> None:
+            session = StreamlitSession(url, keep_messages=True)
+            try:
+                await session.open()
+                turn = number
+                while not stop.is_set():
+                    path, turn = paths[turn % len(paths)], turn + 1
+                    started, mark = time.monotonic(), len(session.received)
+                    await session.page(path)
+                    runs.append((number, started, time.monotonic(), _versions_shown(session.received[mark:])))
+            except SessionFailure as failure:
+                failures.append(f"reader {number}: {failure}")
+            finally:
+                await session.close()
+
+        def all_ran_since(moment: float) -> bool:
+            return all(any(r[0] == n and r[1] >= moment for r in runs) for n in range(readers))
+
+        async def wait_for_every_reader(moment: float) -> None:
+            deadline = time.monotonic() + DEADLINE
+            while not all_ran_since(moment) and time.monotonic() < deadline and not failures:
+                await asyncio.sleep(0.1)
+
+        tasks = [asyncio.create_task(reader(n)) for n in range(readers)]
+        since = 0.0
+        for source in (second_version, first):
+            await wait_for_every_reader(since)
+            started = time.monotonic()
+            await asyncio.to_thread(publish_copy, source, out)
+            since = time.monotonic()
+            publishes.append((started, since, source.stem.removeprefix("dataset-")))
+        await wait_for_every_reader(since)
+        stop.set()
+        await asyncio.gather(*tasks)
+        return runs, failures, publishes
+
+    with serve(out, log=ROOT / "test-output" / "streamlit-swap.log") as (url, _):
+        runs, failures, publishes = run_coroutine(exchange(url))
+
+    assert failures == []
+    for number, started, finished, shown in runs:
+        assert len(shown) == 1, f"reader {number}'s page showed versions {shown}"
+        done = [p for p in publishes if p[1] <= started]
+        overlapping = [p for p in publishes if started < p[1] and p[0] < finished]
+        if done and not overlapping:
+            assert shown == {done[-1][2]}, f"reader {number} started {started - done[-1][1]:.2f}s after a publish"
+    for _started, finished, version in publishes:
+        for number in range(readers):
+            assert any(r[0] == number and r[1] >= finished and r[3] == {version} for r in runs), (
+                f"reader {number} never showed {version}"
+            )
