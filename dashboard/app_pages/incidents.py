@@ -79,6 +79,7 @@ provinces = st.multiselect(
     bind="query-params",
     placeholder=_("All provinces"),
 )
+filters.show_link_notice()  # again, for a bad map setting in the link (the first notice came before these filters)
 by_province = queries.incidents_by_province(map_source, map_year, provinces)
 value = f"{measure}_per_million" if per_million else measure
 label = MEASURES[measure] + (_(" per million") if per_million else "")

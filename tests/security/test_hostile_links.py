@@ -20,7 +20,6 @@ NOTICE = "not recognised"
 
 #: The incidents page draws its notice before the map's own filters, so a bad map setting is reset without
 #: being named (until the next rerun). Strict: this starts failing, as it should, once the page is fixed.
-MAP_NOTICE_LATE = pytest.mark.xfail(strict=True, reason="incidents page shows the link notice before the map filters")
 
 # (page, query parameters, a notice is expected)
 CASES = [
@@ -43,8 +42,8 @@ CASES = [
     ("responsiveness", {"ledger_date": "2020-13-45"}, False),
     ("incidents", {"sources": ["PIPS' OR '1'='1"]}, True),
     ("incidents", {"measure": "<img src=x onerror=alert(1)>"}, True),
-    pytest.param("incidents", {"map_source": "A" * HUGE}, True, marks=MAP_NOTICE_LATE),
-    pytest.param("incidents", {"map_year": "1900"}, True, marks=MAP_NOTICE_LATE),
+    pytest.param("incidents", {"map_source": "A" * HUGE}, True),
+    pytest.param("incidents", {"map_year": "1900"}, True),
     ("incidents", {"per_million": "yes"}, False),
     ("data", {"table": "incidents; DROP TABLE sources"}, True),
     ("data", {"table": "../../etc/passwd"}, True),
