@@ -1,7 +1,7 @@
 """Disclosure control (k = 5 unless said): small cells are withheld, and no withheld cell can be worked out.
 
 Checked on a generated 50,000-row log built end to end, and on small random tables given straight to
-``etl.caselog.protect`` (shaped like the case_cells / case_margins tables the build hands it).
+``etl.caselog.protect`` (shaped like the cells and month × platform totals the build aggregates).
 """
 
 from __future__ import annotations
@@ -153,7 +153,7 @@ def random_log(seed: int) -> pd.DataFrame:
 
 
 def aggregate(frame: pd.DataFrame, key: list[str]) -> pd.DataFrame:
-    """What caselog_cells.sql / caselog_margins.sql compute, with pandas."""
+    """What caselog_aggregate.sql computes per cell and per month × platform total, with pandas."""
 
     def figures(group: pd.DataFrame) -> pd.Series:
         hours = group["hours"].dropna()
