@@ -153,58 +153,9 @@ def bench_pages() -> dict[str, float]:
     return results
 
 
-CASE_LOG_SIZES = [int(n) for n in os.environ.get("BENCH_CASELOG_SIZES", "1000000,10000000").split(",") if n]
-CASE_LOG_RUNS = int(os.environ.get("BENCH_CASELOG_RUNS", "5"))
-
-
-def bench_case_log() -> list[dict]:
-    """Case-log ETL against a bare DuckDB GROUP BY and pandas, each run in its own process, interleaved."""
-    import json
-    import subprocess
-
-    from etl.caselog_generate import generate
-
-    folder = ROOT / "bench-output"
-    results = []
-    for rows in CASE_LOG_SIZES:
-        for suffix in ("csv", "parquet"):
-            path = folder / f"caselog-{rows}.{suffix}"
-            if not path.exists():
-                generate(rows, 1, path)
-            runs: dict[str, list[dict]] = {"etl": [], "duckdb": [], "pandas": []}
-            for _ in range(CASE_LOG_RUNS):
-                for mode in runs:
-                    out = (
-                        subprocess.run(
-                            [sys.executable, "-m", "benchmarks.caselog_run", mode, str(path)],
-                            cwd=ROOT,
-                            capture_output=True,
-                            text=True,
-                            check=True,
-                        )
-                        .stdout.strip()
-                        .splitlines()[-1]
-                    )
-                    runs[mode].append(json.loads(out))
-            med = {m: statistics.median(r["seconds"] for r in v) for m, v in runs.items()}
-            peak = {m: max(r["peak_mib"] for r in v) for m, v in runs.items()}
-            ratio_duckdb = statistics.median(
-                e["seconds"] / d["seconds"] for e, d in zip(runs["etl"], runs["duckdb"], strict=True)
-            )
-            ratio_pandas = statistics.median(
-                e["seconds"] / p["seconds"] for e, p in zip(runs["etl"], runs["pandas"], strict=True)
-            )
-            results.append(
-                {
-                    "rows": rows,
-                    "format": suffix,
-                    "median": med,
-                    "peak": peak,
-                    "etl_over_duckdb": ratio_duckdb,
-                    "etl_over_pandas": ratio_pandas,
-                }
-            )
-    return results
+# The case-log benchmark (etl vs bare DuckDB vs pandas) is benchmarks/caselog.py: its own section of the report,
+# and `python -m benchmarks.caselog` runs it alone. Its generated logs are reused for the release export below.
+from benchmarks.caselog import SIZES as CASE_LOG_SIZES  # noqa: E402
 
 
 def bench_release_with_case_log() -> dict | None:
@@ -231,9 +182,11 @@ def main() -> None:
         os.environ[DATA_DIR_ENV] = str(out)
         query_times = bench_queries(database)
         page_times = bench_pages()
-    case_log = bench_case_log() if CASE_LOG_SIZES else []
+    from benchmarks import caselog
+
+    caselog.main()
     release = bench_release_with_case_log()
-    write_report(build_times, process, query_times, page_times, case_log, release)
+    write_report(build_times, process, query_times, page_times, release)
     if os.environ.get("BENCH_EVENTS_ROWS", "1000000") != "0":
         from benchmarks import events
 
@@ -249,7 +202,7 @@ def main() -> None:
     print((ROOT / "docs" / "BENCHMARKS.md").read_text(encoding="utf-8"))
 
 
-def write_report(build_times, process, query_times, page_times, case_log, release=None) -> None:
+def write_report(build_times, process, query_times, page_times, release=None) -> None:
     base_q = query_times["baseline: SELECT 1"][0]
     base_p = page_times["baseline: one-line page"]
     lines = [
@@ -297,36 +250,6 @@ def write_report(build_times, process, query_times, page_times, case_log, releas
     for name, (p50, p95) in query_times.items():
         ok = "" if name.startswith("baseline") else ("yes" if p95 < 0.05 else "**no**")
         lines.append(f"| {name} | {1000 * p50:.2f} | {1000 * p95:.2f} | {p50 / base_q:.1f} | {ok} |")
-    if case_log:
-        lines += [
-            "",
-            f"## Case-log ETL (median of {CASE_LOG_RUNS}, each run its own process, modes interleaved)",
-            "",
-            "Generated logs (`python -m etl generate-caselog --rows N --seed 1`). **etl**: the project's "
-            "validation, identifier removal, aggregation and disclosure control (`etl/caselog.py`); **duckdb**: "
-            "a bare `GROUP BY` of the same dimensions and figures with no validation; **pandas**: "
-            '`read_csv(engine="pyarrow")` (or `read_parquet`) + `groupby`. Ratios are medians of same-round '
-            "pairs. Targets: etl within 1.5 × duckdb, faster than pandas, peak memory under 1.5 GiB at 10M rows, "
-            "linear growth.",
-            "",
-            "| rows | format | etl s | duckdb s | pandas s | etl ÷ duckdb | etl ÷ pandas | etl peak MiB | duckdb peak MiB | pandas peak MiB |",
-            "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
-        ]
-        for r in case_log:
-            m, p = r["median"], r["peak"]
-            lines.append(
-                f"| {r['rows']:,} | {r['format']} | {m['etl']:.2f} | {m['duckdb']:.2f} | {m['pandas']:.2f} | "
-                f"{r['etl_over_duckdb']:.2f} | {r['etl_over_pandas']:.2f} | {p['etl']:.0f} | {p['duckdb']:.0f} | {p['pandas']:.0f} |"
-            )
-        by = {(r["rows"], r["format"]): r["median"]["etl"] for r in case_log}
-        sizes = sorted({r["rows"] for r in case_log})
-        if len(sizes) >= 2:
-            for fmt in ("csv", "parquet"):
-                small, large = by.get((sizes[0], fmt)), by.get((sizes[-1], fmt))
-                if small and large:
-                    lines.append(
-                        f"\nGrowth ({fmt}): {sizes[-1] // sizes[0]}× the rows took {large / small:.1f}× the time."
-                    )
     if release:
         lines += [
             "",
