@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import base64
+import functools
+import hashlib
+import pickle
 import re
 from functools import cache
 from pathlib import Path
@@ -12,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import i18n, queries, summaries
+from dashboard import charts, i18n, queries, summaries
 from dashboard.i18n import N_, _
 from etl.safe_csv import to_csv_bytes
 
@@ -121,15 +124,33 @@ def share_link() -> str:
     return base + ("?" + urlencode(params) if params else "")
 
 
-@st.cache_data(max_entries=512, show_spinner=False)
-def _figure_spec_in(_builder, builder_name: str, lang: str, args: tuple, kwargs: dict) -> dict:
-    i18n.set_language(lang)
-    return _builder(*args, **kwargs).to_dict()
+def cache_key(*values) -> bytes:
+    """A short digest of exact content (tables included: values, dtypes, index), for a cache key.
+
+    Streamlit's own argument hashing took 3–9 ms per DataFrame even for a few dozen rows, a tenth of a page's
+    CPU under load; pickled bytes carry the same content and are made in a fraction of a millisecond. Equal
+    inputs that happen to pickle differently only cost a second build, never a wrong chart.
+    """
+    return hashlib.blake2b(pickle.dumps(values, protocol=5), digest_size=16).digest()
 
 
-def cached(builder, *args, **kwargs) -> dict:
-    """A chart built once per distinct input and language, kept as its plain spec (plotly's validation is slow)."""
-    return _figure_spec_in(builder, f"{builder.__module__}.{builder.__qualname__}", i18n.current(), args, kwargs)
+@st.cache_resource(max_entries=512, show_spinner=False)
+def _figure_in(key: bytes, _builder, _lang: str, _args: tuple, _kwargs: dict) -> go.Figure:
+    i18n.set_language(_lang)
+    built = _builder(*_args, **_kwargs)
+    return built.figure() if isinstance(built, charts.Chart) else built
+
+
+def cached(builder, *args, **kwargs) -> go.Figure:
+    """A chart built once per distinct input and language, and shared, not copied, by every session.
+
+    Shared figures are never changed: ``st.plotly_chart`` only reads one (it serialises a copy), and
+    ``_with_a_trace`` makes a new one. Handing Streamlit a built figure rather than a dict spares plotly's
+    validation of the whole spec on every page run.
+    """
+    lang = i18n.current()
+    key = cache_key(f"{builder.__module__}.{builder.__qualname__}", lang, args, kwargs)
+    return _figure_in(key, builder, lang, args, kwargs)
 
 
 def _with_a_trace(figure: go.Figure | dict) -> go.Figure | dict:
@@ -141,13 +162,7 @@ def _with_a_trace(figure: go.Figure | dict) -> go.Figure | dict:
     return figure
 
 
-@st.cache_data(max_entries=1024, show_spinner=False)
-def _csv_bytes(table: pd.DataFrame, comments: tuple[str, ...]) -> bytes:
-    """A chart's safe CSV, made once per distinct table: writing it was a third of a page's time under load."""
-    return to_csv_bytes(table, list(comments))
-
-
-def _sources_for(table: pd.DataFrame) -> pd.DataFrame:
+def _sources_for(table: pd.DataFrame) -> tuple[pd.DataFrame, list[str], list[str]]:
     """The cited documents behind a table: one row per citation URL with its publisher."""
     columns = [c for c in table.columns if c.endswith("citation_url")]
     urls = (
@@ -166,6 +181,45 @@ def _sources_for(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"url": list(urls)}), publishers, licences
 
 
+@st.cache_data(max_entries=1024, show_spinner=False)
+def _notes_for(key: bytes, _table: pd.DataFrame, _summary: summaries.Summary | None, _lang: str):
+    i18n.set_language(_lang)
+    words = summaries.describe(_table, _summary) if _summary is not None else None
+    synthetic = "synthetic" in _table and bool(_table["synthetic"].fillna(False).astype(bool).any())
+    return words, _sources_for(_table), synthetic
+
+
+def _table_notes(table: pd.DataFrame, summary: summaries.Summary | None, version: str):
+    """What a block says about its table, made once per table, language and dataset: the chart in words,
+    the cited documents with their publishers and licences, and whether any row is synthetic."""
+    lang = i18n.current()
+    return _notes_for(cache_key(table, summary, lang, version), table, summary, lang)
+
+
+def csv_download(
+    chart_id: str,
+    title: str,
+    table: pd.DataFrame,
+    info: dict,
+    publishers: list[str],
+    licences: list[str],
+    synthetic: bool,
+) -> tuple[str, functools.partial]:
+    """A chart's CSV download: its file name, and the call that writes the file (safe CSV, comment lines
+    first: the synthetic label when it applies, title, sources, licences, dataset version)."""
+    comments = [synthetic_label()] if synthetic else []
+    comments += [
+        f"{title}",
+        _("Source: {publishers}").format(publishers="; ".join(publishers) or _("see source columns")),
+        _("Licence / terms: {licences}").format(licences="; ".join(licences) or _("see the sources table")),
+        _("Dataset version {version}, built {built} UTC").format(
+            version=info["dataset_version"], built=f"{info['built_at']:%Y-%m-%d %H:%M}"
+        ),
+    ]
+    file_name = f"{'illustrative-synthetic_' if synthetic else ''}{chart_id}_{info['dataset_version']}.csv"
+    return file_name, functools.partial(to_csv_bytes, table, comments)
+
+
 def chart_block(
     chart_id: str,
     title: str,
@@ -177,13 +231,14 @@ def chart_block(
     summary: summaries.Summary | None = None,
 ) -> None:
     """Chart and its table (the plotted numbers), a safe CSV of them, and the sources they come from."""
+    info = dataset()
+    words, (urls, publishers, licences), synthetic = _table_notes(table, summary, info["dataset_version"])
     st.subheader(title, anchor=chart_id)
-    if summary is not None:  # the chart in words, before the plot, for screen readers and quick reading
+    if words is not None:  # the chart in words, before the plot, for screen readers and quick reading
         in_words = _("In words:")
-        st.markdown(f"**{in_words}** {md_escape(summaries.describe(table, summary))}")
+        st.markdown(f"**{in_words}** {md_escape(words)}")
     if caption:
         st.caption(caption)
-    info = dataset()
     chart_tab, table_tab = st.tabs([_("Chart"), _("Table")])
     with chart_tab:
         st.plotly_chart(
@@ -196,21 +251,11 @@ def chart_block(
         )
     with table_tab:
         st.dataframe(table, hide_index=True, key=f"table-{chart_id}")
-    urls, publishers, licences = _sources_for(table)
-    synthetic = "synthetic" in table and bool(table["synthetic"].fillna(False).astype(bool).any())
-    comments = [synthetic_label()] if synthetic else []
-    comments += [
-        f"{title}",
-        _("Source: {publishers}").format(publishers="; ".join(publishers) or _("see source columns")),
-        _("Licence / terms: {licences}").format(licences="; ".join(licences) or _("see the sources table")),
-        _("Dataset version {version}, built {built} UTC").format(
-            version=info["dataset_version"], built=f"{info['built_at']:%Y-%m-%d %H:%M}"
-        ),
-    ]
+    file_name, write_csv = csv_download(chart_id, title, table, info, publishers, licences, synthetic)
     st.download_button(
         _("Download these figures (CSV)"),
-        _csv_bytes(table, tuple(comments)),
-        file_name=f"{'illustrative-synthetic_' if synthetic else ''}{chart_id}_{info['dataset_version']}.csv",
+        write_csv,  # called when the reader clicks, not on every page run
+        file_name=file_name,
         mime="text/csv",
         key=f"csv-{chart_id}",
         on_click="ignore",

@@ -1,14 +1,21 @@
-"""Charts: pure functions from a DataFrame (as the queries return it) to a plotly Figure.
+"""Charts: pure functions from a DataFrame (as the queries return it) to a plotly figure spec.
 
 No Streamlit here and no data access: the same frame that is drawn is the one shown as a table and
 offered as CSV. Suppressed values (``<10``) and approximate ones (≈) are drawn and labelled as such.
+
+The builders write plotly's figure spec as plain dicts (``Chart``) rather than through plotly's graph
+objects, which check every property as it is set: 40–50 ms for a chart of a dozen bars, most of a page's
+CPU whenever a reader picks a new period. The spec is the same; ``tests/dashboard/test_charts.py`` checks
+every chart the pages draw against plotly's schema, so a misspelt property still fails a test.
 """
 
 from __future__ import annotations
 
+import re
+
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from dashboard import i18n
 from dashboard.colors import SEQUENCE, SOURCE_ORG_COLORS, SUPPRESSED_COLOR, platform_color
@@ -19,7 +26,144 @@ FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif"  
 NOT_CAUSE = N_("Takedowns and incidents on one timeline: co-movement is not evidence that one causes the other.")
 
 
-def _layout(fig: go.Figure, title: str, y_title: str = "", x_title: str = "") -> go.Figure:
+def _plain(values) -> list | np.ndarray:
+    """Data for a spec: numbers as numpy arrays (plotly ships them base64-encoded), dates as ISO text,
+    text as a list with None for a missing value; a DataFrame (``customdata``) as a list of rows."""
+    if isinstance(values, pd.DataFrame):
+        columns = [_plain(values[c]) for c in values.columns]
+        return [list(row) for row in zip(*(list(c) for c in columns), strict=True)]
+    if isinstance(values, (pd.Series, pd.Index)):
+        if pd.api.types.is_datetime64_any_dtype(values.dtype):
+            return [None if pd.isna(t) else t.isoformat() for t in values]
+        if pd.api.types.is_bool_dtype(values.dtype) and not values.hasnans:
+            return values.to_numpy(dtype=bool)
+        if pd.api.types.is_numeric_dtype(values.dtype):
+            return values.to_numpy(dtype=float, na_value=np.nan)
+        return [None if pd.isna(v) else _scalar(v) for v in values]
+    if isinstance(values, np.ndarray):
+        return values
+    if isinstance(values, (list, tuple)):
+        return [_scalar(v) for v in values]
+    return values
+
+
+def _scalar(value):
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+_DATA_KEYS = {"x", "y", "z", "text", "customdata", "width", "locations"}
+_AXIS_KEY = re.compile(r"^[xy]axis\d*$")
+
+
+def _merge(target: dict, changes: dict) -> dict:
+    """Plotly's update semantics on dicts: nested dicts merge, None removes a property."""
+    for key, value in changes.items():
+        if value is None:
+            target.pop(key, None)
+        elif isinstance(value, dict) and isinstance(target.get(key), dict):
+            _merge(target[key], value)
+        else:
+            target[key] = dict(value) if isinstance(value, dict) else value
+    return target
+
+
+class Chart:
+    """The part of plotly's Figure API the builders use (``add_bar``, ``update_layout``, subplots in rows …),
+    writing the figure spec as plain dicts. ``figure()`` hands the finished spec to plotly once."""
+
+    def __init__(
+        self,
+        rows: int = 1,
+        cols: int = 1,
+        *,
+        shared_xaxes: bool = False,
+        vertical_spacing: float = 0.2,
+        subplot_titles=(),
+    ):
+        self.data: list[dict] = []
+        self.layout: dict = {}
+        self.rows = rows
+        if rows == 1 and not subplot_titles:
+            return
+        # As plotly's make_subplots(rows=n, cols=1) lays them out: equal heights, row 1 on top.
+        height = (1 - vertical_spacing * (rows - 1)) / rows
+        for row in range(1, rows + 1):
+            top = 1 - (row - 1) * (height + vertical_spacing)
+            suffix = "" if row == 1 else str(row)
+            xaxis = {"anchor": f"y{suffix}", "domain": [0.0, 1.0]}
+            if shared_xaxes and row < rows:
+                xaxis |= {"matches": f"x{rows}", "showticklabels": False}
+            self.layout[f"xaxis{suffix}"] = xaxis
+            self.layout[f"yaxis{suffix}"] = {"anchor": f"x{suffix}", "domain": [max(top - height, 0.0), top]}
+            if row <= len(subplot_titles):
+                self.add_annotation(
+                    text=subplot_titles[row - 1],
+                    x=0.5,
+                    xanchor="center",
+                    xref="paper",
+                    y=top,
+                    yanchor="bottom",
+                    yref="paper",
+                    showarrow=False,
+                    font={"size": 16},
+                )
+
+    def add_trace(self, trace: dict, row: int | None = None, col: int | None = None) -> Chart:
+        trace = {k: (_plain(v) if k in _DATA_KEYS else v) for k, v in trace.items() if v is not None}
+        for key in [k for k in trace if k.startswith("marker_")]:  # plotly's magic underscores: marker_color
+            *path, last = key.split("_")
+            node = trace
+            for part in path:
+                node = node.setdefault(part, {})
+            node[last] = trace.pop(key)
+        if row:
+            suffix = "" if row == 1 else str(row)
+            trace |= {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}"}
+        self.data.append(trace)
+        return self
+
+    def add_bar(self, row: int | None = None, col: int | None = None, **props) -> Chart:
+        return self.add_trace({"type": "bar", **props}, row, col)
+
+    def add_scatter(self, row: int | None = None, col: int | None = None, **props) -> Chart:
+        return self.add_trace({"type": "scatter", **props}, row, col)
+
+    def add_annotation(self, **props) -> Chart:
+        self.layout.setdefault("annotations", []).append(props)
+        return self
+
+    def update_layout(self, **props) -> Chart:
+        _merge(self.layout, props)
+        return self
+
+    def _update_axes(self, letter: str, props: dict) -> Chart:
+        keys = [k for k in self.layout if _AXIS_KEY.match(k) and k.startswith(letter)] or [f"{letter}axis"]
+        for key in keys:
+            _merge(self.layout.setdefault(key, {}), props)
+        return self
+
+    def update_xaxes(self, **props) -> Chart:
+        return self._update_axes("x", props)
+
+    def update_yaxes(self, **props) -> Chart:
+        return self._update_axes("y", props)
+
+    def spec(self) -> dict:
+        return {"data": self.data, "layout": self.layout}
+
+    def figure(self) -> Chart:
+        """The spec as a plotly Figure, unchecked (the tests check it): what ``st.plotly_chart`` takes
+        without validating the whole spec again on every page run."""
+        return go.Figure(self.spec(), _validate=False)
+
+
+def _layout(fig: Chart, title: str, y_title: str = "", x_title: str = "") -> Chart:
     rtl = i18n.is_rtl()  # Urdu: titles from the right, the shipped Naskh font first (time still runs left to right)
     fig.update_layout(
         title={"text": title, "x": 1 if rtl else 0, "xanchor": "right" if rtl else "left", "font": {"size": 16}},
@@ -37,7 +181,7 @@ def _layout(fig: go.Figure, title: str, y_title: str = "", x_title: str = "") ->
 
 
 def add_events(
-    fig: go.Figure,
+    fig: Chart,
     events: pd.DataFrame | None,
     x_min=None,
     x_max=None,
@@ -45,7 +189,7 @@ def add_events(
     col=None,
     labelled: bool = True,
     top: float | None = None,
-) -> go.Figure:
+) -> Chart:
     """Dated events inside the plotted range as dotted vertical lines with labels, in two traces per panel.
 
     Drawn as traces (not layout shapes) so that the legend can hide them and so that a figure with many
@@ -69,7 +213,7 @@ def add_events(
         xs += [moment, moment, None]
         ys += [0, top, None]
     place = {"row": row, "col": col} if row else {}
-    first = not any(getattr(t, "legendgroup", None) == "events" for t in fig.data)
+    first = not any(t.get("legendgroup") == "events" for t in fig.data)
     fig.add_scatter(
         x=xs,
         y=ys,
@@ -96,13 +240,13 @@ def add_events(
     return fig
 
 
-def _panel_max(fig: go.Figure, row: int | None) -> float:
+def _panel_max(fig: Chart, row: int | None) -> float:
     """Largest y value among the traces already drawn in a panel (row 1 or no subplots: the main axis)."""
     axis = "y" if not row or row == 1 else f"y{row}"
     tops = []
     for trace in fig.data:
-        if (getattr(trace, "yaxis", None) or "y") == axis and getattr(trace, "y", None) is not None:
-            values = pd.to_numeric(pd.Series(list(trace.y)), errors="coerce")
+        if (trace.get("yaxis") or "y") == axis and trace.get("y") is not None:
+            values = pd.to_numeric(pd.Series(list(trace["y"])), errors="coerce")
             if values.notna().any():
                 tops.append(float(values.max()))
     return max(tops) * 1.08 if tops else 0.0
@@ -123,9 +267,9 @@ def totals_over_time(
     events: pd.DataFrame | None = None,
     colors: dict | None = None,
     barmode: str = "group",
-) -> go.Figure:
+) -> Chart:
     """Bars per period (centred on the period) and group; suppressed values as labelled markers at zero."""
-    fig = go.Figure()
+    fig = Chart()
     if frame.empty:
         return _empty(title)
     x = _midpoint(frame)
@@ -169,11 +313,11 @@ def measures_over_time(
     color: str = "#0072B2",
     qualifiers: dict[str, str] | None = None,
     events: pd.DataFrame | None = None,
-) -> go.Figure:
+) -> Chart:
     """One panel per measure (each on its own scale), bars per period; suppressed values labelled at zero."""
     if frame.empty:
         return _empty(title)
-    fig = make_subplots(
+    fig = Chart(
         rows=len(measures), cols=1, shared_xaxes=True, vertical_spacing=0.1, subplot_titles=list(measures.values())
     )
     x = _midpoint(frame)
@@ -221,14 +365,12 @@ def measures_over_time(
     return fig
 
 
-def snapshots(
-    frame: pd.DataFrame, value: str, title: str, y_title: str, events: pd.DataFrame | None = None
-) -> go.Figure:
+def snapshots(frame: pd.DataFrame, value: str, title: str, y_title: str, events: pd.DataFrame | None = None) -> Chart:
     """Dated cumulative snapshots as points per platform: no line is drawn between reports."""
     dated = frame[frame["as_of"].notna()]
     if dated.empty:
         return _empty(title)
-    fig = go.Figure()
+    fig = Chart()
     for platform_id, rows in dated.groupby(dated["platform_id"].fillna("__all__"), sort=False):
         pid = None if platform_id == "__all__" else platform_id
         approx = rows["approx"].astype(bool)
@@ -264,7 +406,7 @@ def snapshots(
     return fig
 
 
-def category_snapshots(frame: pd.DataFrame, title: str) -> go.Figure:
+def category_snapshots(frame: pd.DataFrame, title: str) -> Chart:
     """URLs blocked per shared category, one group of bars per PTA report (dated and undated)."""
     if frame.empty:
         return _empty(title)
@@ -273,7 +415,7 @@ def category_snapshots(frame: pd.DataFrame, title: str) -> go.Figure:
     summed = frame.groupby(["report", "category"], as_index=False, sort=False).agg(
         urls_blocked=("urls_blocked", "sum"), approx=("approx", "max")
     )
-    fig = go.Figure()
+    fig = Chart()
     for i, category in enumerate(sorted(summed["category"].unique())):
         rows = summed[summed["category"] == category]
         fig.add_bar(
@@ -293,11 +435,11 @@ def category_snapshots(frame: pd.DataFrame, title: str) -> go.Figure:
     return fig
 
 
-def rates_over_time(frame: pd.DataFrame, title: str, events: pd.DataFrame | None = None) -> go.Figure:
+def rates_over_time(frame: pd.DataFrame, title: str, events: pd.DataFrame | None = None) -> Chart:
     """Compliance / removal shares per platform and measure; the basis (requests or items) is in the legend."""
     if frame.empty:
         return _empty(title)
-    fig = go.Figure()
+    fig = Chart()
     x = _midpoint(frame)
     for (platform_id, measure), rows in frame.groupby(["platform_id", "measure"], sort=False):
         dash = "dot" if (rows["basis"] == "items").all() else "solid"
@@ -333,14 +475,12 @@ def rates_over_time(frame: pd.DataFrame, title: str, events: pd.DataFrame | None
     return fig
 
 
-def reports_by_period(frame: pd.DataFrame, measures: dict[str, str], title: str) -> go.Figure:
+def reports_by_period(frame: pd.DataFrame, measures: dict[str, str], title: str) -> Chart:
     """Sparse half-yearly company figures: one panel per measure, periods as categories, a bar per platform."""
     present = {c: label for c, label in measures.items() if c in frame and frame[c].notna().any()}
     if frame.empty or not present:
         return _empty(title)
-    fig = make_subplots(
-        rows=len(present), cols=1, vertical_spacing=0.3 / len(present), subplot_titles=list(present.values())
-    )
+    fig = Chart(rows=len(present), cols=1, vertical_spacing=0.3 / len(present), subplot_titles=list(present.values()))
     periods = sorted(frame["period"].unique())
     for row, column in enumerate(present, start=1):
         for (platform_id, platform), rows in frame[frame[column].notna()].groupby(
@@ -364,11 +504,11 @@ def reports_by_period(frame: pd.DataFrame, measures: dict[str, str], title: str)
     return fig
 
 
-def ledger(frame: pd.DataFrame, title: str) -> go.Figure:
+def ledger(frame: pd.DataFrame, title: str) -> Chart:
     """Per platform: what PTA says it sent and got blocked vs what the platform says it received (log scale)."""
     if frame.empty:
         return _empty(title)
-    fig = go.Figure()
+    fig = Chart()
     labels = frame["platform"]
     series = [
         ("urls_processed", _("PTA: URLs sent / processed (cumulative)"), "#555555", ""),
@@ -392,15 +532,13 @@ def ledger(frame: pd.DataFrame, title: str) -> go.Figure:
     return fig
 
 
-def incidents_by_source(frame: pd.DataFrame, measure: str, title: str, events: pd.DataFrame | None = None) -> go.Figure:
+def incidents_by_source(frame: pd.DataFrame, measure: str, title: str, events: pd.DataFrame | None = None) -> Chart:
     """One panel per source organisation and definition (never summed): bars of ``measure`` per period."""
     if frame.empty:
         return _empty(title)
     panels = list(dict.fromkeys(zip(frame["source_org"], frame["definition_id"], strict=True)))
     titles = [f"{org}: {frame.loc[frame['definition_id'] == d, 'definition_as_printed'].iloc[0]}" for org, d in panels]
-    fig = make_subplots(
-        rows=len(panels), cols=1, shared_xaxes=True, vertical_spacing=0.25 / len(panels), subplot_titles=titles
-    )
+    fig = Chart(rows=len(panels), cols=1, shared_xaxes=True, vertical_spacing=0.25 / len(panels), subplot_titles=titles)
     lo, hi = pd.to_datetime(frame["period_start"]).min(), pd.to_datetime(frame["period_end"]).max()
     for i, (org, definition) in enumerate(panels, start=1):
         rows = frame[(frame["source_org"] == org) & (frame["definition_id"] == definition)]
@@ -431,13 +569,13 @@ VICTIM_COLUMNS = {
 }
 
 
-def deaths_by_victim(frame: pd.DataFrame, title: str) -> go.Figure:
+def deaths_by_victim(frame: pd.DataFrame, title: str) -> Chart:
     """Deaths by victim type where the source gives them, one group of bars per source and period."""
     given = frame[frame[list(VICTIM_COLUMNS)].notna().any(axis=1)]
     if given.empty:
         return _empty(title)
     x = given["source_org"] + " " + given["period"]
-    fig = go.Figure()
+    fig = Chart()
     for column, (name, color) in VICTIM_COLUMNS.items():
         name = _(name)
         fig.add_bar(
@@ -457,32 +595,35 @@ def deaths_by_victim(frame: pd.DataFrame, title: str) -> go.Figure:
     return fig
 
 
-def province_map(frame: pd.DataFrame, geojson: dict, value: str, title: str, value_label: str) -> go.Figure:
+def province_map(frame: pd.DataFrame, geojson: dict, value: str, title: str, value_label: str) -> Chart:
     """Choropleth of ``value`` per province on the shipped boundaries; no tiles, no network."""
-    fig = go.Figure(
-        go.Choroplethmap(
-            geojson=geojson,
-            featureidkey="properties.region_code",
-            locations=frame["region_code"],
-            z=frame[value],
-            colorscale="Blues",
-            marker={"line": {"width": 1, "color": "#333"}},
-            colorbar={"title": {"text": value_label}},
-            customdata=frame[["region", "source_regions"]],
-            hovertemplate="%{customdata[0]}: %{z:,}<br>" + _("source rows") + ": %{customdata[1]}<extra></extra>",
-        )
+    fig = Chart().add_trace(
+        {
+            "type": "choroplethmap",
+            "geojson": geojson,
+            "featureidkey": "properties.region_code",
+            "locations": frame["region_code"],
+            "z": frame[value],
+            "colorscale": "Blues",
+            "marker": {"line": {"width": 1, "color": "#333"}},
+            "colorbar": {"title": {"text": value_label}},
+            "customdata": frame[["region", "source_regions"]],
+            "hovertemplate": "%{customdata[0]}: %{z:,}<br>" + _("source rows") + ": %{customdata[1]}<extra></extra>",
+        }
     )
-    outline = go.Choroplethmap(
-        geojson=geojson,
-        featureidkey="properties.region_code",
-        locations=[f["properties"]["region_code"] for f in geojson["features"]],
-        z=[0] * len(geojson["features"]),
-        colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
-        showscale=False,
-        marker={"line": {"width": 0.6, "color": "#888"}},
-        hoverinfo="skip",
+    fig.add_trace(  # every province outlined, with or without a figure
+        {
+            "type": "choroplethmap",
+            "geojson": geojson,
+            "featureidkey": "properties.region_code",
+            "locations": [f["properties"]["region_code"] for f in geojson["features"]],
+            "z": [0] * len(geojson["features"]),
+            "colorscale": [[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
+            "showscale": False,
+            "marker": {"line": {"width": 0.6, "color": "#888"}},
+            "hoverinfo": "skip",
+        }
     )
-    fig.add_trace(outline)
     fig.update_layout(map={"style": "white-bg", "center": {"lat": 30.0, "lon": 69.5}, "zoom": 4.0}, height=520)
     return _layout(fig, title)
 
@@ -493,9 +634,9 @@ def timeline(
     title: str,
     events: pd.DataFrame | None = None,
     incidents_title: str | None = None,
-) -> go.Figure:
+) -> Chart:
     """Takedown volumes (top) and incidents (bottom) on one shared time axis, separate scales."""
-    fig = make_subplots(
+    fig = Chart(
         rows=2,
         cols=1,
         shared_xaxes=True,
@@ -538,11 +679,11 @@ def timeline(
     return fig
 
 
-def country_comparison(frame: pd.DataFrame, title: str, highlight: str = "PK") -> go.Figure:
+def country_comparison(frame: pd.DataFrame, title: str, highlight: str = "PK") -> Chart:
     """Requests per half-year for the chosen countries, the highlighted one drawn strongest."""
     if frame.empty:
         return _empty(title)
-    fig = go.Figure()
+    fig = Chart()
     for i, (code, rows) in enumerate(frame.groupby("country_code", sort=False)):
         strong = code == highlight
         fig.add_scatter(
@@ -561,11 +702,11 @@ def country_comparison(frame: pd.DataFrame, title: str, highlight: str = "PK") -
 
 def monthly_by_platform(
     frame: pd.DataFrame, value: str, title: str, y_title: str, second: str | None = None, second_label: str = ""
-) -> go.Figure:
+) -> Chart:
     """One line per platform over months (withheld months are gaps); an optional second measure dotted."""
     if frame.empty or frame[value].isna().all():
         return _empty(title)
-    fig = go.Figure()
+    fig = Chart()
     for (platform_id, platform), rows in frame.groupby(["platform_id", "platform"], sort=False):
         months = pd.to_datetime(rows["month"])
         fig.add_scatter(
@@ -596,12 +737,12 @@ def monthly_by_platform(
 STATUS_COLORS = {"actioned": "#009E73", "partial": "#56B4E9", "rejected": "#D55E00", "pending": "#999999"}
 
 
-def status_over_time(frame: pd.DataFrame, title: str) -> go.Figure:
+def status_over_time(frame: pd.DataFrame, title: str) -> Chart:
     """Requests per month by outcome, stacked (published monthly totals only)."""
     if frame.empty:
         return _empty(title)
     monthly = frame.groupby("month", as_index=False)[list(STATUS_COLORS)].sum(min_count=1)
-    fig = go.Figure()
+    fig = Chart()
     for status, color in STATUS_COLORS.items():
         fig.add_bar(
             x=pd.to_datetime(monthly["month"]),
@@ -614,12 +755,12 @@ def status_over_time(frame: pd.DataFrame, title: str) -> go.Figure:
     return _layout(fig, title, _("requests"))
 
 
-def breakdown(frame: pd.DataFrame, dimension: str, value: str, title: str) -> go.Figure:
+def breakdown(frame: pd.DataFrame, dimension: str, value: str, title: str) -> Chart:
     """Horizontal bars of ``value`` per ``dimension`` value, stacked by platform."""
     if frame.empty:
         return _empty(title)
     totals = frame.groupby(dimension)[value].sum().sort_values()
-    fig = go.Figure()
+    fig = Chart()
     for (platform_id, platform), rows in frame.groupby(["platform_id", "platform"], sort=False):
         summed = rows.groupby(dimension)[value].sum().reindex(totals.index)
         fig.add_bar(
@@ -639,11 +780,11 @@ def breakdown(frame: pd.DataFrame, dimension: str, value: str, title: str) -> go
 
 def stacked_monthly(
     frame: pd.DataFrame, by: str, labels: dict, value: str, title: str, y_title: str, colors: dict | None = None
-) -> go.Figure:
+) -> Chart:
     """Monthly bars of ``value`` stacked by ``by`` (one colour per group or province, the same on every chart)."""
     if frame.empty or frame[value].isna().all():
         return _empty(title)
-    fig = go.Figure()
+    fig = Chart()
     order = frame.groupby(by)[value].sum().sort_values(ascending=False).index
     for i, key in enumerate(order):
         rows = frame[frame[by] == key]
@@ -659,9 +800,9 @@ def stacked_monthly(
     return _layout(fig, title, y_title)
 
 
-def _empty(title: str) -> go.Figure:
+def _empty(title: str) -> Chart:
     # One invisible trace: a figure spec with no trace at all is refused by the chart element.
-    fig = go.Figure(go.Scatter(x=[None], y=[None], showlegend=False, hoverinfo="skip"))
+    fig = Chart().add_scatter(x=[None], y=[None], showlegend=False, hoverinfo="skip")
     fig.add_annotation(
         text=_("No figures for this selection"),
         showarrow=False,

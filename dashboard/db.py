@@ -88,7 +88,7 @@ def _run(path: str, name: str, params: tuple[tuple[str, object], ...]) -> pd.Dat
 def run(name: str, **params) -> pd.DataFrame:
     """Run the named query with bound parameters on the current dataset; results are cached per dataset."""
     bound = tuple(sorted((k, list(v) if isinstance(v, list | tuple) else v) for k, v in params.items()))
-    return _run(pinned_path(), name, bound).copy()
+    return _run(pinned_path(), name, bound)  # a fresh copy already: st.cache_data unpickles one per call
 
 
 def release_folder() -> Path:

@@ -47,8 +47,22 @@ def test_case_log_views_appear_with_an_unmistakable_synthetic_label(with_case_lo
     assert keys[-len(CASE_CHARTS) :] == CASE_CHARTS
     assert any("ILLUSTRATIVE (SYNTHETIC)" in e.value for e in app.error), "banner on the page"
     assert any("ILLUSTRATIVE (SYNTHETIC)" in e.value for e in app.sidebar.error), "banner in the frame"
-    urls = [d.proto.url for d in app.get("download_button") if d.key.removeprefix("csv-") in CASE_CHARTS]
-    assert urls and all(u.endswith(".csv") for u in urls)
+
+
+def test_a_case_log_chart_downloads_as_a_labelled_csv_of_its_table(with_case_log):
+    """What a case-log chart's download button writes when clicked: the page's table, under the synthetic label."""
+    from dashboard import blocks, queries
+
+    open_responsiveness()  # the page as drawn first: the queries below read the same dataset
+    months = queries.case_platform_months(queries.platform_options()["platform_id"].tolist(), 2000, 2100)
+    info = blocks.dataset()
+    name, write = blocks.csv_download("case-response-times", "Title", months, info, ["Publisher"], ["Terms"], True)
+    assert name == f"illustrative-synthetic_case-response-times_{info['dataset_version']}.csv"
+    lines = write().decode("utf-8-sig").splitlines()
+    comments = [line for line in lines if line.startswith("# ")]
+    assert comments[0].startswith("# ILLUSTRATIVE (SYNTHETIC)")
+    assert f"# Dataset version {info['dataset_version']}, built" in "\n".join(comments)
+    assert len(lines) - len(comments) == len(months) + 1  # the header and one line per row of the table
 
 
 def test_without_a_case_log_the_page_says_what_data_would_fill_the_views(published_dir):

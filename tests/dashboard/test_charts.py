@@ -1,0 +1,94 @@
+"""The chart builders write plotly's figure spec as plain dicts: every chart the pages draw must still be a
+figure plotly accepts, property by property, and subplots must be laid out as plotly's own would be."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import plotly.graph_objects as go
+import pytest
+from plotly.subplots import make_subplots
+from streamlit.testing.v1 import AppTest
+
+from dashboard.charts import Chart
+
+ROOT = Path(__file__).resolve().parents[2]
+VIEWS = [  # page, link: every chart builder the pages use, in both languages, with and without data
+    ("requests", {}),
+    ("requests", {"lang": "ur", "events": "true"}),
+    ("requests", {"period": ["2003", "2004"]}),  # a period with no figures: the empty chart
+    ("responsiveness", {}),
+    ("responsiveness", {"lang": "ur"}),
+    ("incidents", {}),
+    ("incidents", {"lang": "ur", "per_million": "true"}),
+]
+
+
+@pytest.fixture(autouse=True)
+def _dataset(published_dir):
+    return published_dir
+
+
+def drawn_specs(page: str, query: dict) -> list[dict]:
+    app = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=90)
+    for key, value in query.items():
+        app.query_params[key] = value
+    app.switch_page(f"app_pages/{page}.py")
+    app.run()
+    assert not app.exception
+    return [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
+
+
+@pytest.mark.parametrize(("page", "query"), VIEWS)
+def test_every_drawn_chart_passes_plotlys_own_validation(page, query):
+    specs = drawn_specs(page, query)
+    assert specs
+    for spec in specs:
+        validated = go.Figure(spec)  # raises on a misspelt property or a value of the wrong kind
+        assert len(validated.data) == len(spec["data"]) >= 1
+        assert validated.layout.title.text == spec["layout"]["title"]["text"]
+
+
+@pytest.mark.parametrize(
+    ("rows", "shared", "spacing", "titles"),
+    [
+        (1, False, 0.2, ["one"]),
+        (2, True, 0.12, ["top", "bottom"]),
+        (3, True, 0.1, ["a", "b", "c"]),
+        (4, False, 0.075, []),
+    ],
+)
+def test_rows_of_subplots_are_laid_out_as_plotly_lays_them_out(rows, shared, spacing, titles):
+    ours = Chart(rows, 1, shared_xaxes=shared, vertical_spacing=spacing, subplot_titles=titles)
+    for row in range(1, rows + 1):
+        ours.add_bar(x=[1, 2], y=[row, row], row=row, col=1)
+    theirs = make_subplots(rows=rows, cols=1, shared_xaxes=shared, vertical_spacing=spacing, subplot_titles=titles)
+    for row in range(1, rows + 1):
+        theirs.add_bar(x=[1, 2], y=[row, row], row=row, col=1)
+    expected = theirs.to_plotly_json()
+    actual = go.Figure(ours.spec()).to_plotly_json()
+    assert [(t["xaxis"], t["yaxis"]) for t in actual["data"]] == [(t["xaxis"], t["yaxis"]) for t in expected["data"]]
+    layout, plotly_layout = actual["layout"], expected["layout"]
+    axes = sorted(k for k in plotly_layout if k[1:5] == "axis")
+    assert sorted(k for k in layout if k[1:5] == "axis") == axes
+    for key in axes:
+        for prop in ("anchor", "matches", "showticklabels"):
+            assert layout[key].get(prop) == plotly_layout[key].get(prop), (key, prop)
+        assert layout[key]["domain"] == pytest.approx(plotly_layout[key]["domain"]), key
+    notes, their_notes = layout.get("annotations", []), plotly_layout.get("annotations", [])
+    assert [(a["text"], a["yanchor"], a["xanchor"]) for a in notes] == [
+        (a["text"], a["yanchor"], a["xanchor"]) for a in their_notes
+    ]
+    assert [v for a in notes for v in (a["x"], a["y"])] == pytest.approx(
+        [v for a in their_notes for v in (a["x"], a["y"])]
+    )
+
+
+def test_updates_merge_as_plotlys_do_and_none_removes():
+    chart = Chart().update_layout(legend={"orientation": "h", "y": -0.1, "title": "x"}, hovermode="x unified")
+    chart.update_layout(legend={"orientation": "v", "title": None}, hovermode="closest")
+    chart.add_bar(x=[1], y=[2], marker_color="#000", marker_pattern_shape="/").update_xaxes(type="log", title=None)
+    assert chart.layout == {"legend": {"orientation": "v", "y": -0.1}, "hovermode": "closest", "xaxis": {"type": "log"}}
+    assert chart.data[0]["marker"] == {"color": "#000", "pattern": {"shape": "/"}}
+    go.Figure(chart.spec())
