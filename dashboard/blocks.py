@@ -134,23 +134,23 @@ def cache_key(*values) -> bytes:
     return hashlib.blake2b(pickle.dumps(values, protocol=5), digest_size=16).digest()
 
 
-@st.cache_resource(max_entries=512, show_spinner=False)
-def _figure_in(key: bytes, _builder, _lang: str, _args: tuple, _kwargs: dict) -> go.Figure:
+@st.cache_data(max_entries=512, show_spinner=False)
+def _spec_in(key: bytes, _builder, _lang: str, _args: tuple, _kwargs: dict) -> dict:
     i18n.set_language(_lang)
     built = _builder(*_args, **_kwargs)
-    return built.figure() if isinstance(built, charts.Chart) else built
+    return built.spec() if isinstance(built, charts.Chart) else built.to_dict()
 
 
 def cached(builder, *args, **kwargs) -> go.Figure:
-    """A chart built once per distinct input and language, and shared, not copied, by every session.
+    """A chart built once per distinct input and language, kept as its spec.
 
-    Shared figures are never changed: ``st.plotly_chart`` only reads one (it serialises a copy), and
-    ``_with_a_trace`` makes a new one. Handing Streamlit a built figure rather than a dict spares plotly's
-    validation of the whole spec on every page run.
+    Kept compact: Streamlit stores the spec pickled (a few KB a chart; the maps name their polygons rather
+    than holding a copy), so that the cache's full size stays a small part of the server's memory. Each draw
+    makes it a Figure without plotly's validation (the tests validate every drawn chart).
     """
     lang = i18n.current()
     key = cache_key(f"{builder.__module__}.{builder.__qualname__}", lang, args, kwargs)
-    return _figure_in(key, builder, lang, args, kwargs)
+    return charts.as_figure(_spec_in(key, builder, lang, args, kwargs), queries.province_geojson)
 
 
 def _with_a_trace(figure: go.Figure | dict) -> go.Figure | dict:

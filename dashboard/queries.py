@@ -10,6 +10,7 @@ import json
 from datetime import date
 
 import pandas as pd
+import streamlit as st
 
 from dashboard import db
 from dashboard.i18n import N_, _
@@ -256,7 +257,15 @@ def event_monthly_for_timeline(monthly: pd.DataFrame, dataset: str) -> pd.DataFr
 
 
 def province_geojson() -> dict:
-    """The province polygons as one GeoJSON FeatureCollection keyed by ``properties.region_code``."""
+    """The province polygons as one GeoJSON FeatureCollection keyed by ``properties.region_code``.
+
+    One object per dataset, shared by every session and every map built from it: read it, never change it.
+    """
+    return _province_geojson(db.pinned_path())
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _province_geojson(path: str) -> dict:
     frame = db.run("boundaries")
     return {
         "type": "FeatureCollection",

@@ -89,7 +89,7 @@ chart_block(
     cached(
         charts.province_map,
         by_province,
-        queries.province_geojson(),
+        list(queries.province_names()),
         value,
         _("{measure}, {year} ({source})").format(measure=label, year=map_year, source=map_source),
         label,
@@ -214,7 +214,7 @@ if not event_sets.empty:
         cached(
             charts.province_map,
             by_province_events,
-            queries.province_geojson(),
+            list(queries.province_names()),
             event_value,
             _("{measure}, {first} to {last} ({dataset})").format(
                 measure=event_label, first=map_months[0], last=map_months[1], dataset=queries.EVENT_DATASETS[event_set]
