@@ -510,8 +510,9 @@ def _verdicts(report: dict) -> list[str]:
             f"{pause / per_run:.0f} such readers page runs queue and page-ready time grows with the queue, without "
             "errors. More page runs at once need more processes: `make serve-prod` runs replicas behind nginx "
             "(docs/DEPLOY.md), and this harness measures it with `--base-url`. Memory above idle after the sessions "
-            "close is the result caches (bounded per process: 1,024 query results, 512 chart specs, 1,024 CSVs) "
-            "filled by the periods the readers chose; the soak shows it does not grow from round to round. "
+            "close is the result caches (bounded per process: 1,024 query results, 512 chart specs kept pickled, "
+            "1,024 chart notes; CSVs are written only when a download is clicked) filled by the periods the readers "
+            "chose, and memory the allocator keeps for reuse; the soak shows it does not grow from round to round. "
             "Machine load is the whole machine's: other work competed for the 2 cores during these runs.",
         ]
     return out
