@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -99,7 +99,12 @@ def pct(value, decimals: int = 1, lang: str | None = None) -> str:
 
 def day(value: date | datetime | pd.Timestamp | str, lang: str | None = None) -> str:
     """A date as the locale writes it in full ("11 March 2025", "11 مارچ، 2025")."""
-    return format_date(pd.Timestamp(value).date(), format="long", locale=BABEL_LOCALES[lang or current()])
+    return _long_date(pd.Timestamp(value).date(), lang or current())
+
+
+@lru_cache(maxsize=4096)
+def _long_date(when: date, lang: str) -> str:  # the same few dates on every page: format each once
+    return format_date(when, format="long", locale=BABEL_LOCALES[lang])
 
 
 def month(value: date | datetime | pd.Timestamp | str, lang: str | None = None) -> str:

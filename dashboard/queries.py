@@ -22,9 +22,13 @@ INCIDENT_EVENT_KINDS = ["conflict", "security_operation", "law"]
 def period_label(start: pd.Series, end: pd.Series) -> pd.Series:
     """'2025 H1', '2024 H2' or '2024' from period bounds."""
     start, end = pd.to_datetime(start), pd.to_datetime(end)
-    months = (end.dt.year - start.dt.year) * 12 + end.dt.month - start.dt.month + 1
-    half = start.dt.month.map(lambda m: "H1" if m <= 6 else "H2")
-    return (end.dt.year.astype(str) + (" " + half).where(months == 6, "")).astype(str)
+    months = ((end.dt.year - start.dt.year) * 12 + end.dt.month - start.dt.month + 1).to_numpy()
+    halves = (start.dt.month <= 6).to_numpy()
+    labels = [
+        f"{year} H1" if span == 6 and first else f"{year} H2" if span == 6 else str(year)
+        for year, span, first in zip(end.dt.year.to_numpy(), months, halves, strict=True)
+    ]
+    return pd.Series(labels, index=start.index, dtype="str")
 
 
 def _translated(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
@@ -304,6 +308,12 @@ def release_revisions() -> pd.DataFrame:
 
 
 def build_info() -> dict:
+    """The dataset's version, build time and table list (asked by every chart block: read once per file)."""
+    return _build_info(db.pinned_path())
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _build_info(path: str) -> dict:
     row = db.run("build_info").iloc[0].to_dict()
     row["tables"] = json.loads(row["tables"])
     return row
