@@ -52,7 +52,9 @@ def serve(data_dir: Path, log: Path | None = None, options: dict | None = None, 
     ``options`` are extra Streamlit settings for this server only, e.g. ``{"server.disconnectedSessionTTL": 10}``.
     """
     port = free_port()
-    environment = {**os.environ, "DASHBOARD_DATA_DIR": str(data_dir)}
+    from deploy.render import SERVER_ENVIRONMENT  # the replicas' own settings (allocator arenas)
+
+    environment = {**os.environ, **SERVER_ENVIRONMENT, "DASHBOARD_DATA_DIR": str(data_dir)}
     if log:
         log.parent.mkdir(parents=True, exist_ok=True)
     output = log.open("w") if log else subprocess.DEVNULL
@@ -526,7 +528,8 @@ def report_markdown(report: dict, command: str) -> str:
         "",
         f"Produced by `{command}` on {report.get('finished_at') or time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC, "
         f"{os.cpu_count()} cores, "
-        "one `streamlit run` process. Each session is a websocket client that runs the app script as a "
+        "one `streamlit run` process with the replicas' settings (`.streamlit/config.toml`, "
+        "`MALLOC_ARENA_MAX=2`). Each session is a websocket client that runs the app script as a "
         "browser tab does: it opens a random page, then, after a pause of "
         f"{think[0]:g}–{think[1]:g} s (uniform), changes a filter on it (a new period or a switch, 60 %) or "
         "opens another page, until the time is up; sessions start spread over the first seconds. "
