@@ -9,10 +9,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `streamlit ru
 
 import streamlit as st  # noqa: E402
 
-from dashboard import blocks, db, embed, housekeeping, queries  # noqa: E402
+from dashboard import blocks, db, embed, queries  # noqa: E402
 from dashboard.i18n import _  # noqa: E402
 
-housekeeping.start()  # memory back to the system after busy spells (one thread per process)
 blocks.language()  # ?lang=ur or ?lang=en, from the link: this run's language, before any text is made
 st.set_page_config(
     page_title=_("Pakistan takedowns and militancy: transparency dashboard"),
