@@ -497,7 +497,7 @@ def _verdicts(report: dict) -> list[str]:
         worst = max(r["rss_after_close_mib"] for r in levels) / idle - 1
         out.append(
             f"- Memory after close within 20 % of idle: **{'met' if worst <= 0.2 else 'not met'}** "
-            f"(at most {100 * worst:+.0f} %)."
+            f"(at most {100 * worst:+.1f} %)."
         )
     measured = [r for r in report["levels"] if "server_cpu_cores" in r and r.get("actions")]
     if measured:

@@ -145,7 +145,7 @@ def report_markdown(results: list[dict], levels: list[int], seconds: float, thin
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.proxy", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--levels", default=os.environ.get("BENCH_PROXY_LEVELS", "1,2,3,4,6,8,12,16"))
+    parser.add_argument("--levels", default=os.environ.get("BENCH_PROXY_LEVELS", "10,25,40,50,60"))
     parser.add_argument("--seconds", type=float, default=float(os.environ.get("BENCH_PROXY_SECONDS", 30)))
     parser.add_argument("--think", default="2,6", help="reading pause between actions, min,max seconds")
     args = parser.parse_args(argv)
