@@ -517,13 +517,10 @@ def _verdicts(report: dict) -> list[str]:
             "chose, and memory the allocator keeps for reuse; the soak shows it does not grow from round to round.",
         ]
         busiest = max(r.get("machine_load_1min", 0) for r in measured)
-        out[-1] += (
-            f" Machine load is the whole machine's (at most {busiest:.1f} here): "
-            + (
-                f"other work competed for the {os.cpu_count()} cores during these runs."
-                if busiest > (os.cpu_count() or 1)
-                else "the server and the load generator had the machine to themselves."
-            )
+        out[-1] += f" Machine load is the whole machine's (at most {busiest:.1f} here): " + (
+            f"other work competed for the {os.cpu_count()} cores during these runs."
+            if busiest > (os.cpu_count() or 1)
+            else "the server and the load generator had the machine to themselves."
         )
     return out
 
