@@ -296,12 +296,42 @@ def _failures(
         for line, rule in rejected.items()
     ]
     rows = con.execute('SELECT line, "column", rule FROM case_failures ORDER BY line').fetchall() if listed else []
+    starts = _row_lines(path, {line - 2 for line, _, _ in rows}, set(rejected)) if rows else None
     for line, column, rule in rows:
-        for skipped_line in skipped:
-            if skipped_line <= line:
-                line += 1
+        if starts is not None:  # the line the row starts on, read from the file itself
+            line = starts[line - 2]
+        else:  # Parquet (a row number), or a file the count below cannot follow
+            for skipped_line in skipped:
+                if skipped_line <= line:
+                    line += 1
         failures.append(Failure(path.name, int(line), column, rule, RULE_TEXT.get(rule, rule)))
     return failures
+
+
+def _row_lines(path: Path, rows: set[int], rejected: set[int]) -> dict[int, int] | None:
+    """For rows the reader accepted, numbered from 0 in reading order (DuckDB's rowid): the file line each
+    starts on. Blank lines, records with the wrong number of fields and the lines the reader rejected are not
+    rows, and a quoted value may span lines, so the count of rows and of lines differ. Runs only when rows were refused. None for
+    Parquet, or when the file has fewer such rows than asked (then the caller's arithmetic stands)."""
+    import csv
+
+    if path.suffix.lower() == ".parquet" or not rows:
+        return None
+    found, last, row = {}, max(rows), 0
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        fields = len(next(reader, []))
+        previous_end = reader.line_num
+        for record in reader:
+            start, previous_end = previous_end + 1, reader.line_num
+            if not record or len(record) != fields or start in rejected:
+                continue
+            if row in rows:
+                found[row] = start
+            if row >= last:
+                break
+            row += 1
+    return found if len(found) == len(rows) else None
 
 
 def protect(cells: pd.DataFrame, margins: pd.DataFrame, k: int) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -204,14 +204,6 @@ def test_a_valid_quoted_value_with_a_comma_late_in_a_large_log_is_read(tmp_path,
     assert case.rows_aggregated == PREFIX_ROWS + 2
 
 
-@pytest.mark.xfail(
-    reason="BUG etl/sql/caselog_failures.sql (line = rowid + 2) and etl/caselog.py _failures(): line numbers "
-    "count records, not file lines. A blank line (skipped by the reader) or a quoted value spanning two "
-    "lines (valid CSV, e.g. a target with a line break) shifts every later line number by one, so the "
-    "quarantine points at the wrong line.",
-    raises=AssertionError,
-    strict=True,
-)
 @pytest.mark.parametrize("kind", ["blank line", "value over two lines"])
 def test_line_numbers_stay_file_line_numbers_after_a_blank_line_or_a_quoted_line_break(tmp_path, reference_dir, kind):
     lines = csv_text([row(f"L-{i:02d}") for i in range(1, 8)]).splitlines(keepends=True)
