@@ -10,18 +10,15 @@ docs/BENCHMARKS.md.
 
 from __future__ import annotations
 
-import json
 import os
 import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.report import write_section  # noqa: E402
+from benchmarks.report import run_in_fresh_process, write_section  # noqa: E402
 
 SIZES = [int(n) for n in os.environ.get("BENCH_CASELOG_SIZES", "1000000,10000000").split(",") if n]
 RUNS = int(os.environ.get("BENCH_CASELOG_RUNS", "5"))
@@ -41,16 +38,7 @@ def log_path(rows: int, suffix: str) -> Path:
 
 def measure(mode: str, path: Path) -> dict:
     """One run in a fresh process: the work as timed inside it, the whole process as timed from here."""
-    start = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-m", "benchmarks.caselog_run", mode, str(path)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    whole = time.perf_counter() - start
-    return {**json.loads(done.stdout.strip().splitlines()[-1]), "whole": whole}
+    return run_in_fresh_process("benchmarks.caselog_run", mode, str(path))
 
 
 def paired(runs: dict[str, list[dict]], a: str, b: str, figure: str) -> float:

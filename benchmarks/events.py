@@ -6,7 +6,6 @@ BENCH_EVENTS_RUNS. Writes its own section of docs/BENCHMARKS.md.
 
 from __future__ import annotations
 
-import json
 import os
 import statistics
 import subprocess
@@ -16,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.report import write_section  # noqa: E402
+from benchmarks.report import run_in_fresh_process, write_section  # noqa: E402
 
 ROWS = int(os.environ.get("BENCH_EVENTS_ROWS", "1000000"))
 RUNS = int(os.environ.get("BENCH_EVENTS_RUNS", "5"))
@@ -25,14 +24,7 @@ DATASETS = ("acled", "ucdp_ged", "gtd")
 
 def measure(path: Path, mode: str) -> dict:
     """One run in a fresh process (cold imports, no cache shared with other runs)."""
-    done = subprocess.run(
-        [sys.executable, "-m", "benchmarks.events_run", mode, str(path)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_in_fresh_process("benchmarks.events_run", mode, str(path))
 
 
 def bench() -> list[dict]:

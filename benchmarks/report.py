@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
+import time
 from pathlib import Path
 
-REPORT = Path(__file__).resolve().parent.parent / "docs" / "BENCHMARKS.md"
+ROOT = Path(__file__).resolve().parent.parent
+REPORT = ROOT / "docs" / "BENCHMARKS.md"
 _SECTION = re.compile(r"<!-- section:(?P<name>[a-z0-9-]+) -->\n.*?<!-- /section:(?P=name) -->\n", re.DOTALL)
 
 
@@ -29,3 +34,12 @@ def keep_sections(new_text: str) -> str:
     kept = sections(REPORT.read_text(encoding="utf-8")) if REPORT.exists() else {}
     missing = [block for name, block in kept.items() if name not in sections(new_text)]
     return new_text.rstrip("\n") + ("\n\n" + "\n".join(missing) if missing else "\n")
+
+
+def run_in_fresh_process(module: str, *args: str) -> dict:
+    """``python -m module args`` in a new process (cold imports, no cache shared with other runs): the figures it
+    prints as JSON on its last line, plus ``whole``, the whole process's wall time as seen from here."""
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", module, *args], cwd=ROOT, capture_output=True, text=True, check=True)
+    whole = time.perf_counter() - start
+    return {**json.loads(done.stdout.strip().splitlines()[-1]), "whole": whole}

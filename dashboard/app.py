@@ -9,7 +9,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `streamlit ru
 
 import streamlit as st  # noqa: E402
 
-from dashboard import blocks, db, embed, queries  # noqa: E402
+from dashboard import blocks, db, embed, queries, turns  # noqa: E402
 from dashboard.i18n import _  # noqa: E402
 
 blocks.language()  # ?lang=ur or ?lang=en, from the link: this run's language, before any text is made
@@ -42,35 +42,36 @@ else:
     blocks.page_frame()  # language selector; right to left and the Urdu font for Urdu
 page = st.navigation(embed.pages(), position="hidden") if embedding else st.navigation(PAGES)
 
-try:
-    db.database_path()
-except db.NoDataset as exc:
-    st.error(str(exc))
-    st.stop()
+with turns.turn():  # a few page runs at once, the rest wait their turn (dashboard/turns.py)
+    try:
+        db.database_path()
+    except db.NoDataset as exc:
+        st.error(str(exc))
+        st.stop()
 
-if embedding:
+    if embedding:
+        page.run()
+        st.stop()
+    info = blocks.dataset()
+    st.sidebar.caption(
+        _(
+            "Dataset version **{version}**, built {built} UTC. Figures are published aggregates; every chart lists its sources."
+        ).format(version=info["dataset_version"], built=blocks.built_at(info))
+    )
+    if queries.case_info()["synthetic"].any():
+        st.sidebar.error(
+            blocks.synthetic_label()
+            + ": "
+            + _("this dataset includes a generated case log, shown on the Platform responsiveness page."),
+            icon=":material/science:",
+        )
+    if queries.event_datasets()["synthetic"].any():
+        st.sidebar.error(
+            blocks.synthetic_label()
+            + ": "
+            + _(
+                "this dataset includes generated event files (ACLED, UCDP GED or GTD layout), shown on the Incident trends page."
+            ),
+            icon=":material/science:",
+        )
     page.run()
-    st.stop()
-info = blocks.dataset()
-st.sidebar.caption(
-    _(
-        "Dataset version **{version}**, built {built} UTC. Figures are published aggregates; every chart lists its sources."
-    ).format(version=info["dataset_version"], built=blocks.built_at(info))
-)
-if queries.case_info()["synthetic"].any():
-    st.sidebar.error(
-        blocks.synthetic_label()
-        + ": "
-        + _("this dataset includes a generated case log, shown on the Platform responsiveness page."),
-        icon=":material/science:",
-    )
-if queries.event_datasets()["synthetic"].any():
-    st.sidebar.error(
-        blocks.synthetic_label()
-        + ": "
-        + _(
-            "this dataset includes generated event files (ACLED, UCDP GED or GTD layout), shown on the Incident trends page."
-        ),
-        icon=":material/science:",
-    )
-page.run()

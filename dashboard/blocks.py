@@ -153,15 +153,6 @@ def cached(builder, *args, **kwargs) -> go.Figure:
     return charts.as_figure(_spec_in(key, builder, lang, args, kwargs), queries.province_geojson)
 
 
-def _with_a_trace(figure: go.Figure | dict) -> go.Figure | dict:
-    """Plotly refuses a figure with no trace at all (a period with no figure from any source): add an empty one."""
-    if isinstance(figure, dict) and not figure.get("data"):
-        return {**figure, "data": [{"type": "scatter", "x": [], "y": [], "showlegend": False}]}
-    if isinstance(figure, go.Figure) and not figure.data:
-        return go.Figure(figure).add_scatter(x=[], y=[], showlegend=False)
-    return figure
-
-
 def _sources_for(table: pd.DataFrame) -> tuple[pd.DataFrame, list[str], list[str]]:
     """The cited documents behind a table: one row per citation URL with its publisher."""
     columns = [c for c in table.columns if c.endswith("citation_url")]
@@ -223,7 +214,7 @@ def csv_download(
 def chart_block(
     chart_id: str,
     title: str,
-    figure: go.Figure | dict,
+    figure: go.Figure,
     table: pd.DataFrame,
     *,
     caption: str | None = None,
@@ -242,7 +233,7 @@ def chart_block(
     chart_tab, table_tab = st.tabs([_("Chart"), _("Table")])
     with chart_tab:
         st.plotly_chart(
-            _with_a_trace(figure),
+            figure,
             key=f"chart-{chart_id}",
             config={
                 "displaylogo": False,

@@ -162,7 +162,10 @@ class Chart:
 def as_figure(spec: dict, boundaries: Callable[[], dict] | None = None) -> go.Figure:
     """A spec as a plotly Figure, unchecked (the tests check every drawn chart against plotly's schema): what
     ``st.plotly_chart`` takes without validating the whole spec again on every page run (about 1 ms a chart
-    instead of 8). Map traces get the province polygons here."""
+    instead of 8). Map traces get the province polygons here, and a spec with no trace at all (a period with no
+    figure from any source) gets an empty one, which plotly needs to draw the axes and the note."""
+    if not spec["data"]:
+        spec = {**spec, "data": [{"type": "scatter", "x": [], "y": [], "showlegend": False}]}
     if boundaries is not None and any(t.get("geojson") == BOUNDARIES for t in spec["data"]):
         polygons = boundaries()
         data = [{**t, "geojson": polygons} if t.get("geojson") == BOUNDARIES else t for t in spec["data"]]

@@ -11,7 +11,7 @@ import pytest
 from plotly.subplots import make_subplots
 from streamlit.testing.v1 import AppTest
 
-from dashboard.charts import Chart
+from dashboard.charts import Chart, as_figure
 
 ROOT = Path(__file__).resolve().parents[2]
 VIEWS = [  # page, link: every chart builder the pages use, in both languages, with and without data
@@ -92,3 +92,14 @@ def test_updates_merge_as_plotlys_do_and_none_removes():
     assert chart.layout == {"legend": {"orientation": "v", "y": -0.1}, "hovermode": "closest", "xaxis": {"type": "log"}}
     assert chart.data[0]["marker"] == {"color": "#000", "pattern": {"shape": "/"}}
     go.Figure(chart.spec())
+
+
+def test_a_chart_with_no_trace_is_drawn_with_an_empty_one_plotly_accepts():
+    """A period where no source has a figure: the axes and the note still draw, with nothing plotted."""
+    chart = Chart()
+    chart.update_layout(title={"text": "Nothing in this period"})
+    chart.add_annotation(text="No figures for this period", showarrow=False)
+    figure = as_figure(chart.spec())
+    assert [(t.type, list(t.x), list(t.y), t.showlegend) for t in figure.data] == [("scatter", [], [], False)]
+    go.Figure(figure.to_dict())  # the full validation accepts it
+    assert figure.layout.annotations[0].text == "No figures for this period"
