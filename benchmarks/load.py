@@ -510,11 +510,15 @@ def _verdicts(report: dict) -> list[str]:
             f"here). At {per_run:.2f} s of CPU per page run it serves about {1 / per_run:.1f} page runs a second; "
             f"readers who click every {pause:g} s on average ask for one per {pause:g} s each, so beyond about "
             f"{pause / per_run:.0f} such readers page runs queue and page-ready time grows with the queue, without "
-            "errors. More page runs at once need more processes: `make serve-prod` runs replicas behind nginx "
-            "(docs/DEPLOY.md), and this harness measures it with `--base-url`. Memory above idle after the sessions "
-            "close is the result caches (bounded per process: 1,024 query results, 512 chart specs kept pickled, "
-            "1,024 chart notes; CSVs are written only when a download is clicked) filled by the periods the readers "
-            "chose, and memory the allocator keeps for reuse; the soak shows it does not grow from round to round.",
+            "errors. Page runs take turns, two at a time (`dashboard/turns.py`): the queue is served in order "
+            "instead of every waiting run sharing the core and all finishing late. More page runs at once need "
+            "more processes: `make serve-prod` runs replicas behind nginx (docs/DEPLOY.md), and this harness "
+            "measures it with `--base-url`. Memory above idle after the sessions close is, in order of size: "
+            "memory Python and the C allocator freed but keep for reuse (Python's 1 MiB arenas are given back only "
+            "when wholly empty); the result caches (bounded per process: 1,024 query results, 512 chart specs kept "
+            "pickled, 1,024 chart notes, about 10 MiB when full; CSVs are written only when a download is clicked); "
+            "and closed sessions Streamlit keeps for a reconnect: its store drops expired ones only when it next "
+            "stores one. The soak shows none of it grows from round to round.",
         ]
         busiest = max(r.get("machine_load_1min", 0) for r in measured)
         out[-1] += f" Machine load is the whole machine's (at most {busiest:.1f} here): " + (
