@@ -137,8 +137,7 @@ def cache_key(*values) -> bytes:
 @st.cache_data(max_entries=512, show_spinner=False)
 def _spec_in(key: bytes, _builder, _lang: str, _args: tuple, _kwargs: dict) -> dict:
     i18n.set_language(_lang)
-    built = _builder(*_args, **_kwargs)
-    return built.spec() if isinstance(built, charts.Chart) else built.to_dict()
+    return _builder(*_args, **_kwargs).spec()
 
 
 def cached(builder, *args, **kwargs) -> go.Figure:

@@ -13,6 +13,7 @@ from the published totals.
 
 from __future__ import annotations
 
+import csv
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -311,10 +312,9 @@ def _failures(
 def _row_lines(path: Path, rows: set[int], rejected: set[int]) -> dict[int, int] | None:
     """For rows the reader accepted, numbered from 0 in reading order (DuckDB's rowid): the file line each
     starts on. Blank lines, records with the wrong number of fields and the lines the reader rejected are not
-    rows, and a quoted value may span lines, so the count of rows and of lines differ. Runs only when rows were refused. None for
-    Parquet, or when the file has fewer such rows than asked (then the caller's arithmetic stands)."""
-    import csv
-
+    rows, and a quoted value may span lines, so the count of rows and of lines differ. Runs only when rows
+    were refused. None for Parquet, or when the file has fewer such rows than asked (then the caller's
+    arithmetic stands)."""
     if path.suffix.lower() == ".parquet" or not rows:
         return None
     found, last, row = {}, max(rows), 0
