@@ -210,6 +210,18 @@ def csv_download(
     return file_name, functools.partial(to_csv_bytes, table, comments)
 
 
+def gap_note(gaps: pd.DataFrame) -> str:
+    """'No figure found for: Meta 2014 H1, 2014 H2; TikTok 2019 H1 …' from ``queries.missing_periods``."""
+    parts = [
+        "{series}: {periods}".format(series=md_escape(series), periods=", ".join(rows["period_label"]))
+        for series, rows in gaps.groupby("series", sort=False)
+    ]
+    return _(
+        "Periods the publisher reported but this dataset has no figure for, so they are not drawn: {parts}. "
+        "See *About the data* for the coverage of every series."
+    ).format(parts="; ".join(parts))
+
+
 def chart_block(
     chart_id: str,
     title: str,
@@ -219,8 +231,13 @@ def chart_block(
     caption: str | None = None,
     events: pd.DataFrame | None = None,
     summary: summaries.Summary | None = None,
+    gaps: pd.DataFrame | None = None,
 ) -> None:
-    """Chart and its table (the plotted numbers), a safe CSV of them, and the sources they come from."""
+    """Chart and its table (the plotted numbers), a safe CSV of them, and the sources they come from.
+
+    ``gaps`` (from ``queries.missing_periods``) names the periods its series' publishers reported that the
+    dataset has no figure for: the chart says so where it is drawn.
+    """
     info = dataset()
     words, (urls, publishers, licences), synthetic = _table_notes(table, summary, info["dataset_version"])
     st.subheader(title, anchor=chart_id)
@@ -229,6 +246,8 @@ def chart_block(
         st.markdown(f"**{in_words}** {md_escape(words)}")
     if caption:
         st.caption(caption)
+    if gaps is not None and not gaps.empty:
+        st.caption(":material/warning: " + gap_note(gaps))
     chart_tab, table_tab = st.tabs([_("Chart"), _("Table")])
     with chart_tab:
         st.plotly_chart(

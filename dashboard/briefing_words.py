@@ -61,6 +61,7 @@ def definition(definition_id: str, as_printed: str) -> str:
         "militant_attacks": _("militant attacks"),
         "combat_related": _("combat-related incidents (attacks and security-force actions)"),
         "all_violent_incidents": _("all violent incidents, including security-force actions"),
+        "terrorism_related": _("terrorism-related incidents"),
     }
     return known.get(definition_id, as_printed)
 
@@ -70,6 +71,9 @@ def measure(text: str) -> str:
         "share of requests fully or partly complied with": _("share of requests fully or partly complied with"),
         "share of items removed (legal or policy reasons)": _("share of items removed (legal or policy reasons)"),
         "share of requests complied with": _("share of requests complied with"),
+        "share of the content named in requests that was removed": _(
+            "share of the content named in requests that was removed"
+        ),
         "share of requests complied with (Court orders)": _("share of court orders complied with"),
         "share of requests complied with (Other (government agencies, police, etc.))": _(
             "share of other government requests complied with (agencies, police)"

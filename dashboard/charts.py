@@ -542,12 +542,22 @@ def ledger(frame: pd.DataFrame, title: str) -> Chart:
     return fig
 
 
+def bound_prefix(qualifiers: pd.Series | None, length: int) -> list[str]:
+    """'at least ' or '≈ ' before a figure the source gave as a lower bound or approximately; '' when exact."""
+    if qualifiers is None:
+        return [""] * length
+    words = {"lower_bound": _("at least") + " ", "approx": "≈ "}
+    return [words.get(q, "") if isinstance(q, str) else "" for q in qualifiers]
+
+
 def incidents_by_source(frame: pd.DataFrame, measure: str, title: str, events: pd.DataFrame | None = None) -> Chart:
     """One panel per source organisation and definition (never summed): bars of ``measure`` per period."""
     if frame.empty:
         return _empty(title)
     panels = list(dict.fromkeys(zip(frame["source_org"], frame["definition_id"], strict=True)))
-    titles = [f"{org}: {frame.loc[frame['definition_id'] == d, 'definition_as_printed'].iloc[0]}" for org, d in panels]
+    frame = frame.assign(**{f"{measure}_bound": bound_prefix(frame.get(f"{measure}_qualifier"), len(frame))})
+    labels = dict(zip(zip(frame["source_org"], frame["definition_id"], strict=True), frame["definition"], strict=True))
+    titles = [f"{org}: {labels[(org, d)]}" for org, d in panels]
     fig = Chart(rows=len(panels), cols=1, shared_xaxes=True, vertical_spacing=0.25 / len(panels), subplot_titles=titles)
     lo, hi = pd.to_datetime(frame["period_start"]).min(), pd.to_datetime(frame["period_end"]).max()
     for i, (org, definition) in enumerate(panels, start=1):
@@ -560,10 +570,10 @@ def incidents_by_source(frame: pd.DataFrame, measure: str, title: str, events: p
             width=(pd.to_datetime(rows["period_end"]) - pd.to_datetime(rows["period_start"])).dt.days
             * 86_400_000
             * 0.8,
-            customdata=rows[["period", "definition_as_printed"]],
+            customdata=rows[["period", "definition", f"{measure}_bound"]],
             row=i,
             col=1,
-            hovertemplate="%{customdata[0]}: %{y:,}<br>%{customdata[1]}<extra>" + org + "</extra>",
+            hovertemplate="%{customdata[0]}: %{customdata[2]}%{y:,}<br>%{customdata[1]}<extra>" + org + "</extra>",
         )
         add_events(fig, events, lo, hi, row=i, col=1, labelled=i == 1)
     _layout(fig, title)
@@ -584,7 +594,7 @@ def deaths_by_victim(frame: pd.DataFrame, title: str) -> Chart:
     given = frame[frame[list(VICTIM_COLUMNS)].notna().any(axis=1)]
     if given.empty:
         return _empty(title)
-    x = given["source_org"] + " " + given["period"]
+    x = given["source_org"] + " (" + given["definition"] + ") " + given["period"]
     fig = Chart()
     for column, (name, color) in VICTIM_COLUMNS.items():
         name = _(name)

@@ -157,8 +157,24 @@ def case_mirrors(platforms: list[str], year_from: int, year_to: int) -> pd.DataF
 # --- incidents -----------------------------------------------------------------------------------------
 
 
+# What each incidents series counts, in a few words (translated where shown): one definition per row.
+DEFINITION_LABELS = {
+    "terrorist_attacks": N_("terrorist attacks"),
+    "militant_attacks": N_("militant attacks"),
+    "combat_related": N_("all combat-related violence, including security-force operations"),
+    "all_violent_incidents": N_("all violent incidents, including security-force operations"),
+    "terrorism_related": N_("terrorism-related incidents"),
+}
+QUALIFIED = ("attacks", "killed_total", "killed_security", "killed_civilians", "killed_militants", "injured_total")
+
+
 def incidents_national(source_orgs: list[str], year_from: int, year_to: int) -> pd.DataFrame:
-    return _with_periods(db.run("incidents_national", source_orgs=source_orgs, year_from=year_from, year_to=year_to))
+    """National figures per source and definition; ``definition`` names the series in the reader's language."""
+    frame = _with_periods(
+        db.run("incidents_national", source_orgs=source_orgs, year_from=year_from, year_to=year_to)
+    )
+    frame.insert(1, "definition", frame["definition_id"].map(lambda d: _(DEFINITION_LABELS.get(d, d))))
+    return frame
 
 
 def incidents_by_province(source_org: str, year: int, provinces: list[str]) -> pd.DataFrame:
@@ -305,6 +321,43 @@ def release_changes() -> pd.DataFrame:
 
 def release_revisions() -> pd.DataFrame:
     return db.run("release_revisions")
+
+
+# Which published series a platform's or a monitor's figures belong to (the series reference table).
+SERIES_BY_PLATFORM = {
+    "google": "google_removals",
+    "youtube": "google_removals",
+    "meta": "meta_local_law",
+    "facebook": "meta_local_law",
+    "instagram": "meta_local_law",
+    "x": "x_removal_demands",
+    "tiktok": "tiktok_gov_removals",
+}
+SERIES_BY_SOURCE_ORG = {
+    "PIPS": ["pips_terrorist_attacks"],
+    "PICSS": ["picss_militant_attacks", "picss_combat_related"],
+    "SATP": ["satp_terrorism"],
+}
+
+
+def platform_series(platforms: list[str]) -> list[str]:
+    """The published series of the chosen platforms (Meta's figures cover Facebook and Instagram together)."""
+    return sorted({SERIES_BY_PLATFORM[p] for p in platforms if p in SERIES_BY_PLATFORM})
+
+
+def coverage() -> pd.DataFrame:
+    """Per series: first and last period, the periods missing by name, next report due, citation grades."""
+    return db.run("series_coverage")
+
+
+def missing_periods(series_ids: list[str], year_from: int, year_to: int) -> pd.DataFrame:
+    """Periods a publisher reported that the dataset lacks, for the given series and years."""
+    return db.run("series_missing_periods", series_ids=series_ids, year_from=year_from, year_to=year_to)
+
+
+def restatements() -> pd.DataFrame:
+    """Figures a source restated later: the earlier value kept beside the current one."""
+    return db.run("source_restatements")
 
 
 def build_info() -> dict:

@@ -42,8 +42,12 @@ def describe(table: pd.DataFrame, spec: Summary) -> str:
     for name, part in groups:
         part = part.sort_values(spec.order or spec.when)
         latest = part.iloc[-1]
-        piece = _("{value} in {when}").format(value=fmt(latest[spec.value]), when=_text(latest[spec.when]))
-        if len(part) >= 2:
+        piece = _("{value} in {when}").format(
+            value=_bound(latest, spec) + fmt(latest[spec.value]), when=_text(latest[spec.when])
+        )
+        # A comparison in words is made only between two exact figures of the same series (the series keys
+        # carry the source, definition and region): never with an approximate or lower-bound figure.
+        if len(part) >= 2 and not _bound(latest, spec) and not _bound(part.iloc[-2], spec):
             previous = part.iloc[-2]
             change = latest[spec.value] - previous[spec.value]
             template = (
@@ -75,6 +79,17 @@ def _ranking(rows: pd.DataFrame, spec: Summary) -> str:
             name=_text(bottom[label]), value=_number(bottom[spec.value])
         )
     return text
+
+
+def _bound(row: pd.Series, spec: Summary) -> str:
+    """'at least ' / '≈ ' when the row's figure is a lower bound or approximate, '' when it is exact."""
+    qualifier = row.get(f"{spec.value}_qualifier", row.get("value_kind"))
+    if isinstance(qualifier, str) and qualifier and qualifier != "exact":
+        return _("at least") + " " if qualifier == "lower_bound" else "≈ "
+    approx = row.get("approx")
+    if f"{spec.value}_qualifier" not in row and "value_kind" not in row and approx is not None and not pd.isna(approx) and bool(approx):
+        return "≈ "
+    return ""
 
 
 def _percent(value) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl import ETL_VERSION, caselog, incident_events
+from etl import ETL_VERSION, caselog, coverage, incident_events, restatements
 from etl.adapters import Layout, Refs, detect, registry
 from etl.adapters.curated import REFERENCE_TABLES
 from etl.caselog import DEFAULT_K
@@ -273,6 +273,10 @@ def _load(
                 con.execute(f"INSERT INTO {quote(contract.name)} ({columns}) {casts}")
                 con.unregister("staged_text")
             _record_source(con, result)
+        con.execute(restatements.RESTATEMENTS_SQL)
+        for contract in contracts:
+            restatements.set_aside(con, contract)
+        coverage.record(con)
         for provenance in case_logs:
             on_stage("load", f"aggregating case log {provenance.path.name}")
             case = caselog.aggregate(con, provenance, k)

@@ -99,6 +99,62 @@ SYSTEM_TABLES = {
             "value_after": "Value in this release.",
         },
     ),
+    "source_restatements": (
+        "Figures a source restated in a later document: the earlier value, kept, beside the one that replaced it "
+        "(the fact tables hold only the latest).",
+        {
+            "table_name": "Fact table.",
+            "row_key": "The series the figure belongs to: the row's primary key without its revision, joined by ' | '.",
+            "column": "The figure.",
+            "revision": "Revision of the restated figure (1 = as first published).",
+            "value_restated": "The earlier value, as that document gave it.",
+            "qualifier_restated": "approx or lower_bound when the earlier value was not exact.",
+            "source_id": "Source file of the earlier row.",
+            "source_line": "Line of the earlier row in it.",
+            "published": "Date of the earlier document.",
+            "citation_url": "The earlier document.",
+            "current_revision": "Revision now in the fact table.",
+            "current_value": "The value that replaced it (empty when the later document gives none).",
+            "current_qualifier": "approx or lower_bound when the current value is not exact.",
+            "current_source_line": "Line of the current row in the source file.",
+            "current_published": "Date of the later document.",
+            "current_citation_url": "The later document.",
+        },
+    ),
+    "series_coverage": (
+        "For each series the dashboard draws: the periods with a figure, the periods the publisher reported "
+        "that this dataset lacks (by name), when the next report is due, and how its rows are cited.",
+        {
+            "series_id": "Series (see the series table).",
+            "name": "Name as shown.",
+            "publisher": "Who publishes it.",
+            "cadence": "half_year, year or irregular (dated snapshots).",
+            "first_period": "First period with a figure (half_year and year series).",
+            "last_period": "Latest period with a figure (half_year and year series).",
+            "first_date": "Earliest date of any figure (the as-of date of a snapshot, else the period's end).",
+            "last_date": "Latest date of any figure.",
+            "periods_with_figures": "Periods (or, for irregular series, dated reports) with a figure.",
+            "periods_published": "Periods the publisher had reported when the dataset was last checked.",
+            "periods_missing": "Of those, the periods with no figure here.",
+            "missing_periods": "The missing periods by name.",
+            "next_report_due": "When the next report is expected.",
+            "rows": "Rows of the series in its fact table.",
+            "rows_cited_publisher": "Rows cited to the publisher's own document.",
+            "rows_cited_press": "Rows cited to a mainstream press report of it.",
+            "rows_cited_repost": "Rows cited to an aggregator or repost (no better copy found).",
+            "cadence_note": "What the publisher's reports cover and how often.",
+            "cadence_citation_url": "Where that is stated.",
+        },
+    ),
+    "series_missing_periods": (
+        "One row per period a publisher reported that this dataset has no figure for.",
+        {
+            "series_id": "Series (see the series table).",
+            "period_label": "The period, as shown (e.g. 2020 H1).",
+            "period_start": "First day of the period.",
+            "period_end": "Last day of the period.",
+        },
+    ),
 }
 EXCLUDED_COLUMNS = {"build_info": ["built_at"]}  # time of the build: in datapackage.json, not in the data files
 

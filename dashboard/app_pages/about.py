@@ -26,6 +26,41 @@ st.caption(
     )
 )
 
+st.header(_("Coverage of each series"), anchor="coverage")
+st.markdown(
+    _(
+        "For each series: the first and latest period with a figure, how often its publisher reports, the periods "
+        "the publisher reported that this dataset has no figure for (by name), when the next report is due, and how "
+        "its rows are cited: to the **publisher**'s own document, to a mainstream **press** report of it, or to a "
+        "**repost** (an aggregator or blog, kept only where no better copy was found)."
+    )
+)
+st.dataframe(
+    queries.coverage(),
+    hide_index=True,
+    column_config={"cadence_citation_url": st.column_config.LinkColumn("cadence_citation_url")},
+)
+
+st.header(_("Figures the sources restated"), anchor="restatements")
+restated = queries.restatements()
+if restated.empty:
+    st.caption(_("No source has restated a figure loaded here."))
+else:
+    st.markdown(
+        _(
+            "When a source republishes a figure (a final annual report replacing a year-end press release, say), "
+            "the charts and cards use the latest document; the earlier value is kept here with its document and date."
+        )
+    )
+    st.dataframe(
+        restated,
+        hide_index=True,
+        column_config={
+            "citation_url": st.column_config.LinkColumn("citation_url"),
+            "current_citation_url": st.column_config.LinkColumn("current_citation_url"),
+        },
+    )
+
 st.header(_("Method"))
 st.markdown(
     _("""

@@ -13,9 +13,11 @@ SOURCES = ["PIPS", "PICSS", "SATP"]
 DEFINITIONS = {
     "PIPS": _("terrorist attacks by militant, nationalist-insurgent and sectarian groups."),
     "PICSS": _(
-        "militant attacks; some annual reports count all combat-related incidents, including security-force operations."
+        "two series, each in its own panel: militant attacks (attacks by militants, and the deaths and injuries in "
+        "them), and all combat-related violence, which adds security-force operations (so it counts the militants "
+        "the security forces killed)."
     ),
-    "SATP": _("terrorism-related incidents (figures as reported by Aaj Tak)."),
+    "SATP": _("terrorism-related incidents and fatalities, from its yearly datasheets."),
 }
 MEASURES = {"attacks": _("Attacks"), "killed_total": _("People killed"), "injured_total": _("People injured")}
 
@@ -45,9 +47,15 @@ chart_block(
         events=events,
     ),
     national,
-    caption=_("Half-year figures (PICSS 2022–23) are drawn over their half-year, annual ones over the year."),
+    caption=_(
+        "Half-year figures are drawn over their half-year, annual ones over the year. A figure the source gave as "
+        "a lower bound ('at least') says so in its label and is never compared with another."
+    ),
     events=events,
-    summary=Summary(measure, "period", "source_org", order="period_end"),
+    summary=Summary(measure, "period", ("source_org", "definition"), order="period_end"),
+    gaps=queries.missing_periods(
+        [s for org in source_orgs for s in queries.SERIES_BY_SOURCE_ORG.get(org, [])], year_from, year_to
+    ),
 )
 chart_block(
     "deaths-by-victim",
@@ -55,7 +63,7 @@ chart_block(
     cached(charts.deaths_by_victim, national, _("Deaths by victim type (stacked) and total as reported (bar mark)")),
     national[national[["killed_security", "killed_civilians", "killed_militants"]].notna().any(axis=1)],
     caption=_("A total above the stacked parts means the source counted others too (e.g. peace-committee members)."),
-    summary=Summary("killed_total", "period", "source_org", order="period_end"),
+    summary=Summary("killed_total", "period", ("source_org", "definition"), order="period_end"),
 )
 
 st.header(_("By province"))
@@ -263,6 +271,7 @@ st.header(_("Takedowns and incidents on one timeline"))
 st.warning(_(charts.NOT_CAUSE), icon=":material/warning:")
 takedowns = queries.google_totals(["PK"], year_from, year_to)
 attacks = national[national["attacks"].notna()]
+attacks = attacks.assign(source_org=attacks["source_org"] + " (" + attacks["definition"] + ")")
 if not monthly.empty:
     attacks = queries.event_monthly_for_timeline(monthly, event_set)
 timeline_table = pd.concat(

@@ -1,5 +1,6 @@
 """Overview: the latest figures at a glance, what they mean, and what this release holds."""
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import blocks, i18n, queries
@@ -19,6 +20,13 @@ first, last = queries.year_bounds()
 
 def signed(change: float) -> str:
     return ("+" if change > 0 else "") + i18n.num(change)
+
+
+def bounded(value, kind) -> str:
+    """A figure as the source gave it: 'at least 1,066', '≈ 229,000' or '1,063'."""
+    if isinstance(kind, str) and kind == "lower_bound":
+        return _("at least {value}").format(value=figure_value(value))
+    return figure_value(value, isinstance(kind, str) and kind == "approx")
 
 
 st.header(_("Latest figures"))
@@ -47,12 +55,16 @@ if len(google) >= 2:
     )
 if len(pta_total) >= 2:
     latest, previous = pta_total.iloc[-1], pta_total.iloc[-2]
+    exact = latest["value_kind"] == "exact" and previous["value_kind"] == "exact"
     cards[1].metric(
         _("URLs blocked by PTA, cumulative to {date}").format(date=md_escape(latest["date_label"])),
-        figure_value(latest["urls_blocked"], bool(latest["approx"])),
+        bounded(latest["urls_blocked"], latest["value_kind"]),
+        # A difference is shown only between two exact figures: never from a rounded or lower-bound one.
         delta=_("{change} since {date}").format(
             change=signed(latest["urls_blocked"] - previous["urls_blocked"]), date=md_escape(previous["date_label"])
-        ),
+        )
+        if exact
+        else None,
         delta_color="off",
         help=_(
             "Pakistan Telecommunication Authority, total since it began keeping records; "
@@ -61,20 +73,34 @@ if len(pta_total) >= 2:
     )
     cards[1].caption(
         _("Source: PTA, as reported ({link}).").format(link=md_link(_("document"), latest["citation_url"]))
+        + (
+            ""
+            if exact
+            else " "
+            + _("No change is computed: the source gives this total only approximately or as a lower bound.")
+        )
     )
-for card, frame, org in ((cards[2], pips, "PIPS"), (cards[3], picss, "PICSS")):
-    yearly = frame[frame["date_precision"] == "year"]
+# One series per card: the latest year of that source's definition, compared only with its own previous year.
+for card, org, definition_id in ((cards[2], "PIPS", "terrorist_attacks"), (cards[3], "PICSS", "militant_attacks")):
+    frame = pips if org == "PIPS" else picss
+    yearly = frame[(frame["date_precision"] == "year") & (frame["definition_id"] == definition_id)]
     if len(yearly) >= 1:
         latest = yearly.iloc[-1]
         previous = yearly.iloc[-2] if len(yearly) >= 2 else None
         delta = None
-        if previous is not None and latest["definition_id"] == previous["definition_id"]:
+        if (
+            previous is not None
+            and pd.isna(latest["attacks_qualifier"])
+            and pd.isna(previous["attacks_qualifier"])
+            and pd.notna(latest["attacks"])
+            and pd.notna(previous["attacks"])
+        ):
             delta = _("{change} vs {period}").format(
                 change=signed(latest["attacks"] - previous["attacks"]), period=previous["period"]
             )
         card.metric(
-            _("{org}: attacks in {period}").format(org=org, period=latest["period"]),
-            figure_value(latest["attacks"]),
+            _("{org}: {definition}, {period}").format(org=org, definition=latest["definition"], period=latest["period"]),
+            bounded(latest["attacks"], latest["attacks_qualifier"]),
             delta=delta,
             delta_color="off",
             help=_("{org} counts: {definition} (as printed).").format(
@@ -83,7 +109,7 @@ for card, frame, org in ((cards[2], pips, "PIPS"), (cards[3], picss, "PICSS")):
         )
         card.caption(
             _("{killed} killed. {org} counts: {definition} (as printed; {link}).").format(
-                killed=figure_value(latest["killed_total"]),
+                killed=bounded(latest["killed_total"], latest["killed_total_qualifier"]),
                 org=org,
                 definition=md_escape(latest["definition_as_printed"]),
                 link=md_link(_("report"), latest["citation_url"]),
@@ -100,8 +126,9 @@ st.markdown(
   *items* since; the two are not comparable.
 - **Cumulative snapshot**: a total since records began, as of a date (most PTA figures); **flow**: what happened
   within a period. The difference between two snapshots is not a flow, because figures get revised.
-- **Attack / incident**: PIPS counts terrorist attacks; PICSS counts militant attacks, and in some years all
-  combat-related incidents including security-force operations. They are shown side by side, never added.
+- **Attack / incident**: PIPS counts terrorist attacks; PICSS publishes two series, militant attacks and all
+  combat-related violence including security-force operations; SATP counts terrorism-related incidents. Each
+  series is shown on its own, never added to or compared with another.
 """)
 )
 

@@ -58,6 +58,7 @@ chart_block(
     ),
     events=events,
     summary=Summary("requests", "period"),
+    gaps=queries.missing_periods(["google_removals"], year_from, year_to),
 )
 by_requester = queries.google_by_requester("PK", year_from, year_to)
 chart_block(
@@ -145,10 +146,13 @@ chart_block(
     ),
     reports,
     caption=_(
-        "Only the half-years for which figures were found are shown (Meta 2018–19, X 2012–21, TikTok 2023); "
-        "widen the period to see them. X's requests add court orders and other requests from the same report."
+        "Each company's figures as it reports them, per half-year. "
+        "X's requests add court orders and other requests from the same report."
     ),
     summary=Summary("requests", "period", "platform"),
+    gaps=queries.missing_periods(
+        [s for s in queries.platform_series(platforms) if s != "google_removals"], year_from, year_to
+    ),
 )
 
 st.header(_("As the regulator reports them"))

@@ -26,12 +26,15 @@ chart_block(
     cached(charts.rates_over_time, rates, _("Compliance and removal shares, per half-year"), events=events),
     rates,
     caption=_(
-        "Solid lines count requests, dotted lines count items. Google changed method in 2019 (from "
-        "requests fully or partly complied with, to items removed), so the two parts of its line are "
-        "not comparable."
+        "Solid lines count requests, dotted lines count items (the content named in the requests). Google changed "
+        "method in 2019 (from requests fully or partly complied with, to items removed), so the two parts of its "
+        "line are not comparable; a share of requests is never compared with a share of items."
     ),
     events=events,
     summary=Summary("rate_pct", "period", ("platform", "measure"), percent=True),
+    gaps=queries.missing_periods(
+        [s for s in queries.platform_series([*platforms, "google"]) if s != "meta_local_law"], year_from, year_to
+    ),
 )
 
 pta = queries.pta_by_platform(platforms, year_from, year_to)
@@ -73,7 +76,11 @@ as_of_limit = st.date_input(
     bind="query-params",
 )
 ledger = queries.ledger(platforms, as_of_limit)
-ledger = ledger.assign(platform_to_regulator_ratio=(ledger["value_summed"] / ledger["urls_blocked"]).round(3))
+ledger = ledger.assign(  # only between exact figures: a rounded or lower-bound figure never enters arithmetic
+    platform_to_regulator_ratio=(ledger["value_summed"] / ledger["urls_blocked"])
+    .where(ledger["value_kind"] == "exact")
+    .round(3)
+)
 chart_block(
     "ledger",
     _("Regulator vs platform, per platform"),
@@ -104,6 +111,14 @@ for row in ledger.itertuples():
                 last=i18n.month(row.last_period_end),
                 summed=i18n.num(row.value_summed),
                 measure=md_escape(row.platform_measure),
+            )
+            + (
+                " "
+                + _("The total leaves out {periods}: the publisher reported them, but this dataset has no figure.").format(
+                    periods=md_escape(row.periods_left_out)
+                )
+                if isinstance(row.periods_left_out, str)
+                else ""
             )
         )
 

@@ -1,4 +1,5 @@
--- Share of requests (or items) each platform says it acted on, per half-year, Pakistan.
+-- Share of requests (or of the items named in them) each platform says it acted on, per half-year, Pakistan.
+-- X: share of requests; TikTok: share of the content named in requests that was removed (its own definition).
 -- Google before 2019: share of requests fully or partly complied with (older release).
 -- Google from 2019: share of items removed (legal + policy), weighted by items across requestor types.
 SELECT * FROM (
@@ -18,8 +19,9 @@ SELECT * FROM (
     GROUP BY period_start, period_end
     UNION ALL
     SELECT r.period_start, r.period_end, r.platform_id, p.name, r.complied_pct, r.compliance_basis,
-           CASE WHEN r.requester = 'All requesters' THEN 'share of requests complied with'
-                ELSE 'share of requests complied with (' || r.requester || ')' END,
+           CASE r.compliance_basis WHEN 'items' THEN 'share of the content named in requests that was removed'
+                ELSE 'share of requests complied with' END
+               || CASE WHEN r.requester = 'All requesters' THEN '' ELSE ' (' || r.requester || ')' END,
            r.source_id, r.citation_url
     FROM platform_reported_requests AS r JOIN platforms AS p USING (platform_id)
     WHERE r.reporter_id IN ('x', 'tiktok') AND r.country_code = 'PK' AND r.complied_pct IS NOT NULL

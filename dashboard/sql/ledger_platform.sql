@@ -22,12 +22,22 @@ WITH reported AS (
     SELECT 'tiktok', period_end, 'removal requests (TikTok)', requests, citation_url, source_id
     FROM platform_reported_requests
     WHERE reporter_id = 'tiktok' AND requests IS NOT NULL
+), left_out AS (
+    -- Half-years the platform's publisher reported that the dataset has no figure for: the sum leaves them out.
+    SELECT CASE m.series_id WHEN 'google_removals' THEN ['youtube'] WHEN 'meta_local_law' THEN ['facebook', 'instagram']
+                WHEN 'x_removal_demands' THEN ['x'] WHEN 'tiktok_gov_removals' THEN ['tiktok'] END AS platform_ids,
+           string_agg(m.period_label, ', ' ORDER BY m.period_start) AS periods_left_out,
+           count(*) AS half_years_left_out
+    FROM series_missing_periods AS m
+    WHERE m.period_end <= $as_of_limit
+    GROUP BY m.series_id
 )
-SELECT platform_id, measure, sum(value) AS value_summed, count(*) AS half_years_reported,
-       min(period_end) AS first_period_end, max(period_end) AS last_period_end,
-       arg_max(value, period_end) AS latest_half_year_value,
-       any_value(source_id) AS source_id, any_value(citation_url) AS citation_url
-FROM reported
-WHERE period_end <= $as_of_limit AND list_contains($platforms, platform_id)
-GROUP BY platform_id, measure
-ORDER BY platform_id
+SELECT r.platform_id, r.measure, sum(r.value) AS value_summed, count(*) AS half_years_reported,
+       min(r.period_end) AS first_period_end, max(r.period_end) AS last_period_end,
+       arg_max(r.value, r.period_end) AS latest_half_year_value,
+       any_value(l.periods_left_out) AS periods_left_out, coalesce(any_value(l.half_years_left_out), 0) AS half_years_left_out,
+       any_value(r.source_id) AS source_id, any_value(r.citation_url) AS citation_url
+FROM reported AS r LEFT JOIN left_out AS l ON list_contains(l.platform_ids, r.platform_id)
+WHERE r.period_end <= $as_of_limit AND list_contains($platforms, r.platform_id)
+GROUP BY r.platform_id, r.measure
+ORDER BY r.platform_id

@@ -1,7 +1,7 @@
 -- PTA: URLs blocked (and processed where given) per PTA category, each report as printed.
 SELECT a.as_of, a.period_start, a.period_end, a.date_precision, a.date_label, a.scope, a.scope_as_printed,
        a.category_label, a.category_id, c.name AS category, a.urls_processed, a.urls_blocked,
-       a.approx, a.source_id, a.source_line, a.citation_url
+       a.approx, a.value_kind, a.citation_grade, a.source_id, a.source_line, a.citation_url
 FROM regulator_reported_actions AS a
 JOIN categories AS c USING (category_id)
 WHERE a.breakdown = 'category'

@@ -3,8 +3,9 @@
 SELECT a.as_of, a.period_start, a.period_end, a.date_precision, a.date_label, a.scope, a.scope_as_printed,
        a.platform_id, coalesce(p.name, 'All platforms (PTA total)') AS platform, a.platform_label,
        a.urls_processed, a.urls_blocked, a.urls_still_accessible, a.urls_rejected_by_platform,
-       round(100.0 * a.urls_blocked / nullif(a.urls_processed, 0), 1) AS blocked_pct_of_processed,
-       a.approx, a.source_id, a.source_line, a.citation_url, a.note
+       CASE WHEN a.value_kind = 'exact'  -- a rounded or lower-bound figure never enters arithmetic
+            THEN round(100.0 * a.urls_blocked / nullif(a.urls_processed, 0), 1) END AS blocked_pct_of_processed,
+       a.approx, a.value_kind, a.citation_grade, a.source_id, a.source_line, a.citation_url, a.note
 FROM regulator_reported_actions AS a
 LEFT JOIN platforms AS p USING (platform_id)
 WHERE a.breakdown IN ('platform', 'total')

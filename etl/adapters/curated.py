@@ -82,6 +82,7 @@ REFERENCE_TABLES = (
     "militant_groups",
     "group_aliases",
     "event_type_map",
+    "series",
 )
 
 LAYOUTS = (

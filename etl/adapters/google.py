@@ -72,6 +72,7 @@ def _base(frame: pd.DataFrame, source_id: str | None, default_id: str) -> pd.Dat
             "date_precision": "half_year",
             "approx": "false",
             "citation_url": CITATION,
+            "citation_grade": "publisher",  # Google's own download
             LINE: frame[LINE],
         }
     )
