@@ -143,8 +143,8 @@ def _google(brief: Briefing) -> None:
                 first=words.period(frame["period_start"].iloc[0], frame["period_end"].iloc[0]),
                 last=words.period(latest["period_start"], latest["period_end"]),
             ),
-            _("{items} items named, over {count} half-years.").format(
-                items=i18n.num(frame["items_requested"].sum()), count=i18n.num(len(frame))
+            _("{items} items named, over {count} half-years with a published figure.").format(
+                items=i18n.num(frame["items_requested"].sum()), count=i18n.num(int(frame["requests"].notna().sum()))
             )
             + (" " + _("Half-years Google withheld (<10) are left out.") if withheld else ""),
             ref,
@@ -214,7 +214,7 @@ def _regulator(brief: Briefing, ids: list[str]) -> None:
     brief.figures.append(
         Figure(
             _("URLs blocked by PTA, running total"),
-            words.value(latest["urls_blocked"], bool(latest["approx"])),
+            words.bounded(latest["urls_blocked"], latest["value_kind"]),
             words.as_of(latest),
             note,
             ref,
@@ -235,7 +235,7 @@ def _regulator(brief: Briefing, ids: list[str]) -> None:
                 platform_color(None),
                 days,
                 totals["urls_blocked"].astype(float).tolist(),
-                [words.value(v, bool(a)) for v, a in zip(totals["urls_blocked"], totals["approx"], strict=True)],
+                [words.bounded(v, k) for v, k in zip(totals["urls_blocked"], totals["value_kind"], strict=True)],
                 hollow=totals["approx"].astype(bool).tolist(),
             )
         ],
@@ -250,16 +250,21 @@ def _regulator(brief: Briefing, ids: list[str]) -> None:
             "From {first} ({first_date}) to {last} ({last_date}). Each dot is a report from a different document; "
             "the difference between two is not a count for the period."
         ).format(
-            first=words.value(first["urls_blocked"], bool(first["approx"])),
+            first=words.bounded(first["urls_blocked"], first["value_kind"]),
             first_date=words.as_of(first),
-            last=words.value(latest["urls_blocked"], bool(latest["approx"])),
+            last=words.bounded(latest["urls_blocked"], latest["value_kind"]),
             last_date=words.as_of(latest),
         )
     else:
         reading = _("One PTA total is dated in this period: {last} URLs blocked, {last_date}.").format(
-            last=words.value(latest["urls_blocked"], bool(latest["approx"])), last_date=words.as_of(latest)
+            last=words.bounded(latest["urls_blocked"], latest["value_kind"]), last_date=words.as_of(latest)
         )
-    legend = [(svg.swatch(platform_color(None), shape="dot"), _("PTA total, all platforms (open dot: approximate)"))]
+    legend = [
+        (
+            svg.swatch(platform_color(None), shape="dot"),
+            _("PTA total, all platforms (open dot: approximate or a lower bound)"),
+        )
+    ]
     brief.panels.append(Panel(title, chart, legend, reading + " " + ref))
 
 
@@ -323,28 +328,32 @@ def _incidents(brief: Briefing) -> None:
         brief.panels.append(Panel(title, "", [], _("No attack figures for this period.")))
         return
     readings = []
-    for org in INCIDENT_ORGS:
-        rows = frame[frame["source_org"] == org]
+    # One figure per series (source and definition): a source's two series are never merged or compared.
+    for (org, definition_id), rows in frame.groupby(["source_org", "definition_id"], sort=True):
+        rows = rows[rows["attacks"].notna() | rows["killed_total"].notna()]
         if rows.empty:
             continue
         latest = rows.iloc[-1]
         ref = brief.cite(latest["source_id"], latest["citation_url"])
-        definition = words.definition(latest["definition_id"], latest["definition_as_printed"])
+        definition = words.definition(definition_id, latest["definition_as_printed"])
+        attacks = words.bounded(latest["attacks"], latest["attacks_qualifier"])
         brief.figures.append(
             Figure(
                 _("{org}: attacks counted as {definition}").format(org=org, definition=definition),
-                words.value(latest["attacks"], bool(latest["approx"])),
+                attacks,
                 words.period(latest["period_start"], latest["period_end"]),
                 _("{killed} killed, {injured} injured.").format(
-                    killed=words.value(latest["killed_total"]), injured=words.value(latest["injured_total"])
+                    killed=words.bounded(latest["killed_total"], latest["killed_total_qualifier"]),
+                    injured=words.bounded(latest["injured_total"], latest["injured_total_qualifier"]),
                 ),
                 ref,
             )
         )
         readings.append(
-            _("{org}: {attacks} in {period}").format(
+            _("{org} ({definition}): {attacks} in {period}").format(
                 org=org,
-                attacks=words.value(latest["attacks"], bool(latest["approx"])),
+                definition=definition,
+                attacks=attacks,
                 period=words.period(latest["period_start"], latest["period_end"]),
             )
             + f" {ref}"
@@ -446,19 +455,24 @@ def _ledger(brief: Briefing, ids: list[str]) -> None:
         platform_ref = brief.cite(row.platform_source_id, row.platform_citation_url) if has_platform else ""
         ratio = (
             i18n.pct(100 * row.value_summed / row.urls_blocked)
-            if has_pta and has_platform and row.urls_blocked
-            else "–"
+            if has_pta and has_platform and row.urls_blocked and row.value_kind == "exact"
+            else "–"  # a rounded or lower-bound figure never enters arithmetic
         )
         brief.ledger.append(
             [
                 name,
-                f"{words.value(row.urls_blocked, bool(row.approx) if has_pta else False)} {pta_ref}".strip(),
+                f"{words.bounded(row.urls_blocked, row.value_kind if has_pta else None)} {pta_ref}".strip(),
                 words.as_of(frame.loc[row.Index]) if has_pta else "–",
                 f"{words.value(row.value_summed)} {platform_ref}".strip() if has_platform else _("none published"),
                 _("{measure}, {reports} half-years to {last}").format(
                     measure=words.measure(row.platform_measure),
                     reports=i18n.num(row.half_years_reported),
                     last=i18n.month(row.last_period_end),
+                )
+                + (
+                    "; " + _("leaves out {periods} (no figure found)").format(periods=row.periods_left_out)
+                    if isinstance(row.periods_left_out, str)
+                    else ""
                 )
                 if has_platform
                 else "–",

@@ -107,5 +107,12 @@ def value(value, approx: bool = False, qualifier: object = None) -> str:
     return ("≈ " if approx else "") + text
 
 
+def bounded(figure, kind: object = None) -> str:
+    """A figure with the source's own precision: 'at least 1,066' for a lower bound, '≈ 229,000' if approximate."""
+    if isinstance(kind, str) and kind == "lower_bound" and figure is not None and not pd.isna(figure):
+        return _("at least {value}").format(value=value(figure))
+    return value(figure, isinstance(kind, str) and kind == "approx")
+
+
 def signed(change: float) -> str:
     return ("+" if change > 0 else "") + i18n.num(change)

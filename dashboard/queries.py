@@ -170,15 +170,18 @@ QUALIFIED = ("attacks", "killed_total", "killed_security", "killed_civilians", "
 
 def incidents_national(source_orgs: list[str], year_from: int, year_to: int) -> pd.DataFrame:
     """National figures per source and definition; ``definition`` names the series in the reader's language."""
-    frame = _with_periods(
-        db.run("incidents_national", source_orgs=source_orgs, year_from=year_from, year_to=year_to)
-    )
+    frame = _with_periods(db.run("incidents_national", source_orgs=source_orgs, year_from=year_from, year_to=year_to))
     frame.insert(1, "definition", frame["definition_id"].map(lambda d: _(DEFINITION_LABELS.get(d, d))))
     return frame
 
 
 def incidents_by_province(source_org: str, year: int, provinces: list[str]) -> pd.DataFrame:
-    return _translated(db.run("incidents_by_province", source_org=source_org, year=year, provinces=provinces), "region")
+    """One source's province figures for a year, in one of its series (``definition`` names it)."""
+    frame = _translated(
+        db.run("incidents_by_province", source_org=source_org, year=year, provinces=provinces), "region"
+    )
+    frame.insert(3, "definition", frame["definition_id"].map(lambda d: _(DEFINITION_LABELS.get(d, d))))
+    return frame
 
 
 EVENT_DATASETS = {"acled": "ACLED", "ucdp_ged": "UCDP GED", "gtd": "GTD"}

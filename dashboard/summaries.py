@@ -87,7 +87,13 @@ def _bound(row: pd.Series, spec: Summary) -> str:
     if isinstance(qualifier, str) and qualifier and qualifier != "exact":
         return _("at least") + " " if qualifier == "lower_bound" else "≈ "
     approx = row.get("approx")
-    if f"{spec.value}_qualifier" not in row and "value_kind" not in row and approx is not None and not pd.isna(approx) and bool(approx):
+    if (
+        f"{spec.value}_qualifier" not in row
+        and "value_kind" not in row
+        and approx is not None
+        and not pd.isna(approx)
+        and bool(approx)
+    ):
         return "≈ "
     return ""
 

@@ -27,9 +27,7 @@ NOT_FIGURES = {"source_line", "revision"}
 
 def figures(contract: Contract) -> list[str]:
     """The contract's figure columns: its numbers, less line numbers and the revision itself."""
-    return [
-        f["name"] for f in contract.fields if f["type"] in ("integer", "number") and f["name"] not in NOT_FIGURES
-    ]
+    return [f["name"] for f in contract.fields if f["type"] in ("integer", "number") and f["name"] not in NOT_FIGURES]
 
 
 def set_aside(con: duckdb.DuckDBPyConnection, contract: Contract) -> int:

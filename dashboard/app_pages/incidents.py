@@ -93,7 +93,8 @@ value = f"{measure}_per_million" if per_million else measure
 label = MEASURES[measure] + (_(" per million") if per_million else "")
 chart_block(
     "incidents-map",
-    _("{measure} by province, {source} {year}").format(measure=label, source=map_source, year=map_year),
+    _("{measure} by province, {source} {year}").format(measure=label, source=map_source, year=map_year)
+    + (f" ({by_province['definition'].iloc[0]})" if not by_province.empty else ""),
     cached(
         charts.province_map,
         by_province,
@@ -107,7 +108,8 @@ chart_block(
         "Provinces without a figure from this source are left blank. Khyber Pakhtunkhwa "
         "includes the former FATA (merged in 2018); where a source reports them apart, "
         "its two figures are added. Gilgit-Baltistan and Azad Jammu and Kashmir have no 2023 "
-        "census population, so no per-million figure."
+        "census population, so no per-million figure. A province whose parts are not all exact figures is left "
+        "blank rather than added."
     ),
     summary=Summary(value, None, "region"),
 )

@@ -76,8 +76,7 @@ if len(pta_total) >= 2:
         + (
             ""
             if exact
-            else " "
-            + _("No change is computed: the source gives this total only approximately or as a lower bound.")
+            else " " + _("No change is computed: the source gives this total only approximately or as a lower bound.")
         )
     )
 # One series per card: the latest year of that source's definition, compared only with its own previous year.
@@ -99,7 +98,9 @@ for card, org, definition_id in ((cards[2], "PIPS", "terrorist_attacks"), (cards
                 change=signed(latest["attacks"] - previous["attacks"]), period=previous["period"]
             )
         card.metric(
-            _("{org}: {definition}, {period}").format(org=org, definition=latest["definition"], period=latest["period"]),
+            _("{org}: {definition}, {period}").format(
+                org=org, definition=latest["definition"], period=latest["period"]
+            ),
             bounded(latest["attacks"], latest["attacks_qualifier"]),
             delta=delta,
             delta_color="off",

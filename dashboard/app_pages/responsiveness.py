@@ -114,9 +114,9 @@ for row in ledger.itertuples():
             )
             + (
                 " "
-                + _("The total leaves out {periods}: the publisher reported them, but this dataset has no figure.").format(
-                    periods=md_escape(row.periods_left_out)
-                )
+                + _(
+                    "The total leaves out {periods}: the publisher reported them, but this dataset has no figure."
+                ).format(periods=md_escape(row.periods_left_out))
                 if isinstance(row.periods_left_out, str)
                 else ""
             )
