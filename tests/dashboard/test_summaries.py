@@ -54,3 +54,44 @@ def test_urdu_summary_uses_urdu_words_and_locale_numbers():
         i18n.set_language("en")
     assert "2,500" in text and "1,500" in text
     assert text != "Latest: 2,500 in 2025, up from 1,500 in 2024."  # translated once the catalogue has it
+
+
+def test_two_definitions_of_one_source_are_two_series_never_compared():
+    """PICSS publishes militant attacks and all combat-related violence: a sentence never compares the two."""
+    table = pd.DataFrame(
+        {
+            "period": ["2024", "2025"],
+            "source_org": ["PICSS", "PICSS"],
+            "definition": ["militant attacks", "all combat-related violence"],
+            "attacks": [908, 1063],
+        }
+    )
+    text = describe(table, Summary("attacks", "period", ("source_org", "definition")))
+    assert "up from" not in text and "down from" not in text
+    assert "PICSS / militant attacks: 908 in 2024" in text
+    assert "PICSS / all combat-related violence: 1,063 in 2025" in text
+
+
+def test_a_lower_bound_is_said_as_such_and_never_compared():
+    table = pd.DataFrame(
+        {
+            "period": ["2024", "2025"],
+            "attacks": [905, 1066],
+            "attacks_qualifier": [None, "lower_bound"],
+        }
+    )
+    assert describe(table, Summary("attacks", "period")) == "Latest: at least 1,066 in 2025."
+
+
+def test_an_approximate_total_is_marked_and_not_compared():
+    table = pd.DataFrame(
+        {
+            "date_label": ["19 Jul 2024", "~Jan 2026"],
+            "as_of": pd.to_datetime(["2024-07-19", "2026-01-01"]),
+            "urls_blocked": [1303578, 1400000],
+            "value_kind": ["exact", "lower_bound"],
+            "approx": [False, True],
+        }
+    )
+    text = describe(table, Summary("urls_blocked", "date_label", order="as_of"))
+    assert text == "Latest: at least 1,400,000 in ~Jan 2026."

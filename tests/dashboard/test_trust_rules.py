@@ -1,0 +1,69 @@
+"""The pages keep the trust rules a reader relies on: one series per figure, no arithmetic or comparison with a
+rounded or lower-bound figure, the share each platform reports labelled by what it counts, gaps said where drawn."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from tests.dashboard.test_pages import open_page
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True)
+def _dataset(published_dir):
+    return published_dir
+
+
+def test_a_lower_bound_total_is_shown_as_such_with_no_difference_computed():
+    app = open_page("overview")
+    pta = next(m for m in app.metric if m.label.startswith("URLs blocked by PTA"))
+    assert pta.value.startswith("at least "), pta.value  # "more than 1.4 million" in the Lahore High Court report
+    assert pta.proto.delta == "", "no '+96,422': a lower bound never enters a subtraction"
+    assert any("No change is computed" in c.value for c in app.caption)
+
+
+def test_each_incident_card_is_one_series_named_by_its_definition():
+    app = open_page("overview")
+    labels = [m.label for m in app.metric]
+    assert any(label.startswith("PIPS: terrorist attacks, ") for label in labels)
+    assert any(label.startswith("PICSS: militant attacks, ") for label in labels)
+    assert not any("combat" in label for label in labels)
+
+
+def test_shares_are_labelled_by_what_they_count():
+    app = open_page("responsiveness", period=["2012", "2025"])
+    rates = app.dataframe[0].value
+    tiktok, x = rates[rates["platform_id"] == "tiktok"], rates[rates["platform_id"] == "x"]
+    assert not tiktok.empty and (tiktok["basis"] == "items").all()
+    assert tiktok["measure"].str.startswith("share of the content named in requests").all()
+    assert not x.empty and x["measure"].str.startswith("share of requests").all()
+
+
+def test_a_ledger_total_names_the_half_years_it_leaves_out():
+    app = open_page("responsiveness", period=["2012", "2025"])
+    lines = [m.value for m in app.markdown if "half-yearly report(s)" in m.value]
+    facebook = next(line for line in lines if line.startswith("- **Facebook**"))
+    assert "The total leaves out" in facebook and "2014 H2" in facebook
+
+
+def test_a_chart_with_gaps_says_which_periods_it_does_not_draw():
+    app = open_page("requests", period=["2013", "2025"])
+    notes = [c.value for c in app.caption if "no figure for, so they are not drawn" in c.value]
+    meta = next(n for n in notes if "Meta: content restricted under local law, Pakistan:" in n)
+    assert "2014 H2" in meta.split("Meta: content restricted under local law, Pakistan:")[1]
+
+
+def test_coverage_and_restatements_are_published_on_about_the_data():
+    app = open_page("about")
+    with (ROOT / "data" / "reference" / "series.csv").open(encoding="utf-8") as handle:
+        series = {row["series_id"] for row in csv.DictReader(handle)}
+    tables = [d.value for d in app.dataframe]
+    coverage = next(t for t in tables if "missing_periods" in t.columns)
+    assert set(coverage["series_id"]) == series
+    assert {"rows_cited_publisher", "rows_cited_press", "rows_cited_repost", "next_report_due"} <= set(coverage)
+    restated = next(t for t in tables if "value_restated" in t.columns)
+    assert not restated.empty and (restated["current_published"] >= restated["published"]).all()
