@@ -18,19 +18,58 @@ def con():
         "INSERT INTO series (series_id, name, publisher, table_name, org, definition_id, cadence, expected_from, "
         "expected_to, next_report_due, cadence_note, cadence_citation_url) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            ("tiktok", "TikTok", "TikTok", "platform_reported_requests", "tiktok", None, "half_year", "2019-01-01",
-             "2020-12-31", "soon", "half-yearly", "https://example.org/t"),
-            ("picss_ma", "PICSS militant attacks", "PICSS", "incidents", "PICSS", "militant_attacks", "year",
-             "2022-01-01", "2024-12-31", "January", "yearly", "https://example.org/p"),
-            ("pta", "PTA", "PTA", "regulator_reported_actions", "PTA", None, "irregular", None, None, "no schedule",
-             "irregular", "https://example.org/pta"),
+            (
+                "tiktok",
+                "TikTok",
+                "TikTok",
+                "platform_reported_requests",
+                "tiktok",
+                None,
+                "half_year",
+                "2019-01-01",
+                "2020-12-31",
+                "soon",
+                "half-yearly",
+                "https://example.org/t",
+            ),
+            (
+                "picss_ma",
+                "PICSS militant attacks",
+                "PICSS",
+                "incidents",
+                "PICSS",
+                "militant_attacks",
+                "year",
+                "2022-01-01",
+                "2024-12-31",
+                "January",
+                "yearly",
+                "https://example.org/p",
+            ),
+            (
+                "pta",
+                "PTA",
+                "PTA",
+                "regulator_reported_actions",
+                "PTA",
+                None,
+                "irregular",
+                None,
+                None,
+                "no schedule",
+                "irregular",
+                "https://example.org/pta",
+            ),
         ],  # fmt: skip
     )
     con.executemany(
         "INSERT INTO platform_reported_requests (reporter_id, country_code, period_start, period_end, date_precision, "
         "citation_grade) VALUES ('tiktok', ?, ?, ?, 'half_year', ?)",
-        [("PK", "2019-07-01", "2019-12-31", "publisher"), ("PK", "2020-07-01", "2020-12-31", "press"),
-         ("IN", "2019-01-01", "2019-06-30", "publisher")],  # fmt: skip  (India's row is not Pakistan's series)
+        [
+            ("PK", "2019-07-01", "2019-12-31", "publisher"),
+            ("PK", "2020-07-01", "2020-12-31", "press"),
+            ("IN", "2019-01-01", "2019-06-30", "publisher"),
+        ],  # fmt: skip  (India's row is not Pakistan's series)
     )
     con.executemany(
         "INSERT INTO incidents (source_org, definition_id, region_code, period_start, period_end, date_precision, "
@@ -44,8 +83,12 @@ def con():
     )
     con.executemany(
         "INSERT INTO regulator_reported_actions (regulator, as_of, date_precision, citation_grade) VALUES (?, ?, ?, ?)",
-        [("PTA", "2022-09-22", "day", "press"), ("PTA", "2022-09-22", "day", "press"), ("PTA", "2024-07-19", "day",
-         "repost"), ("PTA", None, "unknown", "press")],  # fmt: skip
+        [
+            ("PTA", "2022-09-22", "day", "press"),
+            ("PTA", "2022-09-22", "day", "press"),
+            ("PTA", "2024-07-19", "day", "repost"),
+            ("PTA", None, "unknown", "press"),
+        ],  # fmt: skip
     )
     coverage.record(con)
     return con

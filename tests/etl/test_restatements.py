@@ -38,7 +38,9 @@ def con():
 def test_only_the_latest_revision_stays_in_the_fact_table(con):
     moved = set_aside(con, load_contract("incidents"))
     assert moved == 1
-    left = con.execute("SELECT definition_id, revision, attacks, attacks_qualifier FROM incidents ORDER BY 1").fetchall()
+    left = con.execute(
+        "SELECT definition_id, revision, attacks, attacks_qualifier FROM incidents ORDER BY 1"
+    ).fetchall()
     assert left == [("combat_related", 1, None, None), ("militant_attacks", 2, 1066, "lower_bound")]
 
 
