@@ -248,13 +248,14 @@ def _caveats(brief: Briefing) -> str:
             "items removed. The two are not comparable."
         ),
         _(
-            "PIPS and PICSS define attacks differently, and PICSS counted all combat-related incidents in some "
-            "years; their figures are shown side by side, never added."
+            "PIPS and PICSS define attacks differently, and PICSS publishes two series (militant attacks, and all "
+            "combat-related violence including security-force operations); each series is shown on its own, never "
+            "added to or compared with another."
         ),
         _(
             "Values a source withholds (Google's '<10') are kept as printed, never as a number; approximate "
-            "figures are marked ≈. Platform reports exist only for some half-years: a missing figure means none "
-            "was published, not zero."
+            "figures are marked ≈ and lower bounds 'at least', and neither enters a sum or a difference. A missing "
+            "half-year means no figure was found in the publisher's reports, not zero; the dashboard's About the data page lists them."
         ),
     ]
     if brief.synthetic:
@@ -279,7 +280,8 @@ def _caveats(brief: Briefing) -> str:
         (
             _("Attack"),
             _(
-                "PIPS counts terrorist attacks; PICSS counts militant attacks, in some years all combat-related incidents."
+                "PIPS counts terrorist attacks; PICSS counts militant attacks, and separately all combat-related "
+                "violence including security-force operations."
             ),
         ),
     ]

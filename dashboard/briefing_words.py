@@ -59,7 +59,7 @@ def definition(definition_id: str, as_printed: str) -> str:
     known = {
         "terrorist_attacks": _("terrorist attacks"),
         "militant_attacks": _("militant attacks"),
-        "combat_related": _("combat-related incidents (attacks and security-force actions)"),
+        "combat_related": _("all combat-related violence, including security-force operations"),
         "all_violent_incidents": _("all violent incidents, including security-force actions"),
         "terrorism_related": _("terrorism-related incidents"),
     }
