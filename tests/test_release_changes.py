@@ -42,7 +42,7 @@ def test_revised_figure_is_listed_as_revised_and_shown_on_the_overview(tmp_path,
             'SELECT table_name, row_key, "column", value_before, value_after FROM release_revisions'
         ).fetchall()
     assert revisions == [
-        ("incidents", "PIPS | terrorist_attacks | 2025-01-01 | 2025-12-31 | Pakistan", "attacks", "699", "700")
+        ("incidents", "PIPS | terrorist_attacks | 2025-01-01 | 2025-12-31 | Pakistan | 1", "attacks", "699", "700")
     ]
     os.environ[DATA_DIR_ENV] = str(out)
     try:
