@@ -31,7 +31,16 @@ PAGES = {  # page file → chart ids it must show
         "google-country-comparison",
     ],
     "responsiveness": ["compliance-rates", "pta-block-rate", "ledger"],
-    "incidents": ["incidents-national", "deaths-by-victim", "incidents-map", "takedowns-vs-incidents"],
+    "incidents": [  # the shipped UCDP GED data gives the monthly event charts without any user file
+        "incidents-national",
+        "deaths-by-victim",
+        "incidents-map",
+        "event-monthly",
+        "ucdp-deaths-monthly",
+        "event-map",
+        "event-vs-annual",
+        "takedowns-vs-incidents",
+    ],
     "data": [],
     "about": [],
 }
