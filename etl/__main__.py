@@ -276,6 +276,11 @@ def _validate_events(path: Path, console: Console) -> int:
         f"outside Pakistan {result.rows_outside_pakistan:,}, out of scope {result.rows_out_of_scope:,}, "
         f"refused {result.rows_quarantined:,}; {result.cells:,} monthly cells"
     )
+    if result.rows_estimates_out_of_order:
+        console.print(
+            f"  {result.rows_estimates_out_of_order:,} events have a best estimate outside the source's own low-high "
+            "range: kept and counted as published, flagged."
+        )
     for field, name, events in result.unmapped[:20]:
         console.print(f"  not in the mapping tables: {field} {name!r} ({events:,} events)")
     if result.failures:
