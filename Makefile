@@ -34,16 +34,15 @@ data: $(DASHBOARD_DATA_DIR)/LATEST
 run: data
 	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT) --server.address localhost
 
-# The real data plus an illustrative (synthetic) case log and event files, published into its own folder.
+# The real data (UCDP GED included) plus an illustrative (synthetic) case log and ACLED and GTD event files,
+# published into its own folder.
 DEMO_DIR := $(CURDIR)/demo
 demo: $(BIN)/.installed
 	$(BIN)/python -m etl generate-caselog --rows 1000000 --seed 2025 --out $(DEMO_DIR)/caselog-illustrative.parquet
 	$(BIN)/python -m etl generate-events --dataset acled --rows 20000 --seed 2025 --out $(DEMO_DIR)/acled-illustrative.csv
-	$(BIN)/python -m etl generate-events --dataset ucdp_ged --rows 8000 --seed 2025 --out $(DEMO_DIR)/ucdp-ged-illustrative.csv
 	$(BIN)/python -m etl generate-events --dataset gtd --rows 10000 --seed 2025 --out $(DEMO_DIR)/gtd-illustrative.csv
 	$(BIN)/python -m etl build --out $(DEMO_DIR)/published --case-log $(DEMO_DIR)/caselog-illustrative.parquet \
-	  --events $(DEMO_DIR)/acled-illustrative.csv --events $(DEMO_DIR)/ucdp-ged-illustrative.csv \
-	  --events $(DEMO_DIR)/gtd-illustrative.csv
+	  --events $(DEMO_DIR)/acled-illustrative.csv --events $(DEMO_DIR)/gtd-illustrative.csv
 	DASHBOARD_DATA_DIR=$(DEMO_DIR)/published $(BIN)/streamlit run dashboard/app.py --server.port $(PORT) --server.address localhost
 
 # nginx in front of several replicas under supervisord, all as the current user (docs/DEPLOY.md).

@@ -827,6 +827,64 @@ def stacked_monthly(
     return _layout(fig, title, y_title)
 
 
+def fatalities_by_violence_type(
+    frame: pd.DataFrame, labels: dict, title: str, y_title: str, preliminary_label: str
+) -> Chart:
+    """Monthly deaths stacked by type of violence; preliminary months hatched and shaded, with their label."""
+    if frame.empty:
+        return _empty(title)
+    fig = Chart()
+    for i, key in enumerate(labels):
+        for preliminary in (False, True):
+            rows = frame[(frame["violence_type"] == key) & (frame["preliminary"] == preliminary)]
+            if rows.empty:
+                continue
+            name = str(labels[key]) + (f" ({preliminary_label})" if preliminary else "")
+            fig.add_bar(
+                x=pd.to_datetime(rows["month"]),
+                y=rows["fatalities"],
+                name=name,
+                legendgroup=key,
+                marker_color=SEQUENCE[i % len(SEQUENCE)],
+                marker_pattern={"shape": "/" if preliminary else "", "fillmode": "overlay", "solidity": 0.4},
+                marker_opacity=0.6 if preliminary else 1.0,
+                hovertemplate="%{x|%b %Y}: %{y:,}<extra>" + name + "</extra>",
+            )
+    preliminary_months = pd.to_datetime(frame.loc[frame["preliminary"], "month"])
+    if len(preliminary_months):
+        start = (preliminary_months.min() - pd.Timedelta(days=15)).isoformat()
+        end = (preliminary_months.max() + pd.Timedelta(days=15)).isoformat()
+        fig.update_layout(
+            shapes=[
+                {
+                    "type": "rect",
+                    "xref": "x",
+                    "yref": "paper",
+                    "x0": start,
+                    "x1": end,
+                    "y0": 0,
+                    "y1": 1,
+                    "fillcolor": "#f2f2f2",
+                    "line": {"width": 0},
+                    "layer": "below",
+                }
+            ]
+        )
+        fig.add_annotation(
+            text=preliminary_label,
+            x=start,
+            xanchor="left",
+            xref="x",
+            y=1,
+            yanchor="bottom",
+            yref="paper",
+            showarrow=False,
+            font={"size": 12, "color": "#444"},
+        )
+    fig.update_layout(barmode="stack", bargap=0.1)
+    return _layout(fig, title, y_title)
+
+
 def _empty(title: str) -> Chart:
     # One invisible trace: a figure spec with no trace at all is refused by the chart element.
     fig = Chart().add_scatter(x=[None], y=[None], showlegend=False, hoverinfo="skip")

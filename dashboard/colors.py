@@ -40,6 +40,7 @@ GROUP_COLORS = {
     "JuA": "#E69F00",
     "other": "#999999",
     "unknown": "#CCCCCC",
+    "state": "#7F3C8D",
     "none": "#009E73",
 }
 SEQUENCE = [

@@ -193,13 +193,46 @@ EVENT_DEFINITIONS = {
     ),
     "ucdp_ged": N_(
         "UCDP GED: events of organised violence with at least one death (state-based, non-state and "
-        "one-sided violence); deaths as UCDP's best estimate with its low-high range."
+        "one-sided violence); deaths as UCDP's best estimate with its low-high range. It counts only lethal "
+        "events in conflicts, dyads or actors that passed UCDP's threshold of 25 deaths in a calendar year. It "
+        "does not count attacks that killed no one, violence below those thresholds, or crime: it is not a list "
+        "of every terrorist attack, so its counts sit beside PIPS's and PICSS's, never added to them."
     ),
     "gtd": N_(
         "GTD: terrorist attacks by non-state actors meeting START's criteria; killed (nkill) and wounded "
         "(nwound) as reported, blank when unknown."
     ),
 }
+
+
+# What each dataset's terms allow this project to publish (the build prints the same when it publishes a
+# user's export: etl.incident_events.TERMS).
+EVENT_TERMS = {
+    "ucdp_ged": N_(
+        "UCDP GED is published under CC BY 4.0: events and aggregates may be republished, with attribution to "
+        "UCDP and its citations."
+    ),
+    "acled": N_(
+        "ACLED's Terms of Use limit the use of its data in products that compete with ACLED and require "
+        "detailed attribution: this project publishes only monthly aggregates of your export, never its rows, "
+        "with ACLED named as the source. Check that your account's terms allow publishing them."
+    ),
+    "gtd": N_(
+        "The GTD user agreement restricts public redistribution and display of the data: this project "
+        "publishes only monthly aggregates of your export, never its rows, with START named as the source. "
+        "Publish them only if your agreement with START allows it."
+    ),
+}
+VIOLENCE_TYPES = {
+    "state_based": N_("State-based (a government is a party)"),
+    "non_state": N_("Non-state (organised groups, no government)"),
+    "one_sided": N_("One-sided (an organised actor against civilians)"),
+}
+
+
+def ucdp_fatalities_monthly(year_from: int, year_to: int) -> pd.DataFrame:
+    """UCDP's deaths per month by type of violence (a series of its own; later months preliminary)."""
+    return db.run("ucdp_fatalities_monthly", year_from=year_from, year_to=year_to)
 
 
 def event_datasets() -> pd.DataFrame:
@@ -254,6 +287,7 @@ def event_annual(monthly: pd.DataFrame, dataset: str) -> pd.DataFrame:
     yearly["source_org"] = label
     yearly["definition_id"] = dataset
     yearly["definition_as_printed"] = _(EVENT_DEFINITIONS[dataset])
+    yearly["definition"] = _("events, one row per event")
     yearly["period_start"] = pd.to_datetime(yearly["year"].astype(str) + "-01-01")
     yearly["period_end"] = pd.to_datetime(yearly["year"].astype(str) + "-12-31")
     yearly["injured_total"] = pd.NA

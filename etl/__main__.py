@@ -181,7 +181,23 @@ def _build(args, console: Console) -> int:
             f"[red]{events.rows_quarantined:,}[/]" if events.rows_quarantined else "0",
         )
     console.print(table)
+    for provenance in result.superseded:
+        console.print(
+            f"{provenance.path.name}: shipped with the project, not loaded this time: your own {provenance.layout} "
+            "export replaces it (loading both would count the same events twice)."
+        )
     for events in result.event_exports:
+        if events.rows_estimates_out_of_order:
+            console.print(
+                f"{events.source_id}: {events.rows_estimates_out_of_order:,} events have a best estimate outside "
+                "the source's own low-high range (published that way upstream): kept, counted as published and "
+                "flagged (incident_events_info.rows_estimates_out_of_order)."
+            )
+        if not events.shipped:
+            console.print(
+                f"[bold]{events.source_id}: monthly aggregates of your {events.dataset} export are published. "
+                f"Terms:[/] {events.terms}"
+            )
         if events.unmapped:
             names = ", ".join(f"{field} {name!r} ({n})" for field, name, n in events.unmapped[:10])
             more = f" and {len(events.unmapped) - 10} more" if len(events.unmapped) > 10 else ""
@@ -260,6 +276,11 @@ def _validate_events(path: Path, console: Console) -> int:
         f"outside Pakistan {result.rows_outside_pakistan:,}, out of scope {result.rows_out_of_scope:,}, "
         f"refused {result.rows_quarantined:,}; {result.cells:,} monthly cells"
     )
+    if result.rows_estimates_out_of_order:
+        console.print(
+            f"  {result.rows_estimates_out_of_order:,} events have a best estimate outside the source's own low-high "
+            "range: kept and counted as published, flagged."
+        )
     for field, name, events in result.unmapped[:20]:
         console.print(f"  not in the mapping tables: {field} {name!r} ({events:,} events)")
     if result.failures:

@@ -36,7 +36,7 @@ CREATE TABLE sources (
   source_id VARCHAR PRIMARY KEY, file VARCHAR, layout VARCHAR, loaded_into VARCHAR, publisher VARCHAR,
   title VARCHAR, url VARCHAR, licence VARCHAR, retrieved VARCHAR, published VARCHAR, measures VARCHAR,
   derived_from VARCHAR, sha256 VARCHAR, rows_read BIGINT, rows_loaded BIGINT, rows_quarantined BIGINT,
-  table_rows BIGINT
+  table_rows BIGINT, cite_as VARCHAR
 );
 CREATE TABLE quarantine (
   source_id VARCHAR, file VARCHAR, line BIGINT, "column" VARCHAR, rule VARCHAR, message VARCHAR
@@ -84,7 +84,8 @@ class BuildResult:
     results: list[SourceResult]
     stage_seconds: dict[str, float]
     case_logs: list = field(default_factory=list)  # caselog.CaseLogResult per case log aggregated
-    event_exports: list = field(default_factory=list)  # incident_events.EventsResult per event export
+    event_exports: list = field(default_factory=list)  # incident_events.EventsResult per event file (shipped first)
+    superseded: list = field(default_factory=list)  # shipped event files a user's export of the same dataset replaced
 
     @property
     def quarantined(self) -> int:
@@ -114,6 +115,8 @@ def run(
         sources = _ordered(discover(data_dir))
         case_sources = [read_provenance(Path(p)) for p in case_logs]
         event_sources = [read_provenance(Path(p)) for p in event_exports]
+        shipped_events, superseded = _shipped_event_files(sources, event_sources)
+        sources = [p for p in sources if p not in shipped_events]  # superseded ones stay, for provenance only
     refs, references = Refs(), {}
     results = []
     for provenance in sources:
@@ -148,8 +151,9 @@ def run(
                 k=k,
                 case_results=case_results,
                 on_stage=on_stage,
-                event_exports=event_sources,
+                event_exports=[*shipped_events, *event_sources],
                 event_results=event_results,
+                shipped={p.source_id for p in shipped_events},
             )
         with timer("export"):
             on_stage("export", "open-data release: CSV, Parquet, datapackage.json, checksums, zip")
@@ -159,7 +163,19 @@ def run(
     finally:
         building.unlink(missing_ok=True)
         building.with_name(building.name + ".wal").unlink(missing_ok=True)
-    return BuildResult(version, database, results, timer.seconds, case_results, event_results)
+    return BuildResult(version, database, results, timer.seconds, case_results, event_results, superseded)
+
+
+def _shipped_event_files(sources: list[Provenance], user_exports: list[Provenance]):
+    """Event files shipped in data/ (loaded like an export, but real and redistributable), and those replaced.
+
+    A user's own export of the same dataset replaces the shipped file (a global GED release holds the same
+    Pakistan events and more): loading both would count the same events twice.
+    """
+    event_files = [p for p in sources if p.layout in incident_events.BY_LAYOUT]
+    given = {p.layout for p in user_exports}
+    superseded = [p for p in event_files if p.layout in given]
+    return [p for p in event_files if p not in superseded], superseded
 
 
 def _ordered(sources: list[Provenance]) -> list[Provenance]:
@@ -256,6 +272,7 @@ def _load(
     on_stage: Callable[[str, str], None] = lambda stage, detail: None,
     event_exports: list[Provenance] = (),
     event_results: list | None = None,
+    shipped: set[str] = frozenset(),
 ) -> str:
     """Create every table, insert the valid rows, write sources/quarantine/build_info; return the version."""
     con = duckdb.connect(str(path))
@@ -291,6 +308,7 @@ def _load(
         for provenance in event_exports:
             on_stage("load", f"aggregating event export {provenance.path.name}")
             events = incident_events.aggregate(con, provenance)
+            events.shipped = provenance.source_id in shipped
             if strict and events.failures:
                 raise SourceError(
                     f"Strict mode: {events.rows_quarantined} rows of {provenance.path.name} were "
@@ -402,7 +420,7 @@ def _insert_source(
 ) -> None:
     """One row of the sources table (provenance and row counts) and the file's quarantined rows."""
     con.execute(
-        "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             meta["source_id"],
             meta["file"],
@@ -418,6 +436,7 @@ def _insert_source(
             ",".join(meta.get("derived_from", [])) or None,
             meta["sha256"],
             *counts,
+            meta.get("cite_as") or None,
         ],
     )
     if failures:

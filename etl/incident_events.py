@@ -1,4 +1,5 @@
-"""Event-level incident data: a user's own ACLED, UCDP GED or GTD export in, monthly aggregates out.
+"""Event-level incident data: the shipped UCDP GED file, or a user's own ACLED, UCDP GED or GTD export, in;
+monthly aggregates out.
 
 The export is recognised by its header (never its file name), read in DuckDB straight from the file
 (CSV or Parquet), and only the columns needed are taken: dates, country, province, actor names, event
@@ -118,7 +119,24 @@ RULE_TEXT = {
     "invalid_date": "no such day in that month",
     "type_integer": "is not a whole number of people",
     "minimum": "is negative",
-    "low_best_high": "the death estimates are not low ≤ best ≤ high",
+}
+#: What each dataset's terms allow this project to publish: printed by the build when it publishes aggregates
+#: of a user's export (the dashboard states the same per dataset on the Incident trends page).
+TERMS = {
+    "ucdp_ged": (
+        "UCDP GED is published under CC BY 4.0: events and aggregates may be republished, with attribution to "
+        "UCDP and its citations."
+    ),
+    "acled": (
+        "ACLED's Terms of Use limit the use of its data in products that compete with ACLED and require "
+        "detailed attribution: this project publishes only monthly aggregates of your export, never its rows, "
+        "with ACLED named as the source. Check that your account's terms allow publishing them."
+    ),
+    "gtd": (
+        "The GTD user agreement restricts public redistribution and display of the data: this project "
+        "publishes only monthly aggregates of your export, never its rows, with START named as the source. "
+        "Publish them only if your agreement with START allows it."
+    ),
 }
 
 
@@ -135,6 +153,12 @@ class EventsResult:
     failures: list[Failure]
     cells: int
     unmapped: list[tuple[str, str, int]]  # (field, name, events)
+    rows_estimates_out_of_order: int = 0  # aggregated rows whose best estimate is outside its low-high range
+    shipped: bool = False  # a file shipped in the project's data/, not a user's export
+
+    @property
+    def terms(self) -> str:
+        return TERMS[self.dataset]
 
     @property
     def rows_quarantined(self) -> int:
@@ -224,10 +248,13 @@ def aggregate(con: duckdb.DuckDBPyConnection, provenance: Provenance, now: datet
     con.execute(_sql("events_groups"))
     cells = con.execute(_sql("events_aggregate")).df()
     status = dict(con.execute("SELECT status, count(*) FROM ev_resolved GROUP BY status").fetchall())
+    out_of_order = con.execute(
+        "SELECT count(*) FROM ev_resolved WHERE status = 'aggregated' AND estimates_out_of_order"
+    ).fetchone()[0]
     failures = _failures(con, path, encoding)
     unmapped = _unmapped(con)
     synthetic = bool(provenance.meta.get("synthetic"))
-    _publish(con, cells, unmapped, provenance, layout, synthetic, status)
+    _publish(con, cells, unmapped, provenance, layout, synthetic, status, out_of_order)
     for table in ("ev_rows", "ev_resolved", "ev_actor_groups"):
         con.execute(f"DROP TABLE {table}")  # nothing row-level stays in the database
     return EventsResult(
@@ -240,6 +267,7 @@ def aggregate(con: duckdb.DuckDBPyConnection, provenance: Provenance, now: datet
         failures,
         len(cells),
         unmapped,
+        out_of_order,
     )
 
 
@@ -349,7 +377,9 @@ def _unmapped(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, int]]:
     """).fetchall()
 
 
-def _publish(con, cells, unmapped, provenance: Provenance, layout: EventLayout, synthetic: bool, status) -> None:
+def _publish(
+    con, cells, unmapped, provenance: Provenance, layout: EventLayout, synthetic: bool, status, out_of_order: int
+) -> None:
     cells = cells.assign(source_id=provenance.source_id, synthetic=synthetic, dataset=layout.dataset)
     columns = [r[0] for r in con.execute("DESCRIBE incident_events_monthly").fetchall()]
     con.register("ev_out", cells[columns])
@@ -365,24 +395,25 @@ def _publish(con, cells, unmapped, provenance: Provenance, layout: EventLayout, 
         ]
         con.executemany("INSERT INTO incident_events_unmapped VALUES (?, ?, ?, ?)", rows)
     months = cells["month"].dropna()
-    con.execute(
-        "INSERT INTO incident_events_info VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            provenance.source_id,
-            layout.dataset,
-            synthetic,
-            provenance.meta["licence"],
-            provenance.meta["retrieved"],
-            sum(status.values()),
-            status.get("aggregated", 0),
-            status.get("outside", 0),
-            status.get("out_of_scope", 0),
-            status.get("quarantined", 0),
-            int(cells.loc[cells["month"].isna(), "events"].sum()),
-            months.min() if len(months) else None,
-            months.max() if len(months) else None,
-        ],
-    )
+    info = {
+        "source_id": provenance.source_id,
+        "dataset": layout.dataset,
+        "synthetic": synthetic,
+        "licence": provenance.meta["licence"],
+        "exported": provenance.meta["retrieved"],
+        "rows_read": sum(status.values()),
+        "rows_aggregated": status.get("aggregated", 0),
+        "rows_outside_pakistan": status.get("outside", 0),
+        "rows_out_of_scope": status.get("out_of_scope", 0),
+        "rows_quarantined": status.get("quarantined", 0),
+        "rows_estimates_out_of_order": out_of_order,
+        "events_year_only": int(cells.loc[cells["month"].isna(), "events"].sum()),
+        "first_month": months.min() if len(months) else None,
+        "last_month": months.max() if len(months) else None,
+    }
+    columns = ", ".join(quote(name) for name in info)  # names fixed above, values bound
+    marks = ", ".join("?" for _ in info)
+    con.execute(f"INSERT INTO incident_events_info ({columns}) VALUES ({marks})", list(info.values()))  # noqa: S608
 
 
 def check(path: Path, encoding: str = "utf-8") -> EventsResult:

@@ -118,16 +118,6 @@ event_sets = queries.event_datasets()
 monthly = pd.DataFrame()
 if not event_sets.empty:
     st.header(_("Monthly trends from event data"))
-    if event_sets["synthetic"].any():
-        st.error(
-            _(SYNTHETIC_LABEL)
-            + ": "
-            + _(
-                "the event-level figures in this section come from generated files in the ACLED, UCDP GED or GTD "
-                "layouts, not from those datasets."
-            ),
-            icon=":material/science:",
-        )
     available_sets = list(dict.fromkeys(event_sets["dataset"]))
     left, middle, right = st.columns(3)
     with left:
@@ -150,7 +140,38 @@ if not event_sets.empty:
             labels={"events": _("Events"), "fatalities": _("Deaths")},
             sidebar=False,
         )
+    chosen_files = event_sets[event_sets["dataset"] == event_set]
+    if chosen_files["synthetic"].any():
+        st.error(
+            _(SYNTHETIC_LABEL)
+            + ": "
+            + _(
+                "the event-level figures in this section come from generated files in the ACLED, UCDP GED or GTD "
+                "layouts, not from those datasets."
+            ),
+            icon=":material/science:",
+        )
+    else:
+        for file in chosen_files.itertuples():
+            st.info(
+                _("Real data: {title} ({publisher}). Licence: {licence}.").format(
+                    title=md_escape(file.title), publisher=md_escape(file.publisher), licence=md_escape(file.licence)
+                )
+                + (" " + _("Cite: {citation}").format(citation=md_escape(file.cite_as)) if file.cite_as else ""),
+                icon=":material/verified:",
+            )
     st.markdown(md_escape(_(queries.EVENT_DEFINITIONS[event_set])))
+    out_of_order = int(chosen_files["rows_estimates_out_of_order"].sum())
+    if out_of_order:
+        st.caption(
+            _(
+                "{n} events carry a best estimate outside the publisher's own low-high range (high below best or "
+                "low above best, as published upstream): they are kept and their best estimate counted, not refused."
+            ).format(n=i18n.num(out_of_order))
+        )
+    with st.expander(_("What each dataset's terms allow to be published")):
+        for dataset_id, terms in queries.EVENT_TERMS.items():
+            st.markdown(f"**{queries.EVENT_DATASETS[dataset_id]}**: {md_escape(_(terms))}")
     monthly = queries.event_monthly(event_set, year_from, year_to, provinces)
     by_labels = {
         "group_id": dict(zip(monthly["group_id"], monthly["group_name"], strict=False)),
@@ -199,6 +220,48 @@ if not event_sets.empty:
         ),
         summary=Summary(event_measure, "month", event_by),
     )
+    ucdp_deaths = queries.ucdp_fatalities_monthly(year_from, year_to)
+    if not ucdp_deaths.empty:
+        preliminary = ucdp_deaths.loc[ucdp_deaths["preliminary"], "month"]
+        preliminary_label = _("preliminary (UCDP Candidate)")
+        chart_block(
+            "ucdp-deaths-monthly",
+            _("UCDP deaths per month by type of violence, a series of its own")
+            + (
+                _("; preliminary from {first}").format(first=pd.Timestamp(preliminary.min()).strftime("%Y-%m"))
+                if len(preliminary)
+                else ""
+            ),
+            cached(
+                charts.fatalities_by_violence_type,
+                ucdp_deaths,
+                {key: _(label) for key, label in queries.VIOLENCE_TYPES.items()},
+                _("UCDP best-estimate deaths per month"),
+                _("deaths"),
+                preliminary_label,
+            ),
+            ucdp_deaths.drop(columns=["cite_as"]),
+            caption=(
+                _(
+                    "UCDP's own monthly totals, drawn beside the events above and never added to them (they count "
+                    "the same deaths)."
+                )
+                + " "
+                + (
+                    _(
+                        "From {first} on the months are preliminary: they rest on UCDP Candidate events and are "
+                        "revised in later releases. "
+                    ).format(first=pd.Timestamp(preliminary.min()).strftime("%Y-%m"))
+                    if len(preliminary)
+                    else ""
+                )
+                + " ".join(
+                    _("Cite: {citation}").format(citation=md_escape(c))
+                    for c in ucdp_deaths["cite_as"].dropna().unique()
+                )
+            ),
+            summary=Summary("fatalities", "month", "violence_type"),
+        )
     month_labels = sorted(pd.to_datetime(monthly["month"].dropna()).dt.strftime("%Y-%m").unique())
     map_months = (
         st.select_slider(
@@ -256,11 +319,13 @@ if not event_sets.empty:
             "Event counts (one row per event) and the think tanks' attack counts measure different things; "
             "compare their shapes over time, not their levels."
         ),
-        summary=Summary("attacks", "period", "source_org", order="period_end"),
+        summary=Summary("attacks", "period", ("source_org", "definition"), order="period_end"),
     )
     unmapped = queries.event_unmapped(event_set)
     if not unmapped.empty:
-        with st.expander(_("Names the mapping tables do not know yet ({n})").format(n=i18n.num(len(unmapped)))):
+        with st.expander(
+            _("Names the mapping tables do not know yet ({n})").format(n=i18n.num(len(unmapped))), expanded=True
+        ):
             st.caption(
                 _(
                     "Counted, not dropped: an unknown actor makes the event 'Other named armed group', an unknown "

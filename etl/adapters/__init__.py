@@ -34,9 +34,9 @@ class Layout:
 
 
 def registry() -> dict[str, Layout]:
-    from etl.adapters import curated, google  # imported here: both modules register against this package
+    from etl.adapters import curated, google, ucdp  # imported here: these modules register against this package
 
-    return {layout.name: layout for layout in (*google.LAYOUTS, *curated.LAYOUTS)}
+    return {layout.name: layout for layout in (*google.LAYOUTS, *curated.LAYOUTS, *ucdp.LAYOUTS)}
 
 
 def detect(header: list[str], file_name: str) -> Layout:

@@ -14,7 +14,7 @@ SELECT
          THEN concat_ws(' / ', r.source_type, nullif(r.source_subtype, '')) END AS unmapped_type,
     reg.region_code,
     CASE WHEN reg.region_code IS NULL THEN nullif(trim(r.region_label), '') END AS unmapped_region,
-    r.fatalities, r.fatalities_low, r.fatalities_high, r.wounded, r.fatalities_unknown
+    r.fatalities, r.fatalities_low, r.fatalities_high, r.wounded, r.fatalities_unknown, r.estimates_out_of_order
 FROM ev_rows AS r
 LEFT JOIN ev_types AS exact
     ON exact.type_key = lower(r.source_type) AND exact.subtype_key = lower(r.source_subtype)

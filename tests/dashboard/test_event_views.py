@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 import os
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -94,11 +96,41 @@ def test_timeline_overlays_takedowns_with_the_monthly_series(with_events):
     assert "Google: requests from Pakistan" in series
 
 
-def test_without_event_data_the_section_is_absent(published_dir, monkeypatch):
+def test_without_a_user_file_the_shipped_ucdp_data_shows_real_cited_and_preliminary(published_dir, monkeypatch):
+    # The project ships UCDP GED for Pakistan (CC BY 4.0): with no export of the user's own, the section shows
+    # it, labelled real with UCDP's citation, and UCDP's monthly deaths with 2022 onward marked preliminary.
     monkeypatch.setenv(DATA_DIR_ENV, str(published_dir))
-    app = open_incidents()
+    app = open_incidents(period=["1989", "2025"])
     assert not app.exception
-    assert "Monthly trends from event data" not in [h.value for h in app.header]
+    assert "Monthly trends from event data" in [h.value for h in app.header]
+    keys = [d.key.removeprefix("csv-") for d in app.get("download_button")]
+    assert [k for k in keys if k.startswith(("event-", "ucdp-"))] == [
+        *EVENT_CHARTS[:1],
+        "ucdp-deaths-monthly",
+        *EVENT_CHARTS[1:],
+    ]
+    assert not app.error and not app.sidebar.error  # nothing synthetic
+    real = " ".join(i.value for i in app.info)
+    assert "Real data: UCDP Georeferenced Event Dataset" in real and "CC BY 4" in real
+    assert "Sundberg" in real and "Davies" in real
+    definition = " ".join(m.value for m in app.markdown)
+    assert "threshold of 25 deaths" in definition and "never added to them" in definition
+    assert "ACLED" in definition and "GTD user agreement" in definition  # each dataset's terms
+    monthly = _table(app, "month", "group_id", "events")
+    # every event the file dates within one month is drawn (the others are counted in their year, no month)
+    with (ROOT / "data" / "sources" / "events" / "ucdp_ged_pakistan_1989-2021.csv").open(encoding="utf-8") as handle:
+        in_one_month = sum(r["date_start"][:7] == r["date_end"][:7] for r in csv.DictReader(handle))
+    assert int(monthly["events"].sum()) == in_one_month == 6416 - 39
+    assert monthly["synthetic"].eq(False).all()
+    deaths = _table(app, "month", "violence_type", "preliminary")
+    assert deaths["preliminary"].to_dict() == (deaths["month"] >= pd.Timestamp("2022-01-01")).to_dict()
+    assert deaths["preliminary"].any() and not deaths["preliminary"].all()
+    title = next(h.value for h in app.subheader if h.value.startswith("UCDP deaths per month"))
+    assert "preliminary from 2022-01" in title
+    captions = " ".join(c.value for c in app.caption)
+    assert "preliminary" in captions and "Hegre" in captions and "never added to them" in captions
+    unmapped = _table(app, "field", "name", "events")
+    assert 0 < len(unmapped) <= 25 and unmapped["events"].max() < 10  # the short list, on the page
 
 
 def test_map_adds_up_the_chosen_months(with_events):

@@ -272,7 +272,7 @@ UCDP_ROWS = [
         "low": "5",
         "high": "10",
     },
-    # low above best → quarantined
+    # low above best: UCDP publishes such rows (about 200 in Pakistan) → kept, counted as published, flagged
     {
         "id": "4",
         "type_of_violence": "1",
@@ -324,18 +324,23 @@ UCDP_ROWS = [
 def test_ucdp_ranges_estimates_and_date_spans(tmp_path, events_reference_dir):
     export = write_export(tmp_path / "ucdp-hand.csv", "ucdp_ged", UCDP_ROWS)
     build(tmp_path / "out", [export], events_reference_dir)
-    assert _cells(table(tmp_path / "out", "incident_events_monthly")) == {
-        ("2023-03", "PK-KP", "TTP", "armed_clash"): _c(1, fatalities=4, low=3, high=6),
+    cells = table(tmp_path / "out", "incident_events_monthly")
+    assert _cells(cells) == {
+        # rows 1 and 4: best 4 + 2, low 3 + 3, high 6 + 4; row 4's low is above its best and it is still counted
+        ("2023-03", "PK-KP", "TTP", "armed_clash"): _c(2, fatalities=6, low=6, high=10),
         ("2023-03", "PK-BA", "BLA", "attack"): _c(1, approx=1, fatalities=2, low=2, high=2),
         ("2023", "PK-KP", "TTP", "armed_clash"): _c(1, approx=1, fatalities=7, low=5, high=10),
     }
+    flagged = {
+        (str(row.month)[:7] if pd.notna(row.month) else None, row.group_id): row.events_estimates_out_of_order
+        for row in cells.itertuples()
+    }
+    assert flagged == {("2023-03", "TTP"): 1, ("2023-03", "BLA"): 0, (None, "TTP"): 0}
     quarantine = table(tmp_path / "out", "quarantine")
-    assert sorted(zip(quarantine["line"], quarantine["rule"], strict=True)) == [
-        (5, "low_best_high"),
-        (6, "end_before_start"),
-    ]
+    assert sorted(zip(quarantine["line"], quarantine["rule"], strict=True)) == [(6, "end_before_start")]
     info = table(tmp_path / "out", "incident_events_info").iloc[0]
-    assert (info.rows_read, info.rows_aggregated, info.rows_outside_pakistan, info.rows_quarantined) == (6, 3, 1, 2)
+    assert (info.rows_read, info.rows_aggregated, info.rows_outside_pakistan, info.rows_quarantined) == (6, 4, 1, 1)
+    assert info.rows_estimates_out_of_order == 1
     assert info.events_year_only == 1
 
 
