@@ -115,10 +115,17 @@ def test_pips_2025_attacks():
     assert int(pips["killed_total"].iloc[0]) == 1034
 
 
-def test_incident_sources_are_never_added_together():
+def test_incident_sources_and_definitions_are_never_added_together():
+    """One row per source and definition: PICSS's militant attacks and its combat-related series stay apart."""
     both = queries.incidents_national(["PIPS", "PICSS"], 2025, 2025)
-    assert sorted(both["source_org"]) == ["PICSS", "PIPS"]
-    assert sorted(both["attacks"].astype(int)) == [699, 1063]
+    assert sorted(zip(both["source_org"], both["definition_id"], strict=True)) == [
+        ("PICSS", "combat_related"),
+        ("PICSS", "militant_attacks"),
+        ("PIPS", "terrorist_attacks"),
+    ]
+    assert int(both.loc[both["source_org"] == "PIPS", "attacks"].iloc[0]) == 699
+    picss = both[both["definition_id"] == "militant_attacks"].iloc[0]
+    assert (int(picss["attacks"]), picss["attacks_qualifier"]) == (1066, "lower_bound")  # the annual report's
 
 
 def test_province_figures_add_a_sources_own_split_of_kp():

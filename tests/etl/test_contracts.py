@@ -31,6 +31,8 @@ BASE = {
         "region_code": "PK",
         "attacks": "1206",
         "approx": "false",
+        "revision": "1",
+        "citation_grade": "press",
         "citation_url": "http://thenews.com.pk/Todays-News-2-294525",
     },
     "regulator_reported_actions": {
@@ -48,6 +50,8 @@ BASE = {
         "urls_processed": "100",
         "urls_blocked": "90",
         "approx": "false",
+        "value_kind": "exact",
+        "citation_grade": "press",
         "citation_url": "https://propakistani.pk/2022/09/22/pta-processed",
     },
     "platform_reported_requests": {
@@ -67,6 +71,7 @@ BASE = {
         "items_requested": "4553",
         "pct_removed_legal": "82",
         "approx": "false",
+        "citation_grade": "publisher",
         "citation_url": "https://transparencyreport.google.com/government-removals/overview",
     },
     "categories": {"category_id": "defamation", "name": "Defamation", "description": "Harm to reputation."},
@@ -82,7 +87,10 @@ BASE = {
     },
 }
 
-INCIDENT_KEY = "source_org,definition_id,period_start,period_end,region_label"
+INCIDENT_KEY = "source_org,definition_id,period_start,period_end,region_label,revision"
+MEASURES = ("attacks", "killed_total", "killed_security", "killed_civilians", "killed_militants", "injured_total")
+QUALIFIERS = ",".join(f"{m}_qualifier" for m in MEASURES)
+QUALIFIERS_AND_FIGURES = ",".join(MEASURES) + "," + QUALIFIERS
 URLS = "urls_processed,urls_blocked,urls_still_accessible,urls_rejected_by_platform"
 KILLED = "killed_total,killed_security,killed_civilians,killed_militants"
 SHARES = (
@@ -151,7 +159,13 @@ CASES = [
         [("period_end", "type_date")],
         id="type_date-month13",
     ),
-    case("incidents", {"approx": "true"}, {"approx": "yes"}, [("approx", "type_boolean")], id="type_boolean"),
+    case(
+        "incidents",
+        {"approx": "true", "attacks_qualifier": "approx"},
+        {"approx": "yes", "attacks_qualifier": "approx"},
+        [("approx", "type_boolean")],
+        id="type_boolean",
+    ),
     case(
         "platform_reported_requests",
         {"pct_removed_legal": "82.5"},
@@ -253,6 +267,13 @@ CASES = [
     # --- regulator_reported_actions rules ---
     case(
         "regulator_reported_actions",
+        {"value_kind": "lower_bound", "approx": "true"},
+        {"value_kind": "lower_bound", "approx": "false"},
+        [("value_kind,approx", "approx_when_not_exact")],
+        id="approx_when_not_exact",
+    ),
+    case(
+        "regulator_reported_actions",
         {"urls_blocked": "100"},
         {"urls_blocked": "101"},
         [("urls_processed,urls_blocked", "blocked_le_processed"), (URLS, "outcomes_le_processed")],
@@ -329,6 +350,20 @@ CASES = [
         id="regulator-some_figure",
     ),
     # --- incidents rules ---
+    case(
+        "incidents",
+        {"attacks": "1066", "attacks_qualifier": "lower_bound", "approx": "true"},
+        {"attacks": "1066", "attacks_qualifier": "lower_bound", "approx": "false"},
+        [(QUALIFIERS + ",approx", "approx_when_qualified")],
+        id="approx_when_qualified",
+    ),
+    case(
+        "incidents",
+        {"killed_militants": "225", "killed_militants_qualifier": "approx", "approx": "true"},
+        {"killed_militants": None, "killed_militants_qualifier": "approx", "approx": "true"},
+        [(QUALIFIERS_AND_FIGURES, "qualifier_has_figure")],
+        id="qualifier_has_figure",
+    ),
     case(
         "incidents",
         {"killed_total": "11", "killed_security": "11"},
