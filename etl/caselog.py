@@ -23,6 +23,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from dataset.tables import SUPPRESSION_RULE
 from etl.contracts import quote
 from etl.errors import Failure, SourceError
 from etl.paths import CONTRACTS_DIR
@@ -42,13 +43,6 @@ RULE_TEXT = {r["name"]: r["description"] for r in INPUT_CONTRACT["rules"]} | {
     "enum": "not one of the allowed values",
     "pattern": "does not have the required form",
 }
-SUPPRESSION_RULE = (
-    "Cells with fewer than {k} requests are withheld (primary). Further cells, and month-by-platform totals, are "
-    "withheld where needed (secondary) so that, from the published cells, totals and the grand total, no withheld "
-    "cell can be worked out, nor shown to be under {k}: every set of withheld cells tied by a published total "
-    "has at least two members and a margin of at least {k}. Withheld cells and totals show no figure, response "
-    "times included, and are all marked 'withheld'."
-)
 COUNT_COLUMNS = [
     "requests",
     "actioned",
