@@ -25,7 +25,7 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt constraints.txt
 install: $(BIN)/.installed
 
 # The dataset is rebuilt when any input, contract or ETL file changes.
-DATA_INPUTS := $(shell find data etl -type f -not -name '*.pyc' 2>/dev/null)
+DATA_INPUTS := $(shell find data etl dataset -type f -not -name '*.pyc' 2>/dev/null)
 $(DASHBOARD_DATA_DIR)/LATEST: $(BIN)/.installed $(DATA_INPUTS)
 	$(BIN)/python -m etl build
 

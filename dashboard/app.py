@@ -9,9 +9,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `streamlit ru
 
 import streamlit as st  # noqa: E402
 
-from dashboard import blocks, db, embed, queries, turns  # noqa: E402
+from dashboard import blocks, db, embed, live, queries, turns  # noqa: E402
 from dashboard.i18n import _  # noqa: E402
 
+live.refuse_cache_clearing_from_browsers()  # a browser's "clear cache" would empty every reader's caches
 blocks.language()  # ?lang=ur or ?lang=en, from the link: this run's language, before any text is made
 st.set_page_config(
     page_title=_("Pakistan takedowns and militancy: transparency dashboard"),
@@ -44,7 +45,7 @@ page = st.navigation(embed.pages(), position="hidden") if embedding else st.navi
 
 with turns.turn():  # a few page runs at once, the rest wait their turn (dashboard/turns.py)
     try:
-        db.database_path()
+        live.pin()  # this run reads the file LATEST names now, through the caches (dashboard/live.py)
     except db.NoDataset as exc:
         st.error(str(exc))
         st.stop()

@@ -15,9 +15,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import charts, i18n, queries, summaries
+from dashboard import charts, i18n, live, queries, registry, summaries
 from dashboard.i18n import N_, _
-from etl.safe_csv import to_csv_bytes
+from dataset.safe_csv import to_csv_bytes
 
 SYNTHETIC_LABEL = N_("ILLUSTRATIVE (SYNTHETIC) DATA: generated for demonstration, not real figures")
 FONT_FILE = Path(__file__).parent / "assets" / "fonts" / "NotoNaskhArabic-Regular.ttf"
@@ -101,7 +101,7 @@ def _style(rtl: bool) -> str:
 
 
 def dataset() -> dict:
-    return queries.build_info()
+    return live.build_info()
 
 
 def built_at(info: dict) -> str:
@@ -149,7 +149,31 @@ def cached(builder, *args, **kwargs) -> go.Figure:
     """
     lang = i18n.current()
     key = cache_key(f"{builder.__module__}.{builder.__qualname__}", lang, args, kwargs)
-    return charts.as_figure(_spec_in(key, builder, lang, args, kwargs), queries.province_geojson)
+    return charts.as_figure(_spec_in(key, builder, lang, args, kwargs), live.province_geojson)
+
+
+def figure_of(chart: registry.ChartDef, choice: registry.Choice) -> tuple[go.Figure, pd.DataFrame]:
+    """A registered chart for ``choice``: its figure (through the chart cache) and its table."""
+    table = chart.table(choice)
+    plot = chart.plot(table, choice)
+    return cached(plot.builder, *plot.args, **plot.kwargs), table
+
+
+def draw(chart: registry.ChartDef, choice: registry.Choice) -> pd.DataFrame:
+    """A registered chart's block on its page (``chart_block``); returns its table for what the page says next."""
+    figure, table = figure_of(chart, choice)
+    summary = chart.summary(choice) if chart.summary else None
+    chart_block(
+        chart.id,
+        chart.heading(choice),
+        figure,
+        table,
+        caption=chart.caption_text(),
+        events=choice.events,
+        summary=summary,
+        gaps=chart.gaps(choice) if chart.gaps else None,
+    )
+    return table
 
 
 def _sources_for(table: pd.DataFrame) -> tuple[pd.DataFrame, list[str], list[str]]:

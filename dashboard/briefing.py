@@ -12,15 +12,12 @@ from __future__ import annotations
 
 import argparse
 import base64
-import logging
 from datetime import date
 from functools import cache
 from html import escape
 from pathlib import Path
 
-from streamlit import logger as streamlit_logger
-
-from dashboard import i18n, queries
+from dashboard import db, i18n, queries
 from dashboard.briefing_figures import Briefing, Figure, Panel, gather
 from dashboard.briefing_words import province_name
 from dashboard.i18n import _
@@ -343,8 +340,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--province", action="append", default=[], help="province code such as PK-KP, repeatable")
     parser.add_argument("--out", required=True, type=Path, help="brief.html or brief.pdf")
     args = parser.parse_args(argv)
-    streamlit_logger.set_log_level(logging.ERROR)  # the query cache would warn that no app is running
-    html = build_html(args.year_from, args.year_to, args.lang, args.platform, args.province)
+    with db.reading(db.Dataset(db.latest_path())):  # one file for the whole brief, even if one is published now
+        html = build_html(args.year_from, args.year_to, args.lang, args.platform, args.province)
     if args.out.suffix.lower() == ".pdf":
         try:
             html_to_pdf(html, args.out)

@@ -43,8 +43,7 @@ def code_messages(domain: str = "dashboard") -> dict[str, list[tuple[str, int]]]
 
 def contract_messages() -> dict[str, list[tuple[str, int]]]:
     """The data dictionary and the reference labels the pages show."""
-    from etl.caselog import SUPPRESSION_RULE
-    from etl.release import SYSTEM_TABLES
+    from dataset.tables import SUPPRESSION_RULE, SYSTEM_TABLES
 
     found: dict[str, list[tuple[str, int]]] = {}
 
@@ -60,10 +59,10 @@ def contract_messages() -> dict[str, list[tuple[str, int]]]:
         for field in doc["schema"]["fields"]:
             add(field.get("description"), where)
     for description, columns in SYSTEM_TABLES.values():
-        add(description, "etl/release.py")
+        add(description, "dataset/tables.py")
         for text in columns.values():
-            add(text, "etl/release.py")
-    add(SUPPRESSION_RULE, "etl/caselog.py")
+            add(text, "dataset/tables.py")
+    add(SUPPRESSION_RULE, "dataset/tables.py")
     for table, column in (("categories", "name"), ("regions", "name")):
         with (ROOT / "data" / "reference" / f"{table}.csv").open(encoding="utf-8") as handle:
             for row in csv.DictReader(handle):

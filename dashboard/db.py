@@ -1,61 +1,48 @@
-"""Read-only access to the published dataset: find the current file, open it locked down, run named SQL.
+"""Read-only access to a published dataset file: open it locked down, run named SQL, list the releases.
 
-Every query is a file in ``dashboard/sql/`` (the name is checked against that allow-list) and every
-value is bound as a parameter. The app notices a newly published dataset on its next rerun: the
-entry point calls ``database_path()`` first on every rerun, which reads the ``LATEST`` pointer and
-pins that file for the rest of the run, so one page never mixes two versions; caches are keyed on it.
+Plain Python, no Streamlit: a path or a connection goes in, a DataFrame comes out. Every query is a file in
+``dashboard/sql/`` (the name is checked against that allow-list) and every value is bound as a parameter.
+
+``run`` reads the dataset in use. A caller chooses it with ``reading`` (or ``use``); the running app's thin
+layer, ``dashboard/live.py``, chooses the file it pinned for the page run, read through Streamlit's caches.
+With none chosen, ``run`` reads the file ``LATEST`` names at that moment (the briefing command, scripts).
 """
 
 from __future__ import annotations
 
-import logging
-from functools import cache
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import cache, lru_cache
 from pathlib import Path
+from typing import Protocol
 
 import duckdb
 import pandas as pd
-import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from etl.paths import published_dir
-from etl.publish import current_database
+from dataset.location import current_database, published_dir
+from dataset.location import release_folder as _release_folder
 
-_LOGGER = logging.getLogger(__name__)
 SQL_DIR = Path(__file__).parent / "sql"
 QUERY_NAMES = frozenset(p.stem for p in SQL_DIR.glob("*.sql"))
+Bound = tuple[tuple[str, object], ...]  # a query's parameters, sorted and hashable (a cache key)
 
 
 class NoDataset(RuntimeError):
     """Nothing has been published yet."""
 
 
-_PINNED = "_dashboard_dataset_path"  # session-state key: the file this session's current run reads
-
-
-def database_path() -> str:
-    """Read ``LATEST`` and pin the file it names for the rest of this script run; NoDataset if none.
-
-    Called first on every rerun (``app.py``): a dataset published while a page is being drawn is picked
-    up by the next rerun, never half-way through a page.
-    """
+def latest_path() -> str:
+    """The dataset file ``LATEST`` names now; NoDataset if none."""
     path = current_database(published_dir())
     if path is None:
         raise NoDataset("No dataset has been published yet. Run `make data` (or `python -m etl build`).")
-    if get_script_run_ctx(suppress_warning=True) is not None:
-        st.session_state[_PINNED] = str(path)
     return str(path)
 
 
-def pinned_path() -> str:
-    """The file this script run reads (pinned by ``database_path``); outside a run, the current one."""
-    if get_script_run_ctx(suppress_warning=True) is not None and _PINNED in st.session_state:
-        return st.session_state[_PINNED]
-    return database_path()
-
-
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _connection(path: str) -> duckdb.DuckDBPyConnection:
-    """One read-only connection per published file; each query runs on its own cursor (thread-safe)."""
+def connect(path: str) -> duckdb.DuckDBPyConnection:
+    """A read-only, locked-down connection to a published file; run each query on its own cursor."""
     con = duckdb.connect(
         path,
         read_only=True,
@@ -65,7 +52,12 @@ def _connection(path: str) -> duckdb.DuckDBPyConnection:
             "memory_limit": "1GB",
         },
     )
-    con.execute("SET lock_configuration = true")
+    try:
+        con.execute("SET lock_configuration = true")
+    except duckdb.InvalidInputException:
+        # DuckDB shares one database instance per file within a process: another connection locked it first
+        if not con.execute("SELECT current_setting('lock_configuration')").fetchone()[0]:
+            raise
     return con
 
 
@@ -76,31 +68,80 @@ def sql_text(name: str) -> str:
     return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
 
 
-@st.cache_data(max_entries=1024, show_spinner=False)
-def _run(path: str, name: str, params: tuple[tuple[str, object], ...]) -> pd.DataFrame:
-    cursor = _connection(path).cursor()
+def bind(params: dict) -> Bound:
+    """Parameters as a sorted tuple (lists for sequences), the form ``query`` and the caches take."""
+    return tuple(sorted((k, list(v) if isinstance(v, list | tuple) else v) for k, v in params.items()))
+
+
+def query(con: duckdb.DuckDBPyConnection, name: str, params: Bound = ()) -> pd.DataFrame:
+    """Run the named query with bound parameters on its own cursor of ``con`` (thread-safe)."""
+    cursor = con.cursor()
     try:
         return cursor.execute(sql_text(name), dict(params)).df()
     finally:
         cursor.close()
 
 
+class Source(Protocol):
+    """A dataset file that named queries can be run on: ``Dataset``, or the app's cached one (``live.py``)."""
+
+    path: str
+
+    def run(self, name: str, params: Bound = ()) -> pd.DataFrame: ...
+
+
+class Dataset:
+    """One published file, read directly: one connection, each query on its own cursor, no cache."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._con = connect(path)
+
+    def run(self, name: str, params: Bound = ()) -> pd.DataFrame:
+        return query(self._con, name, params)
+
+
+_IN_USE: ContextVar[Source | None] = ContextVar("dataset_in_use", default=None)
+
+
+def use(dataset: Source) -> None:
+    """Make ``dataset`` the one ``run`` reads in this thread (or task) from now on."""
+    _IN_USE.set(dataset)
+
+
+@contextmanager
+def reading(dataset: Source) -> Iterator[Source]:
+    """``run`` reads ``dataset`` inside the block, whatever was in use before."""
+    token = _IN_USE.set(dataset)
+    try:
+        yield dataset
+    finally:
+        _IN_USE.reset(token)
+
+
+def in_use() -> Source:
+    """The dataset ``run`` reads: the one chosen with ``use``/``reading``, else the file ``LATEST`` names now."""
+    chosen = _IN_USE.get()
+    return chosen if chosen is not None else _opened(latest_path())
+
+
+@lru_cache(maxsize=4)
+def _opened(path: str) -> Dataset:
+    return Dataset(path)  # one connection per published file, kept while it is among the last four read
+
+
 def run(name: str, **params) -> pd.DataFrame:
-    """Run the named query with bound parameters on the current dataset; results are cached per dataset."""
-    bound = tuple(sorted((k, list(v) if isinstance(v, list | tuple) else v) for k, v in params.items()))
-    return _run(pinned_path(), name, bound)  # a fresh copy already: st.cache_data unpickles one per call
+    """Run the named query with bound parameters on the dataset in use."""
+    return in_use().run(name, bind(params))
 
 
 def release_folder() -> Path:
     """Where the open-data releases of the published dataset are (written by the ETL's export stage)."""
-    return published_dir() / "releases"
+    return _release_folder(published_dir())
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
 def datapackage(version: str) -> dict:
     """The release's datapackage.json (the published schema, generated from the contracts)."""
-    import json
-
     return json.loads((release_folder() / version / "datapackage.json").read_text(encoding="utf-8"))
 
 
@@ -108,31 +149,3 @@ def releases() -> list[str]:
     """Versions with a release zip in the published folder, newest first."""
     zips = sorted(release_folder().glob("dataset-*.zip"), key=lambda p: p.stat().st_mtime, reverse=True)
     return [p.stem.removeprefix("dataset-") for p in zips]
-
-
-def refuse_cache_clearing_from_browsers() -> None:
-    """Ignore a browser's request to empty the caches when the toolbar is the reader's ("viewer") one.
-
-    Streamlit empties every cache, for every session, when any websocket client sends "clear cache" (the
-    developer menu's command). The viewer toolbar hides the menu, but the request is still honoured, so one
-    client could make every reader's next page recompute all its queries and charts, as often as it likes.
-    The caches here are keyed on the dataset file, so nothing ever needs a reader to clear them.
-    """
-    from streamlit import config
-    from streamlit.runtime.app_session import AppSession
-
-    honoured = AppSession._handle_clear_cache_request
-    if getattr(honoured, "refused_for_viewers", False):
-        return
-
-    def handle_clear_cache_request(self) -> None:
-        if config.get_option("client.toolbarMode") == "viewer":
-            _LOGGER.warning("Ignored a request from a browser to clear the caches (toolbar mode 'viewer').")
-            return
-        honoured(self)
-
-    handle_clear_cache_request.refused_for_viewers = True
-    AppSession._handle_clear_cache_request = handle_clear_cache_request
-
-
-refuse_cache_clearing_from_browsers()

@@ -1,7 +1,8 @@
 """The dashboard's questions to the dataset, one function each: SQL file + bound parameters → DataFrame.
 
-Each function names the query in ``dashboard/sql/`` it runs; the only work done here is light shaping
-(period labels, GeoJSON assembly) that every caller would otherwise repeat.
+Each function names the query in ``dashboard/sql/`` it runs, on the dataset in use (``db.run``); the only
+work done here is light shaping (period labels, GeoJSON assembly) that every caller would otherwise repeat.
+Plain functions: the running app's caches and per-run pinning are in ``live.py``.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ import json
 from datetime import date
 
 import pandas as pd
-import streamlit as st
 
 from dashboard import db
 from dashboard.i18n import N_, _
@@ -314,15 +314,7 @@ def event_monthly_for_timeline(monthly: pd.DataFrame, dataset: str) -> pd.DataFr
 
 
 def province_geojson() -> dict:
-    """The province polygons as one GeoJSON FeatureCollection keyed by ``properties.region_code``.
-
-    One object per dataset, shared by every session and every map built from it: read it, never change it.
-    """
-    return _province_geojson(db.pinned_path())
-
-
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _province_geojson(path: str) -> dict:
+    """The province polygons as one GeoJSON FeatureCollection keyed by ``properties.region_code``."""
     frame = db.run("boundaries")
     return {
         "type": "FeatureCollection",
@@ -398,12 +390,7 @@ def restatements() -> pd.DataFrame:
 
 
 def build_info() -> dict:
-    """The dataset's version, build time and table list (asked by every chart block: read once per file)."""
-    return _build_info(db.pinned_path())
-
-
-@st.cache_data(max_entries=4, show_spinner=False)
-def _build_info(path: str) -> dict:
+    """The dataset's version, build time and table list."""
     row = db.run("build_info").iloc[0].to_dict()
     row["tables"] = json.loads(row["tables"])
     return row

@@ -23,10 +23,12 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from dataset.tables import SUPPRESSION_RULE
 from etl.contracts import quote
 from etl.errors import Failure, SourceError
 from etl.paths import CONTRACTS_DIR
 from etl.provenance import Provenance
+from etl.readers import physical_lines, record_lines
 
 DEFAULT_K = 5
 CASE_LOG_MEMORY = "1200MB"
@@ -41,13 +43,6 @@ RULE_TEXT = {r["name"]: r["description"] for r in INPUT_CONTRACT["rules"]} | {
     "enum": "not one of the allowed values",
     "pattern": "does not have the required form",
 }
-SUPPRESSION_RULE = (
-    "Cells with fewer than {k} requests are withheld (primary). Further cells, and month-by-platform totals, are "
-    "withheld where needed (secondary) so that, from the published cells, totals and the grand total, no withheld "
-    "cell can be worked out, nor shown to be under {k}: every set of withheld cells tied by a published total "
-    "has at least two members and a margin of at least {k}. Withheld cells and totals show no figure, response "
-    "times included, and are all marked 'withheld'."
-)
 COUNT_COLUMNS = [
     "requests",
     "actioned",
@@ -85,8 +80,6 @@ def _sql(name: str) -> str:
 
 def _csv_header(path: Path) -> list[str]:
     """The header line, read by Python's csv module: the dialect is fixed (RFC 4180), never sniffed."""
-    import csv
-
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             header = next(csv.reader(handle), [])
@@ -276,14 +269,16 @@ def _aggregate_sql(rows: str) -> str:
 
 
 def _rejected_lines(con: duckdb.DuckDBPyConnection, path: Path) -> dict[int, str]:
-    """Lines the CSV reader could not split (wrong number of fields …): line → rule."""
+    """Lines the CSV reader could not split (wrong number of fields …): the file line each starts on → rule.
+    DuckDB counts records, not lines (``readers.physical_lines``), so its numbers are turned into lines."""
     if path.suffix.lower() == ".parquet":
         return {}
     try:
         rows = con.execute("SELECT line, error_type FROM reject_errors ORDER BY line").fetchall()
     except duckdb.CatalogException:
         return {}
-    return {int(line): "csv_" + str(kind).lower().replace(" ", "_") for line, kind in rows}
+    starts = physical_lines(path, {int(line) for line, _ in rows})
+    return {starts.get(int(line), int(line)): "csv_" + str(kind).lower().replace(" ", "_") for line, kind in rows}
 
 
 def _failures(
@@ -297,10 +292,10 @@ def _failures(
         for line, rule in rejected.items()
     ]
     rows = con.execute('SELECT line, "column", rule FROM case_failures ORDER BY line').fetchall() if listed else []
-    starts = _row_lines(path, {line - 2 for line, _, _ in rows}, set(rejected)) if rows else None
+    starts = _row_lines(path, {line - 1 for line, _, _ in rows}, rejected) if rows else None
     for line, column, rule in rows:
         if starts is not None:  # the line the row starts on, read from the file itself
-            line = starts[line - 2]
+            line = starts[line - 1]
         else:  # Parquet (a row number), or a file the count below cannot follow
             for skipped_line in skipped:
                 if skipped_line <= line:
@@ -309,28 +304,13 @@ def _failures(
     return failures
 
 
-def _row_lines(path: Path, rows: set[int], rejected: set[int]) -> dict[int, int] | None:
-    """For rows the reader accepted, numbered from 0 in reading order (DuckDB's rowid): the file line each
-    starts on. Blank lines, records with the wrong number of fields and the lines the reader rejected are not
-    rows, and a quoted value may span lines, so the count of rows and of lines differ. Runs only when rows
-    were refused. None for Parquet, or when the file has fewer such rows than asked (then the caller's
-    arithmetic stands)."""
+def _row_lines(path: Path, rows: set[int], rejected: dict[int, str]) -> dict[int, int] | None:
+    """The file line each of ``rows`` starts on, for rows numbered 1, 2 … in reading order (DuckDB's rowid
+    + 1; see ``readers.record_lines``). Runs only when rows were refused. None for Parquet, or when the file
+    has fewer rows than asked (then the caller's arithmetic stands)."""
     if path.suffix.lower() == ".parquet" or not rows:
         return None
-    found, last, row = {}, max(rows), 0
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle)
-        fields = len(next(reader, []))
-        previous_end = reader.line_num
-        for record in reader:
-            start, previous_end = previous_end + 1, reader.line_num
-            if not record or len(record) != fields or start in rejected:
-                continue
-            if row in rows:
-                found[row] = start
-            if row >= last:
-                break
-            row += 1
+    found = record_lines(path, rows, rejected=rejected)
     return found if len(found) == len(rows) else None
 
 

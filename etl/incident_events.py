@@ -25,6 +25,7 @@ from etl.contracts import quote
 from etl.errors import Failure, SourceError
 from etl.pii import identifier_rule
 from etl.provenance import Provenance
+from etl.readers import physical_lines, record_lines
 
 SQL_DIR = Path(__file__).parent / "sql"
 EVENTS_MEMORY = "1200MB"
@@ -238,7 +239,7 @@ def aggregate(con: duckdb.DuckDBPyConnection, provenance: Provenance, now: datet
         )
     except duckdb.Error as exc:  # the message can quote a line of the file: only its number is kept
         line = re.search(r"[Ll]ine:? (\d+)", str(exc))
-        where = f" at line {line.group(1)}" if line else ""
+        where = f" at line {_reader_line(path, encoding, int(line.group(1)))}" if line else ""
         raise SourceError(
             f"{path.name}: cannot be read as the {layout.title} export{where} "
             f"({exc.__class__.__name__}: a line that does not split into the header's columns, or a broken file). "
@@ -280,19 +281,20 @@ def _python_encoding(encoding: str) -> str:
 
 
 def _reader(path: Path, header: list[str], layout: EventLayout, encoding: str) -> str:
-    """The relation reading only the layout's columns, as text; a column the export lacks is NULL."""
+    """The relation reading only the layout's columns, as text; a column the export lacks is NULL. ``record``
+    numbers the rows 1, 2 … in the order the reader returns them (``_record_lines`` finds their lines)."""
     present = set(header)
     columns = ", ".join(
         f"CAST({quote(c)} AS VARCHAR) AS {quote(c)}" if c in present else f"NULL::VARCHAR AS {quote(c)}"
         for c in layout.columns
     )
     if path.suffix.lower() == ".parquet":
-        return f"(SELECT {columns} FROM read_parquet($path))"  # noqa: S608 (layout columns)
+        return f"(SELECT {columns}, ordinality AS record FROM read_parquet($path) WITH ORDINALITY)"  # noqa: S608
     options = (
         "header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', columns = $columns, "
         "encoding = $encoding, parallel = false"
     )
-    return f"(SELECT {columns} FROM read_csv($path, {options}))"  # noqa: S608 (layout columns)
+    return f"(SELECT {columns}, ordinality AS record FROM read_csv($path, {options}) WITH ORDINALITY)"  # noqa: S608
 
 
 def _reader_params(path: Path, header: list[str], encoding: str) -> dict:
@@ -342,24 +344,19 @@ def _failures(con: duckdb.DuckDBPyConnection, path: Path, encoding: str) -> list
 
 
 def _record_lines(path: Path, encoding: str, records: set[int]) -> dict[int, int]:
-    """The line each data record starts on (quoted newlines in notes make lines and records differ).
-
-    Parquet has no lines: the record number (1 = first row) is given instead, as the README says.
-    """
+    """The line each data record starts on (blank lines, and quoted line breaks in notes, make lines and
+    records differ: ``readers.record_lines``). Parquet has no lines: the record number (1 = first row) is
+    given instead, as the README says."""
     if path.suffix.lower() == ".parquet":
         return {record: record for record in records}
-    found, last = {}, max(records)
-    with path.open(encoding=_python_encoding(encoding), newline="") as handle:
-        reader = csv.reader(handle)
-        next(reader, None)
-        previous_end = reader.line_num
-        for record, _ in enumerate(reader, start=1):
-            if record in records:
-                found[record] = previous_end + 1
-            previous_end = reader.line_num
-            if record >= last:
-                break
-    return found
+    return record_lines(path, records, _python_encoding(encoding))
+
+
+def _reader_line(path: Path, encoding: str, counted: int) -> int:
+    """The file line DuckDB's reader means by line ``counted`` (it counts records: ``readers.physical_lines``)."""
+    if path.suffix.lower() == ".parquet":
+        return counted
+    return physical_lines(path, {counted}, _python_encoding(encoding)).get(counted, counted)
 
 
 def _unmapped(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, int]]:

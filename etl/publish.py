@@ -14,7 +14,9 @@ import time
 import uuid
 from pathlib import Path
 
-POINTER = "LATEST"
+from dataset.location import POINTER, current_database, dataset_name
+
+__all__ = ["POINTER", "current_database", "dataset_name", "publish", "remove_stale_staging", "staging_path"]
 KEEP_VERSIONS = 3  # older files stay for sessions that still read them, then go
 
 
@@ -81,10 +83,6 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def dataset_name(version: str) -> str:
-    return f"dataset-{version}.duckdb"
-
-
 def publish(built: Path, out_dir: Path, version: str) -> Path:
     """Move the finished file into place and point ``LATEST`` at it."""
     target = out_dir / dataset_name(version)
@@ -99,16 +97,6 @@ def publish(built: Path, out_dir: Path, version: str) -> Path:
     _fsync_dir(out_dir)
     _prune(out_dir, keep=target.name)
     return target
-
-
-def current_database(out_dir: Path) -> Path | None:
-    """The database file ``LATEST`` points at, or None when nothing has been published."""
-    try:
-        name = (out_dir / POINTER).read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
-        return None
-    path = out_dir / name
-    return path if name and path.exists() else None
 
 
 def _prune(out_dir: Path, keep: str) -> None:

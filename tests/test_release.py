@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 from frictionless import validate
 
+from dataset.safe_csv import FORMULA_PREFIXES
 from etl.build import run
-from etl.safe_csv import FORMULA_PREFIXES
 
 ROOT = Path(__file__).resolve().parent.parent
 

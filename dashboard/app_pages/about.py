@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import blocks, db, queries
+from dashboard import blocks, live, queries
 from dashboard.i18n import _
 
 st.title(_("About the data"))
@@ -81,7 +81,7 @@ st.markdown(
 
 st.header(_("What each figure means"))
 rows = []
-for resource in db.datapackage(info["dataset_version"])["resources"]:  # the published schema, from the contracts
+for resource in live.datapackage(info["dataset_version"])["resources"]:  # the published schema, from the contracts
     for field in resource["schema"]["fields"]:
         rows.append(
             {

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import briefing, db, filters, i18n, queries
+from dashboard import briefing, filters, i18n, live, queries
 from dashboard.briefing_words import PROVINCES, province_name
 from dashboard.i18n import _
 
@@ -54,7 +54,7 @@ def _pdf(html: str) -> bytes:
     return briefing.pdf_bytes(html)
 
 
-html = _html(db.pinned_path(), year_from, year_to, lang, tuple(chosen), tuple(provinces))
+html = _html(live.pinned_path(), year_from, year_to, lang, tuple(chosen), tuple(provinces))
 version = queries.build_info()["dataset_version"]
 st.download_button(
     _("Download the brief (HTML)"),

@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import blocks, db, filters, i18n, queries
+from dashboard import blocks, db, filters, i18n, live, queries
 from dashboard.i18n import _
 
 info = blocks.dataset()
@@ -43,7 +43,7 @@ st.download_button(
     type="primary",
 )
 
-package = db.datapackage(version)
+package = live.datapackage(version)
 resources = {r["name"]: r for r in package["resources"]}
 st.subheader(_("One table"))
 table = filters.choose_one(

@@ -4,9 +4,10 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, filters, i18n, queries
-from dashboard.blocks import SYNTHETIC_LABEL, cached, chart_block, md_escape
+from dashboard.blocks import SYNTHETIC_LABEL, cached, chart_block, draw, md_escape
 from dashboard.colors import GROUP_COLORS
 from dashboard.i18n import _
+from dashboard.registry import CHARTS, Choice
 from dashboard.summaries import Summary
 
 SOURCES = ["PIPS", "PICSS", "SATP"]
@@ -35,27 +36,9 @@ st.markdown(
     + " ".join(f"**{k}**: {v}" for k, v in DEFINITIONS.items() if k in source_orgs)
 )
 
-national = queries.incidents_national(source_orgs, year_from, year_to)
-chart_block(
-    "incidents-national",
-    _("{measure} in Pakistan, per source organisation").format(measure=MEASURES[measure]),
-    cached(
-        charts.incidents_by_source,
-        national,
-        measure,
-        _("{measure} per year or half-year").format(measure=MEASURES[measure]),
-        events=events,
-    ),
-    national,
-    caption=_(
-        "Half-year figures are drawn over their half-year, annual ones over the year. A figure the source gave as "
-        "a lower bound ('at least') says so in its label and is never compared with another."
-    ),
-    events=events,
-    summary=Summary(measure, "period", ("source_org", "definition"), order="period_end"),
-    gaps=queries.missing_periods(
-        [s for org in source_orgs for s in queries.SERIES_BY_SOURCE_ORG.get(org, [])], year_from, year_to
-    ),
+national = draw(  # defined once for the page and its embed (dashboard/registry.py)
+    CHARTS["incidents-national"],
+    Choice(year_from, year_to, [], [], events=events, source_orgs=source_orgs, measure=measure),
 )
 chart_block(
     "deaths-by-victim",

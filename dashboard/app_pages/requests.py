@@ -3,9 +3,10 @@
 import streamlit as st
 
 from dashboard import charts, filters, i18n, queries
-from dashboard.blocks import cached, chart_block
+from dashboard.blocks import cached, chart_block, draw
 from dashboard.colors import PLATFORM_COLORS
 from dashboard.i18n import _
+from dashboard.registry import CHARTS, Choice
 from dashboard.summaries import Summary
 
 first, last = queries.year_bounds()
@@ -27,6 +28,8 @@ compare = filters.choose_many(
     help=_("Countries to compare with Pakistan in Google's figures"),
 )
 
+choice = Choice(year_from, year_to, platforms, categories, events=events)
+
 st.title(_("Takedown requests"))
 filters.show_link_notice()
 st.markdown(
@@ -38,28 +41,7 @@ st.markdown(
 )
 
 st.header(_("As the platforms report them"))
-totals = queries.google_totals(["PK"], year_from, year_to)
-chart_block(
-    "google-requests-items",
-    _("Requests and items Google received from Pakistan"),
-    cached(
-        charts.measures_over_time,
-        totals,
-        {"requests": _("Requests"), "items_requested": _("Items named in the requests")},
-        _("Per half-year"),
-        color="#E69F00",
-        events=events,
-        qualifiers={"requests": "requests_qualifier", "items_requested": "items_requested_qualifier"},
-    ),
-    totals,
-    caption=_(
-        "Half-years up to mid-2019 come from Google's older release; later ones from the current one. "
-        "'<10' marks a count Google suppressed."
-    ),
-    events=events,
-    summary=Summary("requests", "period"),
-    gaps=queries.missing_periods(["google_removals"], year_from, year_to),
-)
+draw(CHARTS["google-requests-items"], choice)
 by_requester = queries.google_by_requester("PK", year_from, year_to)
 chart_block(
     "google-by-requester",
@@ -111,25 +93,7 @@ chart_block(
     events=events,
     summary=Summary("requests", "period", "product"),
 )
-by_category = queries.google_by_category("PK", categories, year_from, year_to)
-chart_block(
-    "google-by-category",
-    _("On what grounds: requests to Google by category"),
-    cached(
-        charts.totals_over_time,
-        by_category,
-        "requests",
-        "category",
-        _("Requests per half-year by category"),
-        _("requests"),
-        events=events,
-        barmode="stack",
-    ),
-    by_category,
-    caption=_("Google's reasons mapped to this dashboard's shared categories (see About the data)."),
-    events=events,
-    summary=Summary("requests", "period", "category"),
-)
+draw(CHARTS["google-by-category"], choice)
 reports = queries.platform_reports(platforms, year_from, year_to)
 chart_block(
     "meta-x-tiktok",
@@ -156,27 +120,7 @@ chart_block(
 )
 
 st.header(_("As the regulator reports them"))
-pta = queries.pta_by_platform(platforms, year_from, year_to)
-snapshots = pta[pta["scope"] == "cumulative_snapshot"]
-chart_block(
-    "pta-blocked-by-platform",
-    _("URLs PTA blocked, by platform (running totals as of each report)"),
-    cached(
-        charts.snapshots,
-        snapshots,
-        "urls_blocked",
-        _("Cumulative URLs blocked, each dot one report"),
-        _("URLs blocked"),
-        events=events,
-    ),
-    pta,
-    caption=_(
-        "Each point is a report (court filing, parliamentary answer); nothing is drawn between reports. "
-        "Hollow points with ≈ are approximate. Undated reports appear in the table with date 'unknown'."
-    ),
-    events=events,
-    summary=Summary("urls_blocked", "date_label", "platform", order="as_of"),
-)
+pta = draw(CHARTS["pta-blocked-by-platform"], choice)
 undated = pta[pta["date_precision"] == "unknown"]
 if not undated.empty:
     st.caption(

@@ -5,10 +5,11 @@ from datetime import date
 import streamlit as st
 
 from dashboard import charts, filters, i18n, queries
-from dashboard.blocks import SYNTHETIC_LABEL, cached, chart_block, md_escape
+from dashboard.blocks import SYNTHETIC_LABEL, cached, chart_block, draw, md_escape
 from dashboard.i18n import _
+from dashboard.registry import CHARTS, Choice
 from dashboard.summaries import Summary
-from etl.caselog import SUPPRESSION_RULE
+from dataset.tables import SUPPRESSION_RULE
 
 first, last = queries.year_bounds()
 year_from, year_to = filters.period(first, last, default_span=last - first + 1)
@@ -16,26 +17,12 @@ platforms = filters.choose_many(_("Platforms"), queries.platform_options(), "pla
 show_events = filters.switch(_("Show events on time axes"), key="events")
 events = queries.events(queries.TAKEDOWN_EVENT_KINDS) if show_events else None
 
+choice = Choice(year_from, year_to, platforms, [], events=events)
+
 st.title(_("Platform responsiveness"))
 filters.show_link_notice()
 
-rates = queries.compliance_rates(platforms + ["google"], year_from, year_to)
-chart_block(
-    "compliance-rates",
-    _("Share of Pakistan's requests platforms say they acted on"),
-    cached(charts.rates_over_time, rates, _("Compliance and removal shares, per half-year"), events=events),
-    rates,
-    caption=_(
-        "Solid lines count requests, dotted lines count items (the content named in the requests). Google changed "
-        "method in 2019 (from requests fully or partly complied with, to items removed), so the two parts of its "
-        "line are not comparable; a share of requests is never compared with a share of items."
-    ),
-    events=events,
-    summary=Summary("rate_pct", "period", ("platform", "measure"), percent=True),
-    gaps=queries.missing_periods(
-        [s for s in queries.platform_series([*platforms, "google"]) if s != "meta_local_law"], year_from, year_to
-    ),
-)
+draw(CHARTS["compliance-rates"], choice)
 
 pta = queries.pta_by_platform(platforms, year_from, year_to)
 pta_rates = pta[pta["blocked_pct_of_processed"].notna() & pta["as_of"].notna()]
@@ -75,27 +62,7 @@ as_of_limit = st.date_input(
     key="ledger_date",
     bind="query-params",
 )
-ledger = queries.ledger(platforms, as_of_limit)
-ledger = ledger.assign(  # only between exact figures: a rounded or lower-bound figure never enters arithmetic
-    platform_to_regulator_ratio=(ledger["value_summed"] / ledger["urls_blocked"])
-    .where(ledger["value_kind"] == "exact")
-    .round(3)
-)
-chart_block(
-    "ledger",
-    _("Regulator vs platform, per platform"),
-    cached(
-        charts.ledger,
-        ledger.dropna(subset=["urls_blocked", "value_summed"], how="all"),
-        _("What PTA says vs what platforms report, up to {date}").format(date=i18n.day(as_of_limit)),
-    ),
-    ledger,
-    caption=_(
-        "Log scale. Where a bar is missing, that side published no figure up to this date. "
-        "platform_to_regulator_ratio = platform figure ÷ PTA URLs blocked."
-    ),
-    summary=Summary("urls_blocked", None, "platform"),
-)
+ledger = draw(CHARTS["ledger"], Choice(year_from, year_to, platforms, [], as_of=as_of_limit))
 for row in ledger.itertuples():
     if row.urls_blocked == row.urls_blocked and row.value_summed == row.value_summed:
         st.markdown(
@@ -146,8 +113,10 @@ else:
             icon=":material/science:",
         )
     k = int(case_logs["disclosure_threshold_k"].max())
+    # The rule published with this dataset; in the reader's language when it is worded as the catalogue has it.
+    rule = str(case_logs.loc[case_logs["disclosure_threshold_k"] == k, "suppression_rule"].iloc[0])
     st.caption(
-        _(SUPPRESSION_RULE).format(k=k)
+        (_(SUPPRESSION_RULE).format(k=k) if rule == SUPPRESSION_RULE.format(k=k) else rule)
         + " "
         + _("Rows aggregated: {aggregated}; refused: {refused}; threshold k = {k}.").format(
             aggregated=i18n.num(case_logs["rows_aggregated"].sum()),

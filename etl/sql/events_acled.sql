@@ -2,7 +2,7 @@
 -- Dates: event_date as Year-Month-Day (current exports) or '15 January 2024' (older ones); time_precision
 -- 2 or 3 means the date is only known to the week or month: counted in that month, flagged approximate.
 SELECT
-    row_number() OVER () AS record,
+    record,  -- the reader's record number (WITH ORDINALITY), which the line of a refused row is found from
     CASE WHEN country IS NULL THEN NULL ELSE lower(trim(country)) = 'pakistan' END AS in_pakistan,
     year(try_strptime(trim(event_date), ['%Y-%m-%d', '%d %B %Y', '%d-%B-%Y'])) AS event_year,
     CAST(date_trunc('month', try_strptime(trim(event_date), ['%Y-%m-%d', '%d %B %Y', '%d-%B-%Y'])) AS DATE) AS event_month,

@@ -2,7 +2,7 @@
 -- read. iday = 0 (day unknown) or an approxdate flags the date as approximate; imonth = 0 leaves the
 -- event dated to the year only. nkill or nwound left blank means unknown, not zero.
 SELECT
-    row_number() OVER () AS record,
+    record,  -- the reader's record number (WITH ORDINALITY), which the line of a refused row is found from
     CASE WHEN country_txt IS NULL AND country IS NULL THEN NULL
          ELSE coalesce(lower(trim(country_txt)) = 'pakistan', false) OR coalesce(trim(country) = '153', false) END
         AS in_pakistan,

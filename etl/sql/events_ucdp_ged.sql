@@ -3,7 +3,7 @@
 -- month; across months, in the year of date_start with no month. best is the death count; low and high
 -- the range. date_prec above 1, or a range of more than one day, flags the date as approximate.
 SELECT
-    row_number() OVER () AS record,
+    record,  -- the reader's record number (WITH ORDINALITY), which the line of a refused row is found from
     CASE WHEN country IS NULL AND country_id IS NULL THEN NULL
          ELSE coalesce(lower(trim(country)) = 'pakistan', false) OR coalesce(trim(country_id) = '770', false) END
         AS in_pakistan,

@@ -70,3 +70,32 @@ def test_without_a_case_log_the_page_says_what_data_would_fill_the_views(publish
     app = open_responsiveness()
     assert any("case log" in i.value for i in app.info)
     assert not any("ILLUSTRATIVE" in e.value for e in app.error)
+
+
+def test_the_disclosure_rule_shown_is_the_one_published_with_the_dataset(with_case_log, tmp_path):
+    """A dataset published under an older wording of the rule shows that wording, not the code's current one."""
+    import duckdb
+
+    from dataset.location import current_database
+    from dataset.tables import SUPPRESSION_RULE
+
+    older = "Cells with fewer than 5 requests were withheld (wording of an earlier release)."
+    copy = tmp_path / "dataset-earlierwording.duckdb"
+    copy.write_bytes(current_database(with_case_log).read_bytes())
+    con = duckdb.connect(str(copy))
+    try:
+        con.execute("UPDATE case_log_info SET suppression_rule = ?", [older])
+    finally:
+        con.close()
+    (tmp_path / "LATEST").write_text(copy.name + "\n", encoding="utf-8")
+    os.environ[DATA_DIR_ENV] = str(tmp_path)
+    try:
+        app = open_responsiveness()
+    finally:
+        os.environ[DATA_DIR_ENV] = str(with_case_log)
+    assert not app.exception
+    captions = [c.value for c in app.caption]
+    assert any(c.startswith(older) for c in captions), captions
+    assert not any(SUPPRESSION_RULE[:40] in c for c in captions)
+    app = open_responsiveness()  # the dataset built now carries the current wording, and shows it
+    assert any(c.startswith(SUPPRESSION_RULE.format(k=5)[:200]) for c in [c.value for c in app.caption])

@@ -249,9 +249,11 @@ def test_strict_refusal_names_the_file_and_count(data, tmp_path):
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A copy of the project (etl/ and data/), so the CLI reads data from a temporary tree."""
+    """A copy of the project (etl/, the dataset/ package it shares with the dashboard, and data/), so the CLI
+    reads data from a temporary tree."""
     root = tmp_path / "project"
-    shutil.copytree(PROJECT_ROOT / "etl", root / "etl", ignore=shutil.ignore_patterns("__pycache__"))
+    for package in ("etl", "dataset"):
+        shutil.copytree(PROJECT_ROOT / package, root / package, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(DATA_DIR, root / "data")
     return root
 

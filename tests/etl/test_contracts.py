@@ -297,14 +297,14 @@ CASES = [
         "regulator_reported_actions",
         FLOW,
         {**FLOW, "as_of": "2023-12-31"},
-        [("scope,as_of,period_start,period_end", "flow_has_period")],
+        [("scope,as_of,period_start,period_end,date_precision", "flow_has_period")],
         id="flow_has_period-with-as_of",
     ),
     case(
         "regulator_reported_actions",
         FLOW,
         {"scope": "flow"},
-        [("scope,as_of,period_start,period_end", "flow_has_period")],
+        [("scope,as_of,period_start,period_end,date_precision", "flow_has_period")],
         id="flow_has_period-without-period",
     ),
     case(

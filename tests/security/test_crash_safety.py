@@ -92,7 +92,7 @@ sys.exit(3)  # not killed: the kill point was never reached
 
 def _fingerprint(path: str, skip: tuple[str, ...] = ()) -> tuple:
     """Version, and row count and content hash of every table, read through the app's own connection."""
-    con = db._connection(path).cursor()
+    con = db.connect(path)
     try:
         tables = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables ORDER BY 1").fetchall()]
         content = tuple(

@@ -49,11 +49,12 @@ REFUSED = {
 
 @pytest.fixture
 def app_connection(published_db, tmp_path):
-    """The app's connection (``db._connection``, the function the pages use) on a copy of the dataset."""
+    """The app's connection (``db.connect``, which the pages' cached connection opens) on a copy of the dataset."""
     copy = tmp_path / published_db.name
     shutil.copyfile(published_db, copy)
-    yield db._connection(str(copy)), copy
-    db._connection.clear()
+    con = db.connect(str(copy))
+    yield con, copy
+    con.close()
 
 
 def _sha256(path: Path) -> str:

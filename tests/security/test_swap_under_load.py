@@ -1,6 +1,6 @@
 """A new dataset published while sessions are drawing pages: no failed query, no page mixing two versions.
 
-The entry point reads ``LATEST`` once per rerun (``db.database_path``) and every query of that rerun reads
+The entry point reads ``LATEST`` once per rerun (``live.pin``) and every query of that rerun reads
 the pinned file, so a publish is picked up by the next rerun and never half-way through a page.
 """
 
@@ -14,10 +14,11 @@ import time
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.testing.v1 import AppTest
 
 from benchmarks.load import SessionFailure, StreamlitSession, run_coroutine, serve
-from dashboard import db
+from dashboard import db, live
 from etl.publish import current_database
 from tests.security.conftest import ROOT, publish_copy
 
@@ -45,15 +46,15 @@ def _sidebar_version(app: AppTest) -> str:
 
 
 class QueryLog:
-    """Wraps ``db._run`` (the cached query runner every page goes through) and notes which file each query read."""
+    """Wraps ``live._run`` (the cached query runner every page goes through) and notes which file each query read."""
 
     def __init__(self, monkeypatch, on_query=None) -> None:
         self.entries: list[tuple[object, str]] = []
         self.lock = threading.Lock()
-        original = db._run
+        original = live._run
 
         def spy(path: str, name: str, params):
-            probe = st.session_state.get("_probe") if db.get_script_run_ctx(suppress_warning=True) else None
+            probe = st.session_state.get("_probe") if get_script_run_ctx(suppress_warning=True) else None
             with self.lock:
                 self.entries.append((probe, path))
                 count = len(self.entries)
@@ -61,7 +62,7 @@ class QueryLog:
                 on_query(count)
             return original(path, name, params)
 
-        monkeypatch.setattr(db, "_run", spy)
+        monkeypatch.setattr(live, "_run", spy)
 
     def take(self, probe=None) -> list[str]:
         with self.lock:
@@ -71,7 +72,7 @@ class QueryLog:
 
 
 def test_a_page_drawn_while_a_dataset_is_published_reads_one_version(dataset_copy, second_version, monkeypatch):
-    first = db.database_path()
+    first = db.latest_path()
     published: list[Path] = []
 
     def publish_mid_page(count: int) -> None:
@@ -95,7 +96,7 @@ def test_a_page_drawn_while_a_dataset_is_published_reads_one_version(dataset_cop
 
 def test_sessions_keep_answering_and_move_to_each_new_version(dataset_copy, second_version, monkeypatch):
     """Sessions redraw pages and other threads query while versions are published in turn."""
-    first = Path(db.database_path())
+    first = Path(db.latest_path())
     log = QueryLog(monkeypatch)
     publishes: list[tuple[float, float, str]] = []  # (started, finished, served file)
     runs: list[dict] = []

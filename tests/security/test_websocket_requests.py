@@ -15,7 +15,7 @@ import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 
 from benchmarks.load import StreamlitSession, run_coroutine, serve
-from dashboard import db
+from dashboard import live
 from tests.browser.conftest import OUTPUT
 
 
@@ -59,6 +59,7 @@ def test_the_refusal_keeps_cached_results():
 
     from streamlit.runtime.app_session import AppSession
 
+    live.refuse_cache_clearing_from_browsers()  # what app.py does first on every run
     answer()
     session = mock.Mock()
     with mock.patch("streamlit.config.get_option", return_value="viewer"):
@@ -66,7 +67,7 @@ def test_the_refusal_keeps_cached_results():
     answer()
     assert len(calls) == 1 and not session._session_state.clear.called
     assert getattr(AppSession._handle_clear_cache_request, "refused_for_viewers", False)
-    db.refuse_cache_clearing_from_browsers()  # idempotent: importing the module twice wraps once
+    live.refuse_cache_clearing_from_browsers()  # idempotent: a second call wraps nothing more
     assert AppSession._handle_clear_cache_request.refused_for_viewers
 
 

@@ -8,7 +8,7 @@ import io
 import pandas as pd
 import pytest
 
-from etl.safe_csv import to_csv_bytes
+from dataset.safe_csv import to_csv_bytes
 
 HOSTILE = [
     '=HYPERLINK("http://evil")',
