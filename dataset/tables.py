@@ -28,7 +28,10 @@ SYSTEM_TABLES = {
             "rows_read": "Rows in the file.",
             "rows_loaded": "Rows loaded.",
             "rows_quarantined": "Rows refused (see quarantine); rows_read = rows_loaded + rows_quarantined.",
-            "table_rows": "Rows the file produced in its table (a source row can give several).",
+            "table_rows": (
+                "Rows the file produced in its table (a source row can give several), less figures it restated "
+                "later (those are in source_restatements)."
+            ),
             "cite_as": "How the publisher asks to be cited, where it says so (e.g. UCDP's articles).",
         },
     ),

@@ -292,7 +292,7 @@ def _load(
             _record_source(con, result)
         con.execute(restatements.RESTATEMENTS_SQL)
         for contract in contracts:
-            restatements.set_aside(con, contract)
+            _set_aside_restated(con, contract, results)
         coverage.record(con)
         for provenance in case_logs:
             on_stage("load", f"aggregating case log {provenance.path.name}")
@@ -397,6 +397,20 @@ def _record_revisions(con: duckdb.DuckDBPyConnection, contract: Contract, old_ve
                 WHERE n.{quote(column)} IS DISTINCT FROM b.{quote(column)}""",  # noqa: S608
             [contract.name, old_version, column],
         )
+
+
+def _set_aside_restated(con: duckdb.DuckDBPyConnection, contract: Contract, results: list[SourceResult]) -> None:
+    """Earlier revisions out of the fact table (etl/restatements.py); each loading file's table_rows follows."""
+    moved = restatements.set_aside(con, contract)  # rows per source_id value of the rows (the collected file)
+    for result in results:
+        if not moved or result.layout is None or result.layout.table != contract.name or result.frame is None:
+            continue
+        left_out = sum(moved.get(source_id, 0) for source_id in set(result.frame["source_id"].dropna()))
+        if left_out:
+            con.execute(
+                "UPDATE sources SET table_rows = table_rows - ? WHERE source_id = ?",
+                [left_out, result.provenance.source_id],
+            )
 
 
 def _record_source(con: duckdb.DuckDBPyConnection, result: SourceResult) -> None:

@@ -30,11 +30,15 @@ def figures(contract: Contract) -> list[str]:
     return [f["name"] for f in contract.fields if f["type"] in ("integer", "number") and f["name"] not in NOT_FIGURES]
 
 
-def set_aside(con: duckdb.DuckDBPyConnection, contract: Contract) -> int:
-    """Move every revision but the latest of each series key into source_restatements; return rows moved."""
+def set_aside(con: duckdb.DuckDBPyConnection, contract: Contract) -> dict[str, int]:
+    """Move every revision but the latest of each series key into source_restatements.
+
+    Returns the rows moved out of the fact table per source_id (so the sources table can say what each file
+    left in the table).
+    """
     key = [k for k in contract.primary_key if k != "revision"]
     if len(key) == len(contract.primary_key):
-        return 0  # this table keeps no revisions
+        return {}  # this table keeps no revisions
     table = quote(contract.name)
 
     def same_key(a: str, b: str) -> str:
@@ -59,8 +63,9 @@ def set_aside(con: duckdb.DuckDBPyConnection, contract: Contract) -> int:
                 WHERE o.revision < n.revision AND (o.{quote(column)} IS NOT NULL OR n.{quote(column)} IS NOT NULL)""",  # noqa: S608
             [contract.name, column],
         )
-    moved = con.execute(
-        f"""DELETE FROM {table} AS o WHERE o.revision < (
-              SELECT max(n.revision) FROM {table} AS n WHERE {same_key("o", "n")})"""  # noqa: S608
-    ).fetchone()[0]
+    earlier = f"""o.revision < (SELECT max(n.revision) FROM {table} AS n WHERE {same_key("o", "n")})"""  # noqa: S608 (identifiers from the contract)
+    moved = dict(
+        con.execute(f"SELECT o.source_id, count(*) FROM {table} AS o WHERE {earlier} GROUP BY 1").fetchall()  # noqa: S608
+    )
+    con.execute(f"DELETE FROM {table} AS o WHERE {earlier}")  # noqa: S608
     return moved
