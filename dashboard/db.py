@@ -8,7 +8,6 @@ pins that file for the rest of the run, so one page never mixes two versions; ca
 
 from __future__ import annotations
 
-import logging
 from functools import cache
 from pathlib import Path
 
@@ -20,7 +19,6 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from etl.paths import published_dir
 from etl.publish import current_database
 
-_LOGGER = logging.getLogger(__name__)
 SQL_DIR = Path(__file__).parent / "sql"
 QUERY_NAMES = frozenset(p.stem for p in SQL_DIR.glob("*.sql"))
 
@@ -108,31 +106,3 @@ def releases() -> list[str]:
     """Versions with a release zip in the published folder, newest first."""
     zips = sorted(release_folder().glob("dataset-*.zip"), key=lambda p: p.stat().st_mtime, reverse=True)
     return [p.stem.removeprefix("dataset-") for p in zips]
-
-
-def refuse_cache_clearing_from_browsers() -> None:
-    """Ignore a browser's request to empty the caches when the toolbar is the reader's ("viewer") one.
-
-    Streamlit empties every cache, for every session, when any websocket client sends "clear cache" (the
-    developer menu's command). The viewer toolbar hides the menu, but the request is still honoured, so one
-    client could make every reader's next page recompute all its queries and charts, as often as it likes.
-    The caches here are keyed on the dataset file, so nothing ever needs a reader to clear them.
-    """
-    from streamlit import config
-    from streamlit.runtime.app_session import AppSession
-
-    honoured = AppSession._handle_clear_cache_request
-    if getattr(honoured, "refused_for_viewers", False):
-        return
-
-    def handle_clear_cache_request(self) -> None:
-        if config.get_option("client.toolbarMode") == "viewer":
-            _LOGGER.warning("Ignored a request from a browser to clear the caches (toolbar mode 'viewer').")
-            return
-        honoured(self)
-
-    handle_clear_cache_request.refused_for_viewers = True
-    AppSession._handle_clear_cache_request = handle_clear_cache_request
-
-
-refuse_cache_clearing_from_browsers()
