@@ -55,12 +55,14 @@ def serve(
     plain: bool = False,
     root: Path = ROOT,
     environment: dict | None = None,
+    script: Path | None = None,
 ):
     """The dashboard as deployed (``python -m dashboard.serve``) on a free loopback port over ``data_dir``;
     yields (base URL, process). ``plain``: a bare ``streamlit run dashboard/app.py`` instead.
 
     ``options`` are extra Streamlit settings for this server only, e.g. ``{"server.disconnectedSessionTTL": 10}``;
-    ``root`` is the folder it runs from (a copy of the project), ``environment`` extra variables.
+    ``root`` is the folder it runs from (a copy of the project), ``environment`` extra variables, ``script`` the
+    entry script of a plain server (default ``dashboard/app.py``).
     """
     port = free_port()
     from deploy.render import SERVER_ENVIRONMENT  # the replicas' own settings (allocator arenas)
@@ -74,7 +76,7 @@ def serve(
         [
             sys.executable,
             "-m",
-            *(["streamlit", "run", "dashboard/app.py"] if plain else ["dashboard.serve"]),
+            *(["streamlit", "run", str(script or "dashboard/app.py")] if plain else ["dashboard.serve"]),
             "--server.port",
             str(port),
             "--server.address",
