@@ -300,6 +300,30 @@ def _reader_pages(url: str, seconds: float, page: str = "about") -> list[float]:
     return run_coroutine(read())
 
 
+def reader_during(url: str, attack, page: str = "about", baseline_pages: int = 5, most: int = 200):
+    """A reader's page times on one warm session: ``baseline_pages`` before ``attack`` (a callable run in a
+    thread) starts, then as many as fit while it runs (at most ``most``)."""
+    import threading
+
+    async def read():
+        session = StreamlitSession(url)
+        await session.open()
+        try:
+            await session.page(page)  # a session's first run does more than the others
+            baseline = [(await session.page(page)).seconds for _ in range(baseline_pages)]
+            attacker = threading.Thread(target=attack, daemon=True)
+            attacker.start()
+            during = []
+            while (attacker.is_alive() or not during) and len(during) < most:
+                during.append((await session.page(page)).seconds)
+            await asyncio.to_thread(attacker.join, 60)
+            return baseline, during
+        finally:
+            await session.close()
+
+    return run_coroutine(read())
+
+
 def git_info_attack(url: str, pid: int, rate: float, seconds: float) -> dict:
     """One client asking for ``load_git_info`` ``rate`` times a second (reconnecting when closed): first alone,
     for the server's CPU (with its ``git`` children) and the health check's time; then while a reader opens

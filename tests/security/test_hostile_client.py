@@ -32,6 +32,7 @@ from benchmarks.hostile import (
     http,
     message,
     raw_websocket,
+    reader_during,
     request_download,
     session_id,
     upload_put,
@@ -113,15 +114,6 @@ def test_load_git_info_gets_nothing_and_the_websocket_is_closed(server):
 def test_a_hundred_git_info_requests_do_not_delay_another_readers_page(server):
     url, _, _ = server
 
-    async def pages(n: int) -> list[float]:
-        session = StreamlitSession(url)
-        await session.open()
-        try:
-            return [(await session.page("about")).seconds for _ in range(n)]
-        finally:
-            await session.close()
-
-    baseline = statistics.median(run_coroutine(pages(5)))
     attempts, refused = [0], [0]
 
     def attack() -> None:  # 100 messages as fast as the server lets them in, a new connection after each close
@@ -136,12 +128,8 @@ def test_a_hundred_git_info_requests_do_not_delay_another_readers_page(server):
                 sock.sendall(frames(message(load_git_info=True), 1))
                 refused[0] += closed_by_server(sock, 5)
 
-    attacker = threading.Thread(target=attack)
-    attacker.start()
-    during = []
-    while attacker.is_alive() and len(during) < 100:
-        during += run_coroutine(pages(1))
-    attacker.join(timeout=60)
+    before, during = reader_during(url, attack)
+    baseline = statistics.median(before)
     assert attempts[0] == 100 and refused[0] == 100
     assert during, "the attack was over before the reader opened a page"
     assert max(during) - baseline <= 0.5, (baseline, during)
