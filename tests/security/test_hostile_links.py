@@ -147,3 +147,27 @@ def test_cite_this_chart_repeats_only_the_link_settings_the_page_uses(page, quer
                 assert value not in text and quote_plus(value) not in text, (value, text[:300])
     if "period" in query:
         assert "period=2020&period=2024" in text  # a setting the page uses is kept
+
+
+def test_every_setting_a_link_can_carry_is_listed():
+    """Every widget bound to the URL, and every filter, names its key in ``filters.LINK_SETTINGS`` (the only
+    keys a citation's link repeats); read from the code's syntax tree."""
+    import ast
+
+    from dashboard import filters
+
+    keys = set()
+    for path in (ROOT / "dashboard").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            words = {k.arg: k.value for k in node.keywords}
+            name = getattr(node.func, "attr", getattr(node.func, "id", ""))
+            bound = isinstance(words.get("bind"), ast.Constant) and words["bind"].value == "query-params"
+            if bound or name in ("choose_many", "choose_one", "switch", "period"):
+                key = words.get("key")
+                if isinstance(key, ast.Constant):
+                    keys.add(key.value)
+                elif name == "period" and key is None:
+                    keys.add("period")
+    assert keys and keys <= filters.LINK_SETTINGS, sorted(keys - filters.LINK_SETTINGS)
