@@ -32,7 +32,7 @@ $(DASHBOARD_DATA_DIR)/LATEST: $(BIN)/.installed $(DATA_INPUTS)
 data: $(DASHBOARD_DATA_DIR)/LATEST
 
 run: data
-	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT) --server.address localhost
+	$(BIN)/python -m dashboard.serve --server.port $(PORT) --server.address localhost
 
 # The real data (UCDP GED included) plus an illustrative (synthetic) case log and ACLED and GTD event files,
 # published into its own folder.
@@ -43,7 +43,7 @@ demo: $(BIN)/.installed
 	$(BIN)/python -m etl generate-events --dataset gtd --rows 10000 --seed 2025 --out $(DEMO_DIR)/gtd-illustrative.csv
 	$(BIN)/python -m etl build --out $(DEMO_DIR)/published --case-log $(DEMO_DIR)/caselog-illustrative.parquet \
 	  --events $(DEMO_DIR)/acled-illustrative.csv --events $(DEMO_DIR)/gtd-illustrative.csv
-	DASHBOARD_DATA_DIR=$(DEMO_DIR)/published $(BIN)/streamlit run dashboard/app.py --server.port $(PORT) --server.address localhost
+	DASHBOARD_DATA_DIR=$(DEMO_DIR)/published $(BIN)/python -m dashboard.serve --server.port $(PORT) --server.address localhost
 
 # nginx in front of several replicas under supervisord, all as the current user (docs/DEPLOY.md).
 REPLICAS ?= 2
@@ -81,6 +81,7 @@ test-fast: install
 bench: data
 	$(BIN)/python -m benchmarks
 	$(BIN)/python -m benchmarks.load --report
+	$(BIN)/python -m benchmarks.hostile --report
 
 # Concurrent websocket sessions against a running dashboard (e.g. behind the proxy): make load URL=http://host:port
 load: data

@@ -46,15 +46,28 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(data_dir: Path, log: Path | None = None, options: dict | None = None, timeout: float = 90):
-    """``streamlit run dashboard/app.py`` on a free loopback port over ``data_dir``; yields (base URL, process).
+def serve(
+    data_dir: Path,
+    log: Path | None = None,
+    options: dict | None = None,
+    timeout: float = 90,
+    *,
+    plain: bool = False,
+    root: Path = ROOT,
+    environment: dict | None = None,
+    script: Path | None = None,
+):
+    """The dashboard as deployed (``python -m dashboard.serve``) on a free loopback port over ``data_dir``;
+    yields (base URL, process). ``plain``: a bare ``streamlit run dashboard/app.py`` instead.
 
-    ``options`` are extra Streamlit settings for this server only, e.g. ``{"server.disconnectedSessionTTL": 10}``.
+    ``options`` are extra Streamlit settings for this server only, e.g. ``{"server.disconnectedSessionTTL": 10}``;
+    ``root`` is the folder it runs from (a copy of the project), ``environment`` extra variables, ``script`` the
+    entry script of a plain server (default ``dashboard/app.py``).
     """
     port = free_port()
     from deploy.render import SERVER_ENVIRONMENT  # the replicas' own settings (allocator arenas)
 
-    environment = {**os.environ, **SERVER_ENVIRONMENT, "DASHBOARD_DATA_DIR": str(data_dir)}
+    environment = {**os.environ, **SERVER_ENVIRONMENT, **(environment or {}), "DASHBOARD_DATA_DIR": str(data_dir)}
     if log:
         log.parent.mkdir(parents=True, exist_ok=True)
     output = log.open("w") if log else subprocess.DEVNULL
@@ -63,16 +76,14 @@ def serve(data_dir: Path, log: Path | None = None, options: dict | None = None, 
         [
             sys.executable,
             "-m",
-            "streamlit",
-            "run",
-            "dashboard/app.py",
+            *(["streamlit", "run", str(script or "dashboard/app.py")] if plain else ["dashboard.serve"]),
             "--server.port",
             str(port),
             "--server.address",
             "127.0.0.1",
             *extra,
         ],
-        cwd=ROOT,
+        cwd=root,
         env=environment,
         stdout=output,
         stderr=subprocess.STDOUT,

@@ -46,6 +46,9 @@ def deployment(data_dir: Path, replicas: int, run_dir: Path):
         data_dir=data_dir,
         workers="1",
         nginx_user=_user() if os.geteuid() == 0 else "",
+        # every simulated reader comes from 127.0.0.1: the per-address limits would measure themselves
+        sessions_per_client=10_000,
+        session_opens_per_minute=60_000,
     )
     conf = write(settings)
     supervisord = subprocess.Popen(

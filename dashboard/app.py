@@ -9,10 +9,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `streamlit ru
 
 import streamlit as st  # noqa: E402
 
-from dashboard import blocks, db, embed, live, queries, turns  # noqa: E402
+from dashboard import blocks, db, embed, live, protocol, queries, turns  # noqa: E402
 from dashboard.i18n import _  # noqa: E402
 
-live.refuse_cache_clearing_from_browsers()  # a browser's "clear cache" would empty every reader's caches
+protocol.install()  # refuse client messages the app never needs (already done by `python -m dashboard.serve`)
+
 blocks.language()  # ?lang=ur or ?lang=en, from the link: this run's language, before any text is made
 st.set_page_config(
     page_title=_("Pakistan takedowns and militancy: transparency dashboard"),

@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import charts, i18n, live, queries, registry, summaries
+from dashboard.filters import LINK_SETTINGS
 from dashboard.i18n import N_, _
 from dataset.safe_csv import to_csv_bytes
 
@@ -118,10 +119,20 @@ def citation_line(title: str) -> str:
 
 
 def share_link() -> str:
-    """A link that reopens this page with its current filters."""
+    """A link that reopens this page with its current filters; nothing else a link carried is repeated."""
     base = (st.context.url or "").split("?")[0]
-    params = [(k, v) for k in st.query_params for v in st.query_params.get_all(k)]
+    params = [(k, v) for k in st.query_params if k in LINK_SETTINGS for v in _link_values(k)]
     return base + ("?" + urlencode(params) if params else "")
+
+
+def _link_values(key: str) -> list[str]:
+    """A link setting's values as the page used them. Filters drop values they cannot take; the two settings
+    read without a widget are checked here: the language, and the embedded chart (the one drawn, the last)."""
+    if key == "lang":
+        return [v for v in st.query_params.get_all(key) if v in i18n.LANGUAGES][-1:]
+    if key == "chart":
+        return [st.query_params.get(key)]
+    return st.query_params.get_all(key)
 
 
 def cache_key(*values) -> bytes:

@@ -2,8 +2,9 @@
 
 For a news article's iframe: no sidebar, no navigation, the whole period of the dataset. Each chart is
 its page's chart, from the one definition in ``registry.py``, drawn for every platform and category with no
-events; the ids are the pages' chart ids, so a chart's anchor on its page and its embed share one name. The proxy lets
-other sites frame the ``/embed`` path only (``deploy/nginx.conf.in``).
+events; the ids are the pages' chart ids, so a chart's anchor on its page and its embed share one name. The
+proxy lets other sites frame ``/embed?chart=<an id here>`` only (``deploy/nginx.conf.in``); ``/embed`` without
+a valid chart draws a notice and nothing else.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.util import calc_hash
 
 from dashboard import blocks, queries, registry
 from dashboard.blocks import chart_block
@@ -49,8 +52,15 @@ CHARTS: dict[str, EmbeddableChart] = {
 
 
 def requested() -> bool:
-    """The link names a chart to embed."""
-    return bool(st.query_params.get(CHART_PARAM))
+    """The link asks for the embed view: it names a chart, or its path is ``/embed`` (with or without a valid
+    chart: the embed view then says so, and never draws the dashboard's navigation inside someone's frame)."""
+    if st.query_params.get(CHART_PARAM):
+        return True
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is None:
+        return False
+    pages = ctx.pages_manager
+    return pages.intended_page_name == URL_PATH or pages.intended_page_script_hash == calc_hash(URL_PATH)
 
 
 def pages() -> list[st.Page]:
@@ -70,7 +80,7 @@ def render() -> None:
     """One chart block, then where it comes from (the citation line) with a link to its page."""
     chart_id = st.query_params.get(CHART_PARAM, "")
     chart = CHARTS.get(chart_id)
-    if chart is None:
+    if chart is None:  # a notice and nothing else: no navigation, no link into the dashboard
         st.error("No chart by that name can be embedded. Embeddable charts:")
         st.markdown("\n".join(f"- `{name}`: {blocks.md_escape(c.title)}" for name, c in CHARTS.items()))
         return
@@ -78,7 +88,11 @@ def render() -> None:
     figure, table, caption = chart.build(first, last)
     title = _(chart.title).format(measure=_("Attacks"))
     chart_block(chart_id, title, figure, table, caption=caption)
-    site = (st.context.url or "").rsplit("/", 1)[0]
-    st.caption(
-        f"{blocks.md_escape(blocks.citation_line(title))} [{_(chart.page_title)}]({site}/{chart.page}#{chart_id})"
+    site = (st.context.url or "").rsplit("/", 1)[0]  # from the client: made a link only by md_link's rules
+    page = _(chart.page_title)
+    link = (
+        blocks.md_link(page, f"{site}/{chart.page}#{chart_id}")
+        if site
+        else f"[{blocks.md_escape(page)}](/{chart.page}#{chart_id})"
     )
+    st.caption(f"{blocks.md_escape(blocks.citation_line(title))} {link}")

@@ -13,11 +13,39 @@ from dashboard.i18n import _
 
 _REJECTED = "_rejected_link_settings"
 
+#: Every setting a link may carry: the keys of the filters bound to the URL on any page, the language, and the
+#: embedded chart. Only these are ever written back into a link the app shows ("Cite this chart"): anything
+#: else in a link is ignored and never repeated (a test checks every bound widget's key is listed).
+LINK_SETTINGS = frozenset(
+    {
+        "lang",
+        "chart",
+        "period",
+        "platforms",
+        "categories",
+        "sources",
+        "compare",
+        "measure",
+        "table",
+        "events",
+        "map_source",
+        "map_year",
+        "per_million",
+        "provinces",
+        "ledger_date",
+        "event_set",
+        "event_measure",
+        "event_by",
+        "event_months",
+    }
+)
 
-def _note_rejected(key: str, valid) -> None:
-    """Remember ``key`` if the URL gives it values the filter cannot take (checked before the widget)."""
+
+def _note_rejected(key: str, valid, count: int | None = None) -> None:
+    """Remember ``key`` if the URL gives it values the filter cannot take (checked before the widget): a value
+    that is not valid, or, for a filter that takes exactly ``count`` values, another number of them."""
     raw = st.query_params.get_all(key)
-    if raw and not all(valid(value) for value in raw):
+    if raw and (not all(valid(value) for value in raw) or (count is not None and len(raw) != count)):
         st.session_state.setdefault(_REJECTED, set()).add(key)
 
 
@@ -31,7 +59,7 @@ def _is_int_between(lo: int, hi: int):
 
 def period(first_year: int, last_year: int, *, key: str = "period", default_span: int = 5) -> tuple[int, int]:
     """Year range; by default the last five years with any figure."""
-    _note_rejected(key, _is_int_between(first_year, last_year))
+    _note_rejected(key, _is_int_between(first_year, last_year), count=2)  # a range: one year or three are dropped
     default = (max(first_year, last_year - default_span + 1), last_year)
     chosen = st.sidebar.slider(
         _("Period (years)"),

@@ -9,15 +9,11 @@ per file, so a new dataset needs no cache to be cleared.
 
 from __future__ import annotations
 
-import logging
-
 import duckdb
 import pandas as pd
 import streamlit as st
 
 from dashboard import db, queries
-
-_LOGGER = logging.getLogger(__name__)
 
 
 class CachedDataset:
@@ -68,32 +64,6 @@ def province_geojson() -> dict:
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _province_geojson(path: str) -> dict:
     return queries.province_geojson()
-
-
-def refuse_cache_clearing_from_browsers() -> None:
-    """Ignore a browser's request to empty the caches when the toolbar is the reader's ("viewer") one.
-
-    Streamlit empties every cache, for every session, when any websocket client sends "clear cache" (the
-    developer menu's command). The viewer toolbar hides the menu, but the request is still honoured, so one
-    client could make every reader's next page recompute all its queries and charts, as often as it likes.
-    The caches here are keyed on the dataset file, so nothing ever needs a reader to clear them. Called by
-    ``app.py``; calling it again changes nothing.
-    """
-    from streamlit import config
-    from streamlit.runtime.app_session import AppSession
-
-    honoured = AppSession._handle_clear_cache_request
-    if getattr(honoured, "refused_for_viewers", False):
-        return
-
-    def handle_clear_cache_request(self) -> None:
-        if config.get_option("client.toolbarMode") == "viewer":
-            _LOGGER.warning("Ignored a request from a browser to clear the caches (toolbar mode 'viewer').")
-            return
-        honoured(self)
-
-    handle_clear_cache_request.refused_for_viewers = True  # type: ignore[attr-defined]
-    AppSession._handle_clear_cache_request = handle_clear_cache_request  # type: ignore[method-assign]
 
 
 def build_info() -> dict:

@@ -9,6 +9,7 @@ Everything runs as the user who starts it. Settings also come from the environme
 from __future__ import annotations
 
 import argparse
+import ast
 import base64
 import hashlib
 import os
@@ -40,6 +41,12 @@ class Settings:
     nginx_user: str = ""  # worker user when started as root (e.g. www-data); must be able to read data_dir
     workers: str = "auto"
     health_timeout: int = 15  # seconds /_stcore/health may take before the replica is restarted
+    # Limits per client address (docs/DEPLOY.md, "Limits per client"): one replica holds about 25 sessions
+    sessions_per_client: int = 25  # open websockets (sessions); also the burst of new ones
+    session_opens_per_minute: int = 60  # new websockets a minute, after that burst
+    downloads_per_minute: int = 120  # download-button files (/media/) a minute ...
+    downloads_burst: int = 60  # ... after a burst of this many
+    release_downloads_per_client: int = 4  # release files (/releases/) at once
     python: str = sys.executable
     nginx: str = ""
 
@@ -63,6 +70,28 @@ def streamlit_inline_script_hashes() -> list[str]:
     index = (Path(streamlit.__file__).parent / "static" / "index.html").read_text(encoding="utf-8")
     scripts = re.findall(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", index, flags=re.DOTALL)
     return [f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'" for s in scripts]
+
+
+def embeddable_chart_ids() -> list[str]:
+    """The ids of ``@_embeddable("<id>", …)`` in dashboard/embed.py, read from its syntax tree (without importing
+    the app): only ``/embed?chart=<one of these>`` may be framed by other sites."""
+    tree = ast.parse((PROJECT_DIR / "dashboard" / "embed.py").read_text(encoding="utf-8"))
+    ids = [
+        decorator.args[0].value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef)
+        for decorator in node.decorator_list
+        if isinstance(decorator, ast.Call) and getattr(decorator.func, "id", "") == "_embeddable"
+    ]
+    if not ids or not all(isinstance(i, str) and re.fullmatch(r"[a-z0-9-]+", i) for i in ids):
+        raise ValueError(f"unexpected embeddable chart ids: {ids!r}")
+    return ids
+
+
+def _positive(value: int) -> int:
+    if int(value) < 1:
+        raise ValueError(f"a limit must be at least 1: {value!r}")
+    return int(value)
 
 
 def render(settings: Settings) -> dict[str, str]:
@@ -111,6 +140,12 @@ def render(settings: Settings) -> dict[str, str]:
                 "        proxy_cookie_flags ~ secure;\n" if settings.tls or settings.hsts else ""
             ),
             "SCRIPT_HASHES": " ".join(streamlit_inline_script_hashes()),
+            "EMBED_CHART_IDS": "|".join(embeddable_chart_ids()),
+            "SESSIONS_PER_CLIENT": str(_positive(settings.sessions_per_client)),
+            "SESSION_OPENS_PER_MINUTE": str(_positive(settings.session_opens_per_minute)),
+            "DOWNLOADS_PER_MINUTE": str(_positive(settings.downloads_per_minute)),
+            "DOWNLOADS_BURST": str(_positive(settings.downloads_burst)),
+            "RELEASE_DOWNLOADS_PER_CLIENT": str(_positive(settings.release_downloads_per_client)),
             "DATA_DIR": str(Path(settings.data_dir).resolve()),
         },
     )
@@ -134,6 +169,15 @@ def write(settings: Settings) -> Path:
     return run_dir / "supervisord.conf"
 
 
+#: Limits per client address: setting → environment variable.
+LIMITS = {
+    "sessions_per_client": "LIMIT_SESSIONS_PER_CLIENT",
+    "session_opens_per_minute": "LIMIT_SESSION_OPENS_PER_MINUTE",
+    "downloads_per_minute": "LIMIT_DOWNLOADS_PER_MINUTE",
+    "downloads_burst": "LIMIT_DOWNLOADS_BURST",
+    "release_downloads_per_client": "LIMIT_RELEASE_DOWNLOADS_PER_CLIENT",
+}
+
 # Each page run is its own thread; glibc gives threads their own memory arenas (up to 8 per core), which keep
 # freed memory for reuse and leave a replica well above its idle size after a busy spell. Two arenas keep it
 # within about a fifth of idle after 50 sessions close (docs/BENCHMARKS.md, load section).
@@ -143,7 +187,7 @@ SERVER_ENVIRONMENT = {"MALLOC_ARENA_MAX": "2"}
 def _replica_program(name: str, port: int, settings: Settings, run_dir: Path, bin_dir: Path) -> str:
     data_dir = _supervisor_escape(str(Path(settings.data_dir).resolve()))
     return f"""[program:{name}]
-command={settings.python} -m streamlit run dashboard/app.py --server.address 127.0.0.1 --server.port {port}
+command={settings.python} -m dashboard.serve --server.address 127.0.0.1 --server.port {port}
 directory={PROJECT_DIR}
 environment=DASHBOARD_DATA_DIR="{data_dir}",PYTHONUNBUFFERED="1",{",".join(f'{k}="{v}"' for k, v in SERVER_ENVIRONMENT.items())}
 autorestart=true
@@ -208,6 +252,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--hsts", action="store_true", default=bool(env.get("HSTS")), help="TLS ends in front")
     parser.add_argument("--nginx-user", default=env.get("NGINX_USER", ""))
     parser.add_argument("--workers", default=env.get("NGINX_WORKERS", "auto"))
+    limits = Settings()
+    for name, variable in LIMITS.items():
+        parser.add_argument(
+            f"--{name.replace('_', '-')}", type=int, default=int(env.get(variable, getattr(limits, name)))
+        )
     parser.add_argument("--run", action="store_true", help="then start supervisord in the foreground")
     return parser
 
@@ -231,6 +280,7 @@ def parse_args(argv: list[str] | None = None) -> tuple[Settings, bool]:
         hsts=args.hsts,
         nginx_user=args.nginx_user,
         workers=args.workers,
+        **{name: getattr(args, name) for name in LIMITS},
     )
     return settings, args.run
 

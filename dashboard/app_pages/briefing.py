@@ -1,11 +1,14 @@
 """Briefing pack: choose a period, platforms, provinces and a language; download the brief as HTML or PDF."""
 
+import functools
+
 import pandas as pd
 import streamlit as st
 
-from dashboard import briefing, filters, i18n, live, queries
+from dashboard import briefing, filters, i18n, live, pdf, queries
 from dashboard.briefing_words import PROVINCES, province_name
 from dashboard.i18n import _
+from dashboard.protocol import ReaderMessage
 
 first, last = queries.year_bounds()
 year_from, year_to = filters.period(first, last)
@@ -54,6 +57,14 @@ def _pdf(html: str) -> bytes:
     return briefing.pdf_bytes(html)
 
 
+def _pdf_or_busy(html: str, busy: str) -> bytes:
+    """The PDF, or the reader is told the printer is busy (one print at a time per server, dashboard/pdf.py)."""
+    try:
+        return _pdf(html)
+    except pdf.PrinterBusy as exc:
+        raise ReaderMessage(busy) from exc
+
+
 html = _html(live.pinned_path(), year_from, year_to, lang, tuple(chosen), tuple(provinces))
 version = queries.build_info()["dataset_version"]
 st.download_button(
@@ -68,7 +79,9 @@ st.download_button(
 if briefing.chromium_available():
     st.download_button(
         _("Download the brief (PDF)"),
-        lambda: _pdf(html),  # printed only when asked for
+        functools.partial(  # printed only when asked for
+            _pdf_or_busy, html, _("Other briefs are being printed. Please try again in a minute.")
+        ),
         file_name=briefing.file_name(year_from, year_to, lang, version, "pdf"),
         mime="application/pdf",
         key="brief_pdf",

@@ -51,7 +51,7 @@ def test_the_briefing_command_and_the_queries_run_without_streamlit_and_importin
         "import dashboard.briefing, dashboard.db, dashboard.queries\n"
         "assert 'streamlit' not in sys.modules, 'streamlit was imported'\n"
         "from streamlit.runtime.app_session import AppSession\n"
-        "assert not getattr(AppSession._handle_clear_cache_request, 'refused_for_viewers', False)\n"
+        "assert not getattr(AppSession.handle_backmsg, 'dashboard_guard', False)\n"
     )
     proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr

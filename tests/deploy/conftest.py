@@ -151,6 +151,7 @@ def stack(nginx_binary, published_dir, tmp_path_factory) -> Stack:
         nginx_user=getpass.getuser() if os.geteuid() == 0 else "",  # workers must read the temp folders
         workers="1",
         nginx=nginx_binary,
+        session_opens_per_minute=60000,  # these tests are many browsers, all from 127.0.0.1, opening sessions fast
     )
     conf = write(settings)
     supervisord = subprocess.Popen(

@@ -8,6 +8,7 @@ setting that was reset (for settings that go through ``dashboard.filters``), and
 from __future__ import annotations
 
 from functools import cache
+from urllib.parse import quote_plus
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -36,6 +37,8 @@ CASES = [
     ("requests", {"events": "maybe"}, True),
     ("requests", {"platforms": ["Facebook"] * 2000}, False),  # valid, just repeated
     ("requests", {"period": ["2025", "2020"]}, False),  # reversed: read as 2020-2025
+    ("requests", {"period": ["2020"]}, True),  # one valid year: a range needs two
+    ("requests", {"period": ["2020", "2021", "2022"]}, True),  # three valid years
     ("requests", {"unknown_key": "<b>x</b>", "another": "1' OR '1'='1"}, False),
     ("responsiveness", {"platforms": ["javascript:alert(1)"]}, True),
     ("responsiveness", {"ledger_date": "1" * HUGE}, False),
@@ -119,3 +122,52 @@ def test_the_first_and_last_single_years_draw_every_chart(page):
         app = open_page(page, {"period": [str(year), str(year)]})
         assert not app.exception, (year, [e.value for e in app.exception])
         assert len(app.get("plotly_chart")) == charts_by_default(page)
+
+
+@pytest.mark.parametrize(
+    ("page", "query"),
+    [
+        ("requests", {"note": "<script>alert(1)</script> Official figures are fake"}),
+        ("requests", {"period": ["2020", "2024"], "lang": "<b>en</b>", "x": "1' OR '1'='1"}),
+        ("responsiveness", {"platforms": ["X"], "utm_source": "evil.example"}),
+    ],
+)
+def test_cite_this_chart_repeats_only_the_link_settings_the_page_uses(page, query):
+    """The citation's link is made from the link the reader arrived with: unknown keys, and values a setting
+    cannot take, are left out, so a crafted link cannot put its words into a citation people copy."""
+    app = open_page(page, query)
+    citations = [c.value for c in app.code]
+    assert citations and all("dataset version" in c for c in citations)
+    text = "\n".join(citations)
+    for key, values in query.items():
+        if key not in ("period", "platforms"):
+            assert f"{key}=" not in text, (key, text[:300])
+        for value in values if isinstance(values, list) else [values]:
+            if not value.isalnum():
+                assert value not in text and quote_plus(value) not in text, (value, text[:300])
+    if "period" in query:
+        assert "period=2020&period=2024" in text  # a setting the page uses is kept
+
+
+def test_every_setting_a_link_can_carry_is_listed():
+    """Every widget bound to the URL, and every filter, names its key in ``filters.LINK_SETTINGS`` (the only
+    keys a citation's link repeats); read from the code's syntax tree."""
+    import ast
+
+    from dashboard import filters
+
+    keys = set()
+    for path in (ROOT / "dashboard").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            words = {k.arg: k.value for k in node.keywords}
+            name = getattr(node.func, "attr", getattr(node.func, "id", ""))
+            bound = isinstance(words.get("bind"), ast.Constant) and words["bind"].value == "query-params"
+            if bound or name in ("choose_many", "choose_one", "switch", "period"):
+                key = words.get("key")
+                if isinstance(key, ast.Constant):
+                    keys.add(key.value)
+                elif name == "period" and key is None:
+                    keys.add("period")
+    assert keys and keys <= filters.LINK_SETTINGS, sorted(keys - filters.LINK_SETTINGS)

@@ -27,7 +27,9 @@ HARDENED = {
     "server.enableStaticServing": False,  # nothing served from a static folder
     "server.enableAgentApi": False,
     "server.enableWebsocketCompression": False,
-    "server.maxUploadSize": 1,
+    "server.maxUploadSize": 0,  # any file refused: the app has no uploader
+    "server.address": "localhost",  # a plain `streamlit run` is not reachable from other machines
+    "client.allowedOrigins": [],  # no other site may send a framed app host messages
     "server.maxWidgetStateSize": 1,
     "global.developmentMode": False,
     "runner.postScriptGC": False,  # a full collection after every run cost more CPU than the page under load

@@ -15,7 +15,7 @@ import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 
 from benchmarks.load import StreamlitSession, run_coroutine, serve
-from dashboard import live
+from dashboard import protocol
 from tests.browser.conftest import OUTPUT
 
 
@@ -33,7 +33,7 @@ def _ws(url: str) -> str:
 def test_a_client_cannot_empty_every_readers_caches(server):
     url, log = server
 
-    async def clear() -> None:
+    async def clear() -> int | None:
         session = StreamlitSession(url)
         await session.open()
         try:
@@ -41,12 +41,25 @@ def test_a_client_cannot_empty_every_readers_caches(server):
             message = BackMsg()
             message.clear_cache = True
             await session._ws.send(message.SerializeToString())
-            await session.page("about")  # the server has handled the request before it runs this page
+            async with asyncio.timeout(10):
+                await session._ws.wait_closed()  # the server refuses it and closes the connection
+            return session._ws.close_code
         finally:
             await session.close()
 
-    run_coroutine(clear())
-    assert "Ignored a request from a browser to clear the caches" in log.read_text(encoding="utf-8")
+    assert run_coroutine(clear()) == 1008
+    assert "does not serve: clear_cache" in log.read_text(encoding="utf-8")
+    timings = run_coroutine(_page_twice(url))
+    assert timings[1] < 2.0  # the caches are still warm for the next reader
+
+
+async def _page_twice(url: str) -> list[float]:
+    session = StreamlitSession(url)
+    await session.open()
+    try:
+        return [(await session.page("requests")).seconds for _ in range(2)]
+    finally:
+        await session.close()
 
 
 def test_the_refusal_keeps_cached_results():
@@ -59,16 +72,54 @@ def test_the_refusal_keeps_cached_results():
 
     from streamlit.runtime.app_session import AppSession
 
-    live.refuse_cache_clearing_from_browsers()  # what app.py does first on every run
+    protocol.install()
     answer()
     session = mock.Mock()
+    message = BackMsg()
+    message.clear_cache = True
     with mock.patch("streamlit.config.get_option", return_value="viewer"):
-        AppSession._handle_clear_cache_request(session)
+        AppSession.handle_backmsg(session, message)
     answer()
-    assert len(calls) == 1 and not session._session_state.clear.called
-    assert getattr(AppSession._handle_clear_cache_request, "refused_for_viewers", False)
-    live.refuse_cache_clearing_from_browsers()  # idempotent: a second call wraps nothing more
-    assert AppSession._handle_clear_cache_request.refused_for_viewers
+    assert len(calls) == 1 and not session._handle_clear_cache_request.called
+    protocol.install()  # idempotent: installing twice wraps once
+    assert AppSession.handle_backmsg.dashboard_guard
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"load_git_info": True},
+        {"set_run_on_save": True},
+        {"debug_shutdown_runtime": True},
+        {"debug_disconnect_websocket": True},
+    ],
+)
+def test_messages_the_app_never_needs_are_refused_in_the_session(fields):
+    """The session-level guard (every server, from the app's first run on): nothing is run, nothing sent."""
+    from streamlit.runtime.app_session import AppSession
+
+    protocol.install()
+    session = mock.Mock()
+    message = BackMsg()
+    for name, value in fields.items():
+        setattr(message, name, value)
+    AppSession.handle_backmsg(session, message)
+    assert not session.method_calls, session.method_calls
+
+
+def test_only_the_download_and_table_operations_are_served():
+    message = BackMsg()
+    message.backend_operation_request.deferred_file.file_id = "x"
+    assert protocol.refusal(message) is None
+    message.backend_operation_request.install_skills.SetInParent()
+    assert protocol.refusal(message) == "backend_operation_request.install_skills"
+    message = BackMsg()
+    message.file_urls_request.file_names.append("x.csv")
+    assert protocol.refusal(message) == "file_urls_request"
+    message = BackMsg()
+    message.rerun_script.query_string = "period=2020"
+    assert protocol.refusal(message) is None
+    assert protocol.refusal_of_frame(b"\xff" * 10) is None  # malformed: Streamlit closes it (1002)
 
 
 def test_a_page_on_another_site_cannot_open_a_session(server):
