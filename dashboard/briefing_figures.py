@@ -330,7 +330,7 @@ def _incidents(brief: Briefing) -> None:
     readings = []
     # One figure per series (source and definition): a source's two series are never merged or compared.
     for (org, definition_id), rows in frame.groupby(["source_org", "definition_id"], sort=True):
-        rows = rows[rows["attacks"].notna() | rows["killed_total"].notna()]
+        rows = rows[rows["attacks"].notna()]  # the latest figure (a restated row keeps only what it was not)
         if rows.empty:
             continue
         latest = rows.iloc[-1]

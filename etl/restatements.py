@@ -2,9 +2,12 @@
 
 A fact table whose primary key ends in ``revision`` can hold the same series key (source, definition,
 period, region …) more than once: revision 1 as first published, 2 as restated in a later document, and so
-on. After loading, every revision but the latest leaves the fact table for ``source_restatements``, one row
-per figure, beside the value that replaced it. So every chart, card and download reads only the latest
-figure without having to filter for it, and the restatements stay public.
+on. A later document supersedes exactly the figures it gives: after loading, each such figure of an earlier
+revision is emptied in the fact table and published in ``source_restatements`` beside the value that replaced
+it; an earlier row left with no figure leaves the table. So every chart, card and download reads the latest
+value of each figure without having to filter for it, every row still holds one document's figures only,
+and a figure the later document does not restate (a year-end release restating only the number of attacks,
+say) stays as first published.
 """
 
 from __future__ import annotations
@@ -31,41 +34,50 @@ def figures(contract: Contract) -> list[str]:
 
 
 def set_aside(con: duckdb.DuckDBPyConnection, contract: Contract) -> dict[str, int]:
-    """Move every revision but the latest of each series key into source_restatements.
+    """Empty every figure a later revision restates into source_restatements; drop rows left with no figure.
 
-    Returns the rows moved out of the fact table per source_id (so the sources table can say what each file
+    Returns the rows removed from the fact table per source_id (so the sources table can say what each file
     left in the table).
     """
     key = [k for k in contract.primary_key if k != "revision"]
     if len(key) == len(contract.primary_key):
         return {}  # this table keeps no revisions
     table = quote(contract.name)
+    names = {f["name"] for f in contract.fields}
 
     def same_key(a: str, b: str) -> str:
         return " AND ".join(f"{a}.{quote(k)} IS NOT DISTINCT FROM {b}.{quote(k)}" for k in key)
 
     key_text = " || ' | ' || ".join(f"coalesce(CAST(o.{quote(k)} AS VARCHAR), '')" for k in key)
-    names = {f["name"] for f in contract.fields}
+    columns = figures(contract)
     # identifiers below come from the contract, never from input; values are bound
-    latest = f"""(SELECT * FROM {table} AS n WHERE n.revision = (
-                    SELECT max(m.revision) FROM {table} AS m
-                    WHERE {same_key("m", "n")}))"""  # noqa: S608
-    for column in figures(contract):
+    for column in columns:
         qualifier = f"{column}_qualifier"
         old_q = f"o.{quote(qualifier)}" if qualifier in names else "NULL"
         new_q = f"n.{quote(qualifier)}" if qualifier in names else "NULL"
+        figure = quote(column)
+        # The revision that now stands for this figure: the latest one that gives it.
+        latest = f"""(SELECT * FROM {table} AS n WHERE n.{figure} IS NOT NULL AND n.revision = (
+                        SELECT max(m.revision) FROM {table} AS m
+                        WHERE {same_key("m", "n")} AND m.{figure} IS NOT NULL))"""  # noqa: S608
         con.execute(
             f"""INSERT INTO source_restatements
-                SELECT ?, {key_text}, ?, o.revision, o.{quote(column)}, {old_q}, o.source_id, o.source_line,
+                SELECT ?, {key_text}, ?, o.revision, o.{figure}, {old_q}, o.source_id, o.source_line,
                        o.published, o.citation_url,
-                       n.revision, n.{quote(column)}, {new_q}, n.source_line, n.published, n.citation_url
+                       n.revision, n.{figure}, {new_q}, n.source_line, n.published, n.citation_url
                 FROM {table} AS o JOIN {latest} AS n ON {same_key("o", "n")}
-                WHERE o.revision < n.revision AND (o.{quote(column)} IS NOT NULL OR n.{quote(column)} IS NOT NULL)""",  # noqa: S608
+                WHERE o.revision < n.revision AND o.{figure} IS NOT NULL""",  # noqa: S608
             [contract.name, column],
         )
-    earlier = f"""o.revision < (SELECT max(n.revision) FROM {table} AS n WHERE {same_key("o", "n")})"""  # noqa: S608 (identifiers from the contract)
-    moved = dict(
-        con.execute(f"SELECT o.source_id, count(*) FROM {table} AS o WHERE {earlier} GROUP BY 1").fetchall()  # noqa: S608
-    )
-    con.execute(f"DELETE FROM {table} AS o WHERE {earlier}")  # noqa: S608
-    return moved
+        restated = f"""o.{figure} IS NOT NULL AND EXISTS (SELECT 1 FROM {table} AS n
+                       WHERE {same_key("o", "n")} AND n.revision > o.revision AND n.{figure} IS NOT NULL)"""  # noqa: S608
+        emptied = f"{figure} = NULL" + (f", {quote(qualifier)} = NULL" if qualifier in names else "")
+        con.execute(f"UPDATE {table} AS o SET {emptied} WHERE {restated}")  # noqa: S608
+    qualifiers = [f"{c}_qualifier" for c in columns if f"{c}_qualifier" in names]
+    if qualifiers and "approx" in names:  # approx says whether any figure left in the row is qualified
+        any_qualified = " OR ".join(f"{quote(q)} IS NOT NULL" for q in qualifiers)
+        con.execute(f"UPDATE {table} SET approx = ({any_qualified})")  # noqa: S608
+    empty = " AND ".join(f"{quote(c)} IS NULL" for c in columns)
+    removed = dict(con.execute(f"SELECT source_id, count(*) FROM {table} WHERE {empty} GROUP BY 1").fetchall())  # noqa: S608
+    con.execute(f"DELETE FROM {table} WHERE {empty}")  # noqa: S608
+    return removed

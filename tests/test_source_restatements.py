@@ -56,15 +56,16 @@ def test_a_restated_figure_replaces_the_earlier_one_everywhere(tmp_path, publish
     result = run(out, data_dir=data)
     with duckdb.connect(str(result.database), read_only=True) as con:
         shown = con.execute(
-            "SELECT attacks, revision FROM incidents WHERE source_org = 'PIPS' AND region_code = 'PK' "
-            "AND year(period_end) = ? AND definition_id = 'terrorist_attacks'",
+            "SELECT attacks, killed_total, revision FROM incidents WHERE source_org = 'PIPS' AND region_code = 'PK' "
+            "AND year(period_end) = ? AND definition_id = 'terrorist_attacks' ORDER BY revision",
             [year],
         ).fetchall()
         kept = con.execute(
             """SELECT value_restated, current_value, citation_url, current_citation_url FROM source_restatements
                WHERE "column" = 'attacks' AND row_key LIKE 'PIPS | terrorist_attacks | %'"""
         ).fetchall()
-    assert shown == [(int(restated["attacks"]), int(restated["revision"]))]
+    killed = int(earlier["killed_total"])  # restated too (the same value): the earlier row is left with none
+    assert shown == [(int(restated["attacks"]), killed, int(restated["revision"]))]
     assert (int(earlier["attacks"]), int(restated["attacks"]), earlier["citation_url"], restated["citation_url"]) in [
         (int(a), int(b), c, d) for a, b, c, d in kept
     ]

@@ -82,7 +82,9 @@ if len(pta_total) >= 2:
 # One series per card: the latest year of that source's definition, compared only with its own previous year.
 for card, org, definition_id in ((cards[2], "PIPS", "terrorist_attacks"), (cards[3], "PICSS", "militant_attacks")):
     frame = pips if org == "PIPS" else picss
-    yearly = frame[(frame["date_precision"] == "year") & (frame["definition_id"] == definition_id)]
+    yearly = frame[  # a row a later document restated in part keeps only what it was not superseded on
+        (frame["date_precision"] == "year") & (frame["definition_id"] == definition_id) & frame["attacks"].notna()
+    ]
     if len(yearly) >= 1:
         latest = yearly.iloc[-1]
         previous = yearly.iloc[-2] if len(yearly) >= 2 else None

@@ -69,3 +69,17 @@ def test_coverage_and_restatements_are_published_on_about_the_data():
     assert not restated.empty and (restated["current_revision"] > restated["revision"]).all()
     dated = restated.dropna(subset=["published", "current_published"])
     assert (dated["current_published"] >= dated["published"]).all()
+
+
+def test_a_partial_restatement_replaces_only_the_figure_it_restates():
+    """PICSS's 2025 release restated 2024's militant attacks (905 → 908) and nothing else: the chart shows 908
+    attacks and still the 1,177 deaths of the January 2025 report, each from its own document."""
+    app = open_page("incidents", period=["2024", "2024"], sources=["PICSS"])
+    table = app.dataframe[0].value
+    rows = table[(table["definition_id"] == "militant_attacks") & (table["period"] == "2024")]
+    assert rows["attacks"].dropna().astype(int).tolist() == [908]
+    assert rows["killed_total"].dropna().astype(int).tolist() == [1177]
+    assert (
+        rows.loc[rows["attacks"].notna(), "citation_url"].iloc[0]
+        != rows.loc[rows["killed_total"].notna(), "citation_url"].iloc[0]
+    )

@@ -35,13 +35,23 @@ def con():
     return con
 
 
-def test_only_the_latest_revision_stays_in_the_fact_table(con):
-    moved = set_aside(con, load_contract("incidents"))
-    assert moved == {"f": 1}
+def test_a_restated_figure_is_emptied_in_the_earlier_row_and_the_rest_stays(con):
+    removed = set_aside(con, load_contract("incidents"))
+    assert removed == {}  # the press release keeps its death toll, which the annual report does not restate
     left = con.execute(
-        "SELECT definition_id, revision, attacks, attacks_qualifier FROM incidents ORDER BY 1"
+        "SELECT definition_id, revision, attacks, attacks_qualifier, killed_total, approx FROM incidents ORDER BY 1, 2"
     ).fetchall()
-    assert left == [("combat_related", 1, None, None), ("militant_attacks", 2, 1066, "lower_bound")]
+    assert left == [
+        ("combat_related", 1, None, None, 3413, False),
+        ("militant_attacks", 1, None, None, 1500, False),
+        ("militant_attacks", 2, 1066, "lower_bound", None, True),
+    ]
+
+
+def test_a_row_whose_every_figure_was_restated_leaves_the_table(con):
+    con.execute("UPDATE incidents SET killed_total = 1510 WHERE revision = 2")
+    assert set_aside(con, load_contract("incidents")) == {"f": 1}
+    assert con.execute("SELECT revision FROM incidents WHERE definition_id = 'militant_attacks'").fetchall() == [(2,)]
 
 
 def test_every_restated_figure_is_kept_beside_its_replacement(con):
@@ -51,13 +61,12 @@ def test_every_restated_figure_is_kept_beside_its_replacement(con):
                   current_qualifier, current_published, current_citation_url, source_line, current_source_line
            FROM source_restatements ORDER BY "column" """
     ).fetchall()
-    assert [r[0] for r in restated] == ["attacks", "killed_total"]
-    attacks, killed = restated
+    assert [r[0] for r in restated] == ["attacks"], "only what the later document gives is restated"
+    [attacks] = restated
     assert attacks[1:3] == (1063, None) and attacks[5:7] == (1066, "lower_bound")
     assert str(attacks[3]) == "2025-12-28" and attacks[4] == "https://example.org/release"
     assert str(attacks[7]) == "2026-01-07" and attacks[8] == "https://example.org/report"
     assert attacks[9:] == (2, 3)
-    assert killed[1] == 1500 and killed[5] is None, "a figure the later document does not give is not carried over"
 
 
 def test_tables_without_revisions_are_untouched():
