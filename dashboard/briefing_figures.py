@@ -470,8 +470,11 @@ def _ledger(brief: Briefing, ids: list[str]) -> None:
                     last=i18n.month(row.last_period_end),
                 )
                 + (
-                    "; " + _("leaves out {periods} (no figure found)").format(periods=row.periods_left_out)
-                    if isinstance(row.periods_left_out, str)
+                    "; "
+                    + _("leaves out {count} half-years with no figure found").format(
+                        count=i18n.num(row.half_years_left_out)
+                    )
+                    if row.half_years_left_out
                     else ""
                 )
                 if has_platform

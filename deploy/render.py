@@ -73,15 +73,20 @@ def streamlit_inline_script_hashes() -> list[str]:
 
 
 def embeddable_chart_ids() -> list[str]:
-    """The ids of ``@_embeddable("<id>", …)`` in dashboard/embed.py, read from its syntax tree (without importing
-    the app): only ``/embed?chart=<one of these>`` may be framed by other sites."""
-    tree = ast.parse((PROJECT_DIR / "dashboard" / "embed.py").read_text(encoding="utf-8"))
+    """The ids of the embeddable ``ChartDef("<id>", …)`` entries in dashboard/registry.py, read from its syntax
+    tree (without importing the app): only ``/embed?chart=<one of these>`` may be framed by other sites."""
+    tree = ast.parse((PROJECT_DIR / "dashboard" / "registry.py").read_text(encoding="utf-8"))
     ids = [
-        decorator.args[0].value
+        node.args[0].value
         for node in ast.walk(tree)
-        if isinstance(node, ast.FunctionDef)
-        for decorator in node.decorator_list
-        if isinstance(decorator, ast.Call) and getattr(decorator.func, "id", "") == "_embeddable"
+        if isinstance(node, ast.Call)
+        and getattr(node.func, "id", "") == "ChartDef"
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+        and not any(
+            k.arg == "embeddable" and isinstance(k.value, ast.Constant) and k.value.value is False
+            for k in node.keywords
+        )
     ]
     if not ids or not all(isinstance(i, str) and re.fullmatch(r"[a-z0-9-]+", i) for i in ids):
         raise ValueError(f"unexpected embeddable chart ids: {ids!r}")

@@ -67,3 +67,9 @@ def test_the_embeds_list_is_the_registrys_embeddable_charts():
     assert list(embed.CHARTS) == [c.id for c in registry.CHARTS.values() if c.embeddable]
     for chart_id, chart in embed.CHARTS.items():
         assert (chart.title, chart.page) == (registry.CHARTS[chart_id].title, registry.CHARTS[chart_id].page)
+
+
+def test_the_proxy_lets_other_sites_frame_exactly_the_registrys_embeddable_charts():
+    from deploy.render import embeddable_chart_ids
+
+    assert embeddable_chart_ids() == [c.id for c in registry.CHARTS.values() if c.embeddable]
