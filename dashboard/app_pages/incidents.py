@@ -61,14 +61,15 @@ with middle:
 with right:
     per_million = st.toggle(_("Per million people (census 2023)"), key="per_million", bind="query-params")
 province_names = queries.province_names()
-provinces = st.multiselect(
+provinces = filters.choose_many(
     _("Provinces"),
-    list(province_names),
-    format_func=lambda code: province_names[code],
-    default=[],
+    pd.DataFrame({"region_code": list(province_names), "name": list(province_names.values())}),
+    "region_code",
+    "name",
     key="provinces",
-    bind="query-params",
+    sidebar=False,
     placeholder=_("All provinces"),
+    empty_means_all=False,
 )
 filters.show_link_notice()  # again, for a bad map setting in the link (the first notice came before these filters)
 by_province = queries.incidents_by_province(map_source, map_year, provinces)
