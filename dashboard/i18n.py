@@ -12,9 +12,9 @@ spelling.
 from __future__ import annotations
 
 import threading
-from io import BytesIO
 from datetime import date, datetime
 from functools import cache, lru_cache
+from io import BytesIO
 from pathlib import Path
 
 import pandas as pd

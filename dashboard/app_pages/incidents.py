@@ -148,9 +148,12 @@ if not event_sets.empty:
     out_of_order = int(chosen_files["rows_estimates_out_of_order"].sum())
     if out_of_order:
         st.caption(
-            _(
+            i18n.ngettext(
+                "{n} event carries a best estimate outside the publisher's own low-high range (high below best or "
+                "low above best, as published upstream): it is kept and its best estimate counted, not refused.",
                 "{n} events carry a best estimate outside the publisher's own low-high range (high below best or "
-                "low above best, as published upstream): they are kept and their best estimate counted, not refused."
+                "low above best, as published upstream): they are kept and their best estimate counted, not refused.",
+                out_of_order,
             ).format(n=i18n.num(out_of_order))
         )
     with st.expander(_("What each dataset's terms allow to be published")):
@@ -194,9 +197,11 @@ if not event_sets.empty:
                 "source names none. "
             )
             + (
-                _("{n} events dated to the year only are not drawn (they have no month). ").format(
-                    n=i18n.num(year_only)
-                )
+                i18n.ngettext(
+                    "{n} event dated to the year only is not drawn (it has no month). ",
+                    "{n} events dated to the year only are not drawn (they have no month). ",
+                    year_only,
+                ).format(n=i18n.num(year_only))
                 if year_only
                 else ""
             )
