@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import charts, i18n, live, queries, registry, summaries
+from dashboard import charts, filters, i18n, live, queries, registry, summaries
 from dashboard.filters import LINK_SETTINGS
 from dashboard.i18n import N_, _
 from dataset.safe_csv import to_csv_bytes
@@ -132,6 +132,9 @@ def _link_values(key: str) -> list[str]:
         return [v for v in st.query_params.get_all(key) if v in i18n.LANGUAGES][-1:]
     if key == "chart":
         return [st.query_params.get(key)]
+    ids = filters.link_ids(key)  # a filter of this page: its ids, whatever labels an older link gave
+    if ids is not None:
+        return ids
     return st.query_params.get_all(key)
 
 

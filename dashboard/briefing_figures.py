@@ -143,7 +143,11 @@ def _google(brief: Briefing) -> None:
                 first=words.period(frame["period_start"].iloc[0], frame["period_end"].iloc[0]),
                 last=words.period(latest["period_start"], latest["period_end"]),
             ),
-            _("{items} items named, over {count} half-years with a published figure.").format(
+            i18n.ngettext(
+                "{items} items named, over {count} half-year with a published figure.",
+                "{items} items named, over {count} half-years with a published figure.",
+                int(frame["requests"].notna().sum()),
+            ).format(
                 items=i18n.num(frame["items_requested"].sum()), count=i18n.num(int(frame["requests"].notna().sum()))
             )
             + (" " + _("Half-years Google withheld (<10) are left out.") if withheld else ""),

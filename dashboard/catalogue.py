@@ -1,10 +1,11 @@
 """Message catalogues: extract the strings to translate and update the English and Urdu ``.po`` files.
 
-``python -m dashboard.catalogue`` (``make messages``): the ``dashboard`` domain is every ``_("…")`` in the
-code (Babel's Python extractor); the ``contracts`` domain is the data dictionary (each table's title and
+``python -m dashboard.catalogue`` (``make messages``): the ``dashboard`` domain is every ``_("…")``,
+``ngettext(…)`` and ``pgettext(…)`` in the code (Babel's Python extractor); the ``contracts`` domain is the data dictionary (each table's title and
 description, each column's description, from ``data/contracts`` and the ETL's own tables) and the labels
 of the reference tables shown on the pages (category names, province names). Existing translations are
-kept; new strings arrive empty in the Urdu catalogue and a test fails until they are translated.
+kept, and an edited msgid keeps its old translation as a fuzzy suggestion (``pybabel update``'s rule); new
+strings arrive empty in the Urdu catalogue and a test fails until they are translated and not fuzzy.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import csv
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
@@ -28,16 +30,29 @@ FIXED_DATE = datetime(2026, 1, 1, tzinfo=UTC)
 BRIEFING_FILES = ("briefing.py", "briefing_figures.py", "briefing_words.py", "app_pages/briefing.py")
 
 
-def code_messages(domain: str = "dashboard") -> dict[str, list[tuple[str, int]]]:
-    """msgid → places, for every ``_()`` call in the dashboard's Python files of ``domain``."""
-    found: dict[str, list[tuple[str, int]]] = {}
+#: The translation functions the extractor looks for, with where their messages are (Babel's keyword specs).
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
+
+
+class Key(NamedTuple):
+    """A message with a context (``pgettext``): the same English word in another sense."""
+
+    id: str
+    context: str
+
+
+def code_messages(domain: str = "dashboard") -> dict[str | tuple[str, str] | Key, list[tuple[str, int]]]:
+    """msgid → places, for every ``_()``, ``ngettext()`` (msgid a (singular, plural) pair) and ``pgettext()`` (a
+    ``Key``) call in the dashboard's Python files of ``domain``."""
+    found: dict = {}
     method_map = [("**.py", "python")]
-    for filename, lineno, message, _comments, _context in extract_from_dir(
-        str(Path(__file__).parent), method_map, keywords={"_": None, "N_": None}
+    for filename, lineno, message, _comments, context in extract_from_dir(
+        str(Path(__file__).parent), method_map, keywords=KEYWORDS
     ):
         in_briefing = filename.replace("\\", "/") in BRIEFING_FILES
-        if isinstance(message, str) and message and in_briefing == (domain == "briefing"):
-            found.setdefault(message, []).append((f"dashboard/{filename}", lineno))
+        if message and all(message) and in_briefing == (domain == "briefing"):
+            key = Key(message, context) if context else message
+            found.setdefault(key, []).append((f"dashboard/{filename}", lineno))
     return found
 
 
@@ -70,35 +85,61 @@ def contract_messages() -> dict[str, list[tuple[str, int]]]:
     return found
 
 
-def update(domain: str, messages: dict[str, list[tuple[str, int]]]) -> dict[str, int]:
-    """Write ``<lang>/LC_MESSAGES/<domain>.po`` for each language: current msgids, translations kept."""
+def update(domain: str, messages: dict) -> dict[str, int]:
+    """Write ``<lang>/LC_MESSAGES/<domain>.po`` for each language: the current msgids, translations kept.
+
+    As ``pybabel update``: a msgid that changed a little (one word of the English edited) keeps the translation
+    of the old one as a *fuzzy* suggestion, which the runtime does not show and a test flags until a translator
+    confirms it; messages gone from the code are dropped.
+    """
     counts = {}
     for lang in LANGS:
         path = LOCALE_DIR / lang / "LC_MESSAGES" / f"{domain}.po"
-        old = {}
+        template = _catalog(lang, domain)
+        for message, locations in sorted(messages.items(), key=lambda item: str(item[0])):
+            msgid, context = (message.id, message.context) if isinstance(message, Key) else (message, None)
+            template.add(msgid, locations=locations, context=context)
+        catalog = _catalog(lang, domain)
         if path.exists():
             with path.open("rb") as handle:
-                old = {m.id: m.string for m in read_po(handle) if m.id}
-        catalog = Catalog(
-            locale=lang,
-            domain=domain,
-            project="Pakistan takedowns and militancy transparency dashboard",
-            version="1",
-            copyright_holder="the dashboard's contributors",
-            msgid_bugs_address="the project's issue tracker",
-            last_translator="the dashboard's contributors",
-            language_team=f"{lang}",
-            creation_date=FIXED_DATE,  # fixed: a catalogue changes only when its messages do
-            revision_date=FIXED_DATE,
-            charset="utf-8",
-        )
-        for message, locations in sorted(messages.items()):
-            catalog.add(message, old.get(message, ""), locations=locations)
+                catalog = read_po(handle, locale=lang, domain=domain)
+        # English msgstrs are empty ("as the msgid"): nothing to suggest there
+        catalog.update(template, no_fuzzy_matching=lang == "en", update_creation_date=False)
+        catalog.creation_date = catalog.revision_date = FIXED_DATE  # a catalogue changes only when its messages do
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as handle:
-            write_po(handle, catalog, width=110, omit_header=False, sort_output=True, include_lineno=False)
-        counts[lang] = sum(1 for m in catalog if m.id and not m.string)
+            write_po(
+                handle,
+                catalog,
+                width=110,
+                omit_header=False,
+                sort_output=True,
+                include_lineno=False,
+                ignore_obsolete=True,
+                include_previous=True,  # the old English beside a fuzzy suggestion, for the translator
+            )
+        counts[lang] = sum(1 for m in catalog if m.id and (not all(_strings(m)) or m.fuzzy))
     return counts
+
+
+def _strings(message) -> tuple:
+    return message.string if isinstance(message.string, tuple) else (message.string,)
+
+
+def _catalog(lang: str, domain: str) -> Catalog:
+    return Catalog(
+        locale=lang,
+        domain=domain,
+        project="Pakistan takedowns and militancy transparency dashboard",
+        version="1",
+        copyright_holder="the dashboard's contributors",
+        msgid_bugs_address="the project's issue tracker",
+        last_translator="the dashboard's contributors",
+        language_team=f"{lang}",
+        creation_date=FIXED_DATE,
+        revision_date=FIXED_DATE,
+        charset="utf-8",
+    )
 
 
 def main() -> None:

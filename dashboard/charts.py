@@ -617,13 +617,50 @@ def deaths_by_victim(frame: pd.DataFrame, title: str) -> Chart:
 
 BOUNDARIES = "provinces"  # the ``geojson`` of a map trace, replaced by the dataset's polygons when drawn
 
+#: Counts and rates: light for few, dark for many (ColorBrewer Blues, from its second step so that a province with
+#: a figure of zero still reads as drawn, not as the blank of a province without one). plotly.js's own "Blues"
+#: runs the other way (dark at the low end), so the scale is written out rather than named.
+SEQUENTIAL_SCALE = [
+    [0.0, "#deebf7"],
+    [0.17, "#c6dbef"],
+    [0.33, "#9ecae1"],
+    [0.5, "#6baed6"],
+    [0.67, "#4292c6"],
+    [0.83, "#2171b5"],
+    [1.0, "#08306b"],
+]
+#: Only for a measure with a meaningful midpoint (a change, a difference from an average): dark at both ends.
+DIVERGING_SCALE = [[0.0, "#b2182b"], [0.25, "#ef8a62"], [0.5, "#f7f7f7"], [0.75, "#67a9cf"], [1.0, "#2166ac"]]
 
-def province_map(frame: pd.DataFrame, regions: list[str], value: str, title: str, value_label: str) -> Chart:
+
+def _colour_range(values: pd.Series, midpoint: float | None) -> dict:
+    """zmin/zmax (and zmid) of a map: a sequential scale starts at zero, so the lightest colour means "none or
+    few" on every map, not "the smallest province on this one"; a diverging one is centred on its midpoint."""
+    numbers = pd.to_numeric(values, errors="coerce").dropna()
+    if numbers.empty:
+        return {}
+    if midpoint is None:
+        return {"zmin": min(0.0, float(numbers.min())), "zmax": max(float(numbers.max()), 1e-9)}
+    reach = max(abs(float(numbers.max()) - midpoint), abs(float(numbers.min()) - midpoint), 1e-9)
+    return {"zmin": midpoint - reach, "zmax": midpoint + reach, "zmid": midpoint}
+
+
+def province_map(
+    frame: pd.DataFrame,
+    regions: list[str],
+    value: str,
+    title: str,
+    value_label: str,
+    midpoint: float | None = None,
+) -> Chart:
     """Choropleth of ``value`` per province on the shipped boundaries; no tiles, no network.
 
+    Darker means more: a sequential scale from zero to the largest value, the colour bar saying so. A diverging
+    scale only when the measure has a meaningful ``midpoint`` (counts and rates per million have none).
     The polygons (about 100 KB) are named, not copied, in the spec (``BOUNDARIES``): a map is kept per
     period chosen, and each would otherwise hold its own copy. ``regions`` are the codes of every unit drawn.
     """
+    legend = _("darker = more") if midpoint is None else _("darker = further from the middle")
     fig = Chart().add_trace(
         {
             "type": "choroplethmap",
@@ -631,9 +668,10 @@ def province_map(frame: pd.DataFrame, regions: list[str], value: str, title: str
             "featureidkey": "properties.region_code",
             "locations": frame["region_code"],
             "z": frame[value],
-            "colorscale": "Blues",
+            "colorscale": SEQUENTIAL_SCALE if midpoint is None else DIVERGING_SCALE,
+            **_colour_range(frame[value], midpoint),
             "marker": {"line": {"width": 1, "color": "#333"}},
-            "colorbar": {"title": {"text": value_label}},
+            "colorbar": {"title": {"text": f"{value_label}<br>({legend})"}},
             "customdata": frame[["region", "source_regions"]],
             "hovertemplate": "%{customdata[0]}: %{z:,}<br>" + _("source rows") + ": %{customdata[1]}<extra></extra>",
         }

@@ -1,7 +1,11 @@
-"""Page filters that live in the URL (``bind="query-params"``), with a quiet notice for bad link values.
+"""Page filters that live in the URL, with a quiet notice for bad link values.
 
-Streamlit drops a bound query value that is not a valid option; before it does, each filter here
-notes which link settings it could not use, so the page can say so instead of silently changing view.
+Choices among named options (platforms, categories, provinces, sources, measures …) put their ids in the link,
+so a link made in Urdu opens the same view in English; older links with labels still open (mapped to ids).
+Streamlit's ``bind="query-params"`` would write the label shown, so these filters read and write the link
+themselves. The year range and switches, the same in every language, stay bound by Streamlit, which drops a
+value that is not valid; before it does, each filter here notes which link settings it could not use, so the
+page can say so instead of silently changing view.
 """
 
 from __future__ import annotations
@@ -9,9 +13,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from dashboard import i18n
 from dashboard.i18n import _
 
 _REJECTED = "_rejected_link_settings"
+_SEEN = "_link_values_seen"  # per filter: the link values last read or written, to tell a new link from our own
+_LINK_IDS = "_link_ids"  # per filter: the ids in use, for the page's shareable link
 
 #: Every setting a link may carry: the keys of the filters bound to the URL on any page, the language, and the
 #: embedded chart. Only these are ever written back into a link the app shows ("Cite this chart"): anything
@@ -73,6 +80,65 @@ def period(first_year: int, last_year: int, *, key: str = "period", default_span
     return min(int(chosen[0]), int(chosen[1])), max(int(chosen[0]), int(chosen[1]))  # a link may give them reversed
 
 
+def _linked(key: str, options: list[str], labels: dict[str, str], default: list[str], *, many: bool) -> dict[str, str]:
+    """Set the filter's value from the link, when the link gives it anew (a link opened, the address changed).
+
+    A link carries ids (``platforms=facebook``, ``provinces=PK-BA``), the same in every language; older links
+    carry the labels people read, in English or Urdu, which are mapped to their ids. Values that match no option
+    are dropped with the quiet notice; a link with none left, or none at all, gives the default.
+    """
+    aliases: dict[str, str] = {}
+    for option in options:
+        for label in i18n.in_every_language(labels.get(option, option)):
+            aliases.setdefault(label, option)
+    aliases |= {option: option for option in options}  # an id wins over a label spelt like another option's id
+    raw = st.query_params.get_all(key)
+    seen = st.session_state.setdefault(_SEEN, {})
+    if raw != seen.get(key) or key not in st.session_state:
+        seen[key] = raw
+        chosen = _read([value for value in raw if value in aliases], aliases)
+        if any(value not in aliases for value in raw) or (not many and len(raw) > 1):
+            st.session_state.setdefault(_REJECTED, set()).add(key)
+            if not many:
+                chosen = []
+        value = chosen or default
+        st.session_state[key] = value if many else value[0]
+    elif many:  # the options changed under a choice (another filter changed them): keep what is still offered
+        st.session_state[key] = [value for value in st.session_state[key] if value in options] or default
+    elif st.session_state[key] not in options:
+        st.session_state[key] = default[0]
+    return aliases
+
+
+def _write_link(key: str, ids: list[str], default: list[str], aliases: dict[str, str]) -> None:
+    """Put the filter's ids in the address (none when it is the default); a valid older link is left as it is
+    until the reader changes the filter. ``share_link`` repeats these ids."""
+    st.session_state.setdefault(_LINK_IDS, {})[key] = ids
+    seen = st.session_state.setdefault(_SEEN, {})
+    if ids == default:
+        written: list[str] = []
+        if key in st.query_params:
+            del st.query_params[key]
+    elif _read(st.query_params.get_all(key), aliases) == ids:
+        return  # the address already says this (an older link's labels are left as they are)
+    else:
+        written = list(ids)
+        st.query_params[key] = written
+    seen[key] = written
+
+
+def _read(values: list[str], aliases: dict[str, str]) -> list[str] | None:
+    """The ids a link's values stand for, in order, or None if one of them stands for nothing."""
+    if not all(value in aliases for value in values):
+        return None
+    return list(dict.fromkeys(aliases[value] for value in values))
+
+
+def link_ids(key: str) -> list[str] | None:
+    """The ids a filter of this page uses (what a shared link repeats), or None if this page has no such filter."""
+    return st.session_state.get(_LINK_IDS, {}).get(key)
+
+
 def choose_many(
     label: str,
     options: pd.DataFrame,
@@ -82,21 +148,27 @@ def choose_many(
     key: str,
     default: list[str] | None = None,
     help: str | None = None,
+    sidebar: bool = True,
+    placeholder: str | None = None,
+    empty_means_all: bool = True,
 ) -> list[str]:
-    """Multi-select over ids shown by name; an empty choice means all."""
+    """Multi-select over ids shown by name; an empty choice means all (or, with ``empty_means_all=False``, none
+    chosen: the caller reads it as "no restriction")."""
     ids = options[id_column].tolist()
     names = dict(zip(options[id_column], options[name_column], strict=True))
-    _note_rejected(key, lambda v: v in set(names.values()))  # the URL carries the names people read
-    chosen = st.sidebar.multiselect(
+    default = list(default if default is not None else (ids if empty_means_all else []))
+    aliases = _linked(key, ids, names, default, many=True)
+    where = st.sidebar if sidebar else st
+    chosen = where.multiselect(
         label,
         ids,
-        default=default if default is not None else ids,
         format_func=lambda i: names.get(i, i),
         key=key,
-        bind="query-params",
         help=help,
+        placeholder=placeholder,
     )
-    return chosen or ids
+    _write_link(key, list(chosen), default, aliases)
+    return (chosen or ids) if empty_means_all else list(chosen)
 
 
 def choose_one(
@@ -108,13 +180,14 @@ def choose_one(
     labels: dict[str, str] | None = None,
     sidebar: bool = True,
 ) -> str:
-    shown = [(labels or {}).get(o, o) for o in options]
-    _note_rejected(key, lambda v: v in shown)  # the URL carries the labels people read
+    """One of ``options`` (ids), shown by label; the link carries the id."""
+    labels = labels or {}
+    first = [default if default in options else options[0]]
+    aliases = _linked(key, options, labels, first, many=False)
     where = st.sidebar if sidebar else st
-    index = options.index(default) if default in options else 0
-    return where.selectbox(
-        label, options, index=index, format_func=lambda o: (labels or {}).get(o, o), key=key, bind="query-params"
-    )
+    chosen = where.selectbox(label, options, format_func=lambda o: labels.get(o, o), key=key)
+    _write_link(key, [chosen], first, aliases)
+    return chosen
 
 
 def switch(label: str, *, key: str, default: bool = True, help: str | None = None) -> bool:

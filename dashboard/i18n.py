@@ -1,8 +1,9 @@
 """English and Urdu: every string a reader sees comes from a gettext catalogue; numbers and dates from Babel.
 
 Catalogues are standard gettext ``.po`` files in ``dashboard/locale/<lang>/LC_MESSAGES/<domain>.po``
-(English source strings as msgids, extracted with ``pybabel extract``), read with Babel at start-up, so
-there is no compile step. The language is part of the link (``?lang=ur``); each script run sets it for its
+(English source strings as msgids, extracted with Babel's extractor), read with Babel at start-up and
+compiled in memory for ``babel.support.Translations`` (``ngettext`` for counts, ``pgettext`` for a word with
+two senses), so there is no compile step. The language is part of the link (``?lang=ur``); each script run sets it for its
 own thread, so cached charts and tables are keyed on it. Urdu pages lay out right to left with a font that
 ships with the app (Noto Naskh Arabic, SIL Open Font Licence); platform and group names keep their usual
 spelling.
@@ -13,12 +14,15 @@ from __future__ import annotations
 import threading
 from datetime import date, datetime
 from functools import cache, lru_cache
+from io import BytesIO
 from pathlib import Path
 
 import pandas as pd
 from babel.dates import format_date
+from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
+from babel.support import Translations
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAINS = ("dashboard", "contracts", "briefing")
@@ -47,8 +51,35 @@ def is_rtl(lang: str | None = None) -> bool:
 
 
 @cache
+def translations(lang: str) -> Translations:
+    """Babel's runtime for ``lang``: one ``Translations`` per domain (``dgettext``), merged so that ``gettext``,
+    ``ngettext`` and ``pgettext`` find a message of any domain. Read from the ``.po`` files (compiled in memory),
+    fuzzy suggestions left out: a near-match the catalogue update kept shows English until a translator checks it.
+    """
+    merged = Translations()
+    for domain in DOMAINS:
+        path = LOCALE_DIR / lang / "LC_MESSAGES" / f"{domain}.po"
+        if not path.exists():
+            continue
+        with path.open("rb") as handle:
+            catalog = read_po(handle, locale=BABEL_LOCALES[lang].split("_")[0], domain=domain)
+        for message in list(catalog):  # an empty msgstr means "as the msgid": left out, so gettext falls back
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            if message.id and not all(strings):
+                catalog.delete(message.id, message.context)
+        compiled = BytesIO()
+        write_mo(compiled, catalog, use_fuzzy=False)
+        compiled.seek(0)
+        one = Translations(compiled, domain=domain)
+        merged.add(one, merge=False)  # for dgettext(domain, …)
+        merged.merge(one)  # for gettext, ngettext, pgettext
+    return merged
+
+
+@cache
 def catalogue(lang: str) -> dict[str, str]:
-    """msgid → translation for ``lang``, all domains merged (an empty msgstr means "same as the msgid")."""
+    """msgid → translation for ``lang``, all domains merged (an empty msgstr means "same as the msgid"; a fuzzy
+    one is not a translation yet). Plural messages are under their singular msgid, with their singular text."""
     messages: dict[str, str] = {}
     for domain in DOMAINS:
         path = LOCALE_DIR / lang / "LC_MESSAGES" / f"{domain}.po"
@@ -56,8 +87,11 @@ def catalogue(lang: str) -> dict[str, str]:
             continue
         with path.open("rb") as handle:
             for message in read_po(handle, locale=BABEL_LOCALES[lang].split("_")[0]):
-                if message.id and isinstance(message.id, str):
-                    messages[message.id] = message.string or message.id
+                if not message.id or message.context:
+                    continue
+                singular = message.id[0] if isinstance(message.id, tuple) else message.id
+                text = message.string[0] if isinstance(message.string, tuple) else message.string
+                messages[singular] = singular if message.fuzzy or not text else text
     return messages
 
 
@@ -68,6 +102,40 @@ def _(message: str) -> str:
     if text is None:
         missing.add((lang, message))
         return message
+    return text
+
+
+@cache
+def _sources(lang: str) -> dict[str, str]:
+    """translation → English msgid in ``lang``'s catalogue (the first msgid when two share a translation)."""
+    found: dict[str, str] = {}
+    for msgid, text in catalogue(lang).items():
+        found.setdefault(text, msgid)
+    return found
+
+
+def in_every_language(text: str, lang: str | None = None) -> set[str]:
+    """``text`` (shown in ``lang``, default this run's) as every language writes it, English included: the labels
+    an older link may carry for one option."""
+    english = text if (lang or current()) == DEFAULT else _sources(lang or current()).get(text, text)
+    return {english, text} | {gettext(english, other) for other in LANGUAGES}
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The form of a message for ``n`` things in the current language ("1 event", "2 events"); format ``{n}``
+    into it afterwards. Urdu and English both have one form for one and another for the rest (CLDR)."""
+    lang = current()
+    if singular not in catalogue(lang):
+        missing.add((lang, singular))
+    return translations(lang).ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    """``message`` in the sense ``context`` gives it, for a word that translates differently by sense."""
+    lang = current()
+    text = translations(lang).pgettext(context, message)
+    if lang != DEFAULT and text == message:
+        missing.add((lang, f"{context}\x04{message}"))
     return text
 
 

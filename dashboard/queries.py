@@ -12,7 +12,7 @@ from datetime import date
 
 import pandas as pd
 
-from dashboard import db
+from dashboard import db, i18n
 from dashboard.i18n import N_, _
 
 TAKEDOWN_EVENT_KINDS = ["law", "regulation", "platform_ban", "platform_restored", "court"]
@@ -333,7 +333,13 @@ def province_geojson() -> dict:
 
 
 def events(kinds: list[str]) -> pd.DataFrame:
-    return db.run("events", kinds=kinds)
+    """Dated events of these kinds, titled and described in the reader's language (the reference table holds an
+    Urdu title and description per row; English where one is missing)."""
+    frame = db.run("events", kinds=kinds)
+    if i18n.current() == "ur":
+        for column in ("title", "description"):
+            frame[column] = frame[f"{column}_ur"].where(frame[f"{column}_ur"].notna(), frame[column])
+    return frame.drop(columns=["title_ur", "description_ur"])
 
 
 def sources() -> pd.DataFrame:

@@ -257,3 +257,78 @@ _define(
         ),
     )
 )
+
+# --- Overview: one small chart per headline figure, the last ten years of its one series ----------------------
+# Drawn for ``overview_choice``; not embeddable (the pages' own charts are). Each is one series of one source:
+# nothing added, differenced or compared across sources, and a rounded or lower-bound figure drawn as printed.
+
+
+def overview_choice(last_year: int) -> Choice:
+    """The Overview's charts: the ten years up to the latest with any figure, no filter, no events."""
+    return Choice(last_year - 9, last_year, [], [])
+
+
+def _yearly(org: str, definition_id: str) -> Callable[[Choice], pd.DataFrame]:
+    def table(choice: Choice) -> pd.DataFrame:
+        frame = queries.incidents_national([org], choice.year_from, choice.year_to)
+        keep = (frame["definition_id"] == definition_id) & (frame["date_precision"] == "year")
+        return frame[keep & frame["attacks"].notna()].reset_index(drop=True)
+
+    return table
+
+
+def _pta_total(choice: Choice) -> pd.DataFrame:
+    frame = queries.pta_by_platform([], choice.year_from, choice.year_to)
+    keep = frame["platform_id"].isna() & frame["as_of"].notna() & (frame["scope"] == "cumulative_snapshot")
+    return frame[keep].reset_index(drop=True)
+
+
+_define(
+    ChartDef(
+        "overview-google-requests",
+        N_("Removal requests to Google from Pakistan, per half-year"),
+        "overview",
+        table=lambda c: queries.google_totals(["PK"], c.year_from, c.year_to),
+        plot=lambda table, c: Plot(
+            charts.measures_over_time,
+            (table, {"requests": _("Requests")}, _("Last ten years")),
+            {"color": "#E69F00", "qualifiers": {"requests": "requests_qualifier"}},
+        ),
+        caption=N_("Google Transparency Report. '<10' marks a count Google suppressed."),
+        summary=lambda c: Summary("requests", "period"),
+        embeddable=False,
+    )
+)
+_define(
+    ChartDef(
+        "overview-pta-blocked",
+        N_("URLs blocked by PTA, running total as of each report"),
+        "overview",
+        table=_pta_total,
+        plot=lambda table, c: Plot(
+            charts.snapshots, (table, "urls_blocked", _("Last ten years, each dot one report"), _("URLs blocked"))
+        ),
+        caption=N_(
+            "Nothing is drawn between reports: the difference between two running totals is not a flow. Hollow "
+            "points are approximate or a lower bound."
+        ),
+        summary=lambda c: Summary("urls_blocked", "date_label", "platform", order="as_of"),
+        embeddable=False,
+    )
+)
+for _org, _definition, _title in (
+    ("PIPS", "terrorist_attacks", N_("PIPS: terrorist attacks per year")),
+    ("PICSS", "militant_attacks", N_("PICSS: militant attacks per year")),
+):
+    _define(
+        ChartDef(
+            f"overview-{_org.lower()}-attacks",
+            _title,
+            "overview",
+            table=_yearly(_org, _definition),
+            plot=lambda table, c: Plot(charts.incidents_by_source, (table, "attacks", _("Last ten years"))),
+            caption=N_("One series of one source, as published; a figure given as 'at least' says so in its label."),
+            summary=lambda c: Summary("attacks", "period", ("source_org", "definition"), order="period_end"),
+            embeddable=False,
+        )
+    )

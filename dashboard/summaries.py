@@ -65,7 +65,9 @@ def describe(table: pd.DataFrame, spec: Summary) -> str:
     more = len(pieces) - len(shown)
     text = _("Latest: {pieces}.").format(pieces="; ".join(shown))
     if more > 0:
-        text += " " + _("{n} more series in the table.").format(n=i18n.num(more))
+        text += " " + i18n.ngettext("{n} more series in the table.", "{n} more series in the table.", more).format(
+            n=i18n.num(more)
+        )
     return text
 
 

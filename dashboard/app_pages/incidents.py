@@ -61,14 +61,15 @@ with middle:
 with right:
     per_million = st.toggle(_("Per million people (census 2023)"), key="per_million", bind="query-params")
 province_names = queries.province_names()
-provinces = st.multiselect(
+provinces = filters.choose_many(
     _("Provinces"),
-    list(province_names),
-    format_func=lambda code: province_names[code],
-    default=[],
+    pd.DataFrame({"region_code": list(province_names), "name": list(province_names.values())}),
+    "region_code",
+    "name",
     key="provinces",
-    bind="query-params",
+    sidebar=False,
     placeholder=_("All provinces"),
+    empty_means_all=False,
 )
 filters.show_link_notice()  # again, for a bad map setting in the link (the first notice came before these filters)
 by_province = queries.incidents_by_province(map_source, map_year, provinces)
@@ -147,9 +148,12 @@ if not event_sets.empty:
     out_of_order = int(chosen_files["rows_estimates_out_of_order"].sum())
     if out_of_order:
         st.caption(
-            _(
+            i18n.ngettext(
+                "{n} event carries a best estimate outside the publisher's own low-high range (high below best or "
+                "low above best, as published upstream): it is kept and its best estimate counted, not refused.",
                 "{n} events carry a best estimate outside the publisher's own low-high range (high below best or "
-                "low above best, as published upstream): they are kept and their best estimate counted, not refused."
+                "low above best, as published upstream): they are kept and their best estimate counted, not refused.",
+                out_of_order,
             ).format(n=i18n.num(out_of_order))
         )
     with st.expander(_("What each dataset's terms allow to be published")):
@@ -193,9 +197,11 @@ if not event_sets.empty:
                 "source names none. "
             )
             + (
-                _("{n} events dated to the year only are not drawn (they have no month). ").format(
-                    n=i18n.num(year_only)
-                )
+                i18n.ngettext(
+                    "{n} event dated to the year only is not drawn (it has no month). ",
+                    "{n} events dated to the year only are not drawn (they have no month). ",
+                    year_only,
+                ).format(n=i18n.num(year_only))
                 if year_only
                 else ""
             )

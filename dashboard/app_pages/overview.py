@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import blocks, i18n, queries
+from dashboard import blocks, i18n, queries, registry
 from dashboard.blocks import figure_value, md_escape, md_link
 from dashboard.i18n import _
 
@@ -118,6 +118,18 @@ for card, org, definition_id in ((cards[2], "PIPS", "terrorist_attacks"), (cards
                 link=md_link(_("report"), latest["citation_url"]),
             )
         )
+
+st.header(_("The last ten years of each figure"))
+st.caption(
+    _(
+        "One chart per figure above, each one series of one source, with its table and a CSV download. "
+        "The charts are not drawn on one scale and are not to be added together."
+    )
+)
+overview = registry.overview_choice(last)
+for chart in registry.CHARTS.values():
+    if chart.page == "overview":
+        blocks.draw(chart, overview)
 
 st.header(_("What the words mean"))
 st.markdown(

@@ -124,9 +124,12 @@ pta = draw(CHARTS["pta-blocked-by-platform"], choice)
 undated = pta[pta["date_precision"] == "unknown"]
 if not undated.empty:
     st.caption(
-        _(
+        i18n.ngettext(
+            "{n} figure in this selection comes from a report whose year is not known "
+            "(shown in the table as '16 Apr, year unknown'); it is not placed on the time axis.",
             "{n} figures in this selection come from a report whose year is not known "
-            "(shown in the table as '16 Apr, year unknown'); they are not placed on the time axis."
+            "(shown in the table as '16 Apr, year unknown'); they are not placed on the time axis.",
+            len(undated),
         ).format(n=i18n.num(len(undated)))
     )
 pta_categories = queries.pta_by_category(categories, year_from, year_to)

@@ -10,7 +10,7 @@ import pytest
 
 from tests.browser.conftest import OUTPUT, wait_until_rendered
 
-PAGES = {"": 0, "requests": 8, "responsiveness": 3, "incidents": 8, "data": 0, "about": 0}
+PAGES = {"": 4, "requests": 8, "responsiveness": 3, "incidents": 8, "data": 0, "about": 0}
 
 
 @pytest.mark.parametrize("path", list(PAGES))
@@ -119,3 +119,30 @@ def test_release_zip_downloads_through_the_button_and_its_checksums_hold(page, a
         for line in sums:
             digest, name = line.split("  ", 1)
             assert hashlib.sha256(bundle.read(f"{root}/{name}")).hexdigest() == digest, name
+
+
+def test_a_link_made_in_urdu_opens_the_same_filters_in_english(page, app_url):
+    """Links carry ids: the filters chosen on an Urdu page stay chosen when the reader switches to English."""
+    page.goto(f"{app_url}/requests?lang=ur&platforms=facebook&platforms=tiktok&categories=religious")
+    wait_until_rendered(page, PAGES["requests"])
+    sidebar = page.locator('[data-testid="stSidebar"]')
+
+    def chips(index: int) -> list[str]:
+        return (
+            sidebar.locator('[data-testid="stMultiSelect"]')
+            .nth(index)
+            .locator(".react-aria-ComboBox [data-tag]")
+            .evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
+        )
+
+    assert chips(0) == ["Facebook", "TikTok"]
+    assert len(chips(1)) == 1 and chips(1) != ["Religious (glory of Islam / blasphemy)"]  # the Urdu name
+    sidebar.get_by_text("English", exact=True).click()
+    page.wait_for_function(
+        "document.querySelector('h1') && document.querySelector('h1').innerText.includes('Takedown requests')",
+        timeout=60_000,
+    )
+    wait_until_rendered(page, PAGES["requests"])
+    assert chips(0) == ["Facebook", "TikTok"]
+    assert chips(1) == ["Religious (glory of Islam / blasphemy)"]
+    assert "platforms=facebook" in page.url and "categories=religious" in page.url

@@ -3,9 +3,12 @@ figure plotly accepts, property by property, and subplots must be laid out as pl
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 import pytest
 from plotly.subplots import make_subplots
@@ -103,3 +106,87 @@ def test_a_chart_with_no_trace_is_drawn_with_an_empty_one_plotly_accepts():
     assert [(t.type, list(t.x), list(t.y), t.showlegend) for t in figure.data] == [("scatter", [], [], False)]
     go.Figure(figure.to_dict())  # the full validation accepts it
     assert figure.layout.annotations[0].text == "No figures for this period"
+
+
+def _colour_at(colorscale: list, zmin: float, zmax: float, value: float) -> tuple[float, float, float]:
+    """The colour plotly.js gives ``value``: the scale's stops interpolated linearly in RGB between zmin and zmax."""
+    position = min(max((value - zmin) / (zmax - zmin), 0.0), 1.0)
+    stops = [(float(at), tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))) for at, colour in colorscale]
+    for (lo, low), (hi, high) in zip(stops, stops[1:], strict=False):
+        if lo <= position <= hi:
+            share = (position - lo) / (hi - lo) if hi > lo else 0.0
+            return tuple(a + (b - a) * share for a, b in zip(low, high, strict=True))
+    return stops[-1][1]
+
+
+def _luminance(rgb: tuple[float, float, float]) -> float:
+    """WCAG relative luminance: 0 is black, 1 is white."""
+    linear = [(c / 255) / 12.92 if c / 255 <= 0.03928 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _values(array) -> list[float]:
+    """A spec's data array as numbers: plotly's base64 form (as the page sends it) decoded."""
+    if isinstance(array, dict):
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=np.dtype(array["dtype"])).tolist()
+    return [float(v) for v in array]
+
+
+def _map_luminances(trace: dict) -> dict[str, float]:
+    z = _values(trace["z"])
+    assert isinstance(trace["colorscale"], list), "a named scale is read by plotly.js in its own direction"
+    return {
+        code: _luminance(_colour_at(trace["colorscale"], trace["zmin"], trace["zmax"], float(v)))
+        for code, v in zip(trace["locations"], z, strict=True)
+    }
+
+
+def test_a_province_map_draws_the_largest_value_darkest_and_says_so():
+    from dashboard.charts import province_map
+
+    frame = pd.DataFrame(
+        {
+            "region_code": ["PK-KP", "PK-BA", "PK-PB", "PK-SD"],
+            "region": ["KP", "Balochistan", "Punjab", "Sindh"],
+            "source_regions": ["", "", "", ""],
+            "attacks": [0, 40, 171, 12],
+        }
+    )
+    spec = province_map(frame, list(frame["region_code"]), "attacks", "Attacks", "Attacks").spec()
+    trace = spec["data"][0]
+    shade = _map_luminances(trace)
+    by_value = sorted(zip(frame["attacks"], frame["region_code"], strict=True))
+    assert [shade[code] for _value, code in by_value] == sorted(shade.values(), reverse=True)  # more → darker
+    assert min(shade, key=shade.get) == "PK-PB"
+    assert shade["PK-KP"] < 0.95, "a zero is drawn, not left as the blank of a province without a figure"
+    assert "darker = more" in trace["colorbar"]["title"]["text"]
+    assert "zmid" not in trace
+
+
+def test_a_diverging_map_is_centred_on_its_midpoint():
+    from dashboard.charts import province_map
+
+    frame = pd.DataFrame(
+        {"region_code": ["A", "B", "C"], "region": ["a", "b", "c"], "source_regions": [""] * 3, "change": [-5, 0, 20]}
+    )
+    trace = province_map(frame, ["A", "B", "C"], "change", "Change", "Change", midpoint=0).spec()["data"][0]
+    assert trace["zmid"] == 0 and trace["zmin"] == -trace["zmax"]
+    shade = _map_luminances(trace)
+    assert shade["B"] == max(shade.values()), "the midpoint is the lightest"
+
+
+@pytest.mark.parametrize("query", [{}, {"per_million": "true", "lang": "ur"}])
+def test_the_pages_maps_run_darker_for_more(query):
+    maps = [
+        t
+        for spec in drawn_specs("incidents", query)
+        for t in spec["data"]
+        if t["type"] == "choroplethmap" and t.get("showscale") is not False
+    ]
+    assert maps
+    for trace in maps:
+        values = dict(zip(trace["locations"], _values(trace["z"]), strict=True))
+        shade = _map_luminances(trace)
+        drawn = {code: v for code, v in values.items() if v == v}  # NaN: no figure, left blank
+        largest = max(drawn, key=drawn.get)
+        assert shade[largest] == min(shade[c] for c in drawn), (largest, drawn)

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from babel.messages.pofile import read_po
+from babel.messages.pofile import read_po, write_po
 from streamlit.testing.v1 import AppTest
 
 from dashboard import catalogue, i18n
@@ -32,16 +32,31 @@ def test_catalogues_have_the_same_keys(domain):
 @pytest.mark.parametrize("domain", ["dashboard", "contracts", "briefing"])
 def test_every_urdu_message_is_translated_with_its_placeholders(domain):
     urdu = _read("ur", domain)
-    untranslated = sorted(k for k, v in urdu.items() if not v.strip())
+    forms = [  # a plural message: each Urdu form against the English plural's placeholders
+        (msgid[-1] if isinstance(msgid, tuple) else msgid, form, msgid)
+        for msgid, text in urdu.items()
+        for form in (text if isinstance(text, tuple) else (text,))
+    ]
+    untranslated = sorted(str(k) for _msgid, form, k in forms if not form.strip())
     assert untranslated == [], f"{len(untranslated)} untranslated, e.g. {untranslated[:3]}"
-    for msgid, text in urdu.items():
+    for msgid, text, _key in forms:
         assert sorted(PLACEHOLDER.findall(text)) == sorted(PLACEHOLDER.findall(msgid)), msgid
         assert ARABIC_SCRIPT.search(text) or not re.search(r"[a-z]{4}", msgid), f"not in Urdu: {msgid!r}"
 
 
+@pytest.mark.parametrize("domain", ["dashboard", "contracts", "briefing"])
+def test_no_shipped_translation_is_a_fuzzy_suggestion(domain):
+    """A fuzzy entry is the old translation of an edited msgid: a translator checks it and removes the flag."""
+    with (i18n.LOCALE_DIR / "ur" / "LC_MESSAGES" / f"{domain}.po").open("rb") as handle:
+        fuzzy = [m.id for m in read_po(handle) if m.id and m.fuzzy]
+    assert fuzzy == []
+
+
 def test_catalogues_hold_every_string_of_the_code_and_the_contracts():
     """Run `make messages` after adding a string: this fails until the catalogue has it."""
-    assert set(catalogue.code_messages()) - set(_read("en", "dashboard")) == set()
+    keys = lambda messages: {m.id if isinstance(m, catalogue.Key) else m for m in messages}  # noqa: E731
+    assert keys(catalogue.code_messages()) - set(_read("en", "dashboard")) == set()
+    assert keys(catalogue.code_messages("briefing")) - set(_read("en", "briefing")) == set()
     assert set(catalogue.contract_messages()) - set(_read("en", "contracts")) == set()
 
 
@@ -100,3 +115,53 @@ def test_numbers_and_dates_follow_the_locale():
     assert i18n.day("2025-03-11", lang="en") == "11 March 2025"
     assert i18n.day("2025-03-11", lang="ur") == "11 مارچ، 2025"
     assert i18n.month("2025-03-01", lang="ur") == "مارچ 2025"
+
+
+YEAR_ONLY = (
+    "{n} event dated to the year only is not drawn (it has no month). ",
+    "{n} events dated to the year only are not drawn (they have no month). ",
+)
+
+
+@pytest.mark.parametrize(
+    ("lang", "n", "expected"),
+    [
+        ("en", 1, "1 event dated to the year only is not drawn"),
+        ("en", 2, "2 events dated to the year only are not drawn"),
+        ("ur", 1, "1 واقعہ"),
+        ("ur", 2, "2 واقعات"),
+    ],
+)
+def test_counts_take_the_plural_form_of_their_language(lang, n, expected):
+    i18n.set_language(lang)
+    try:
+        text = i18n.ngettext(*YEAR_ONLY, n).format(n=i18n.num(n))
+    finally:
+        i18n.set_language("en")
+    assert expected in text
+    if lang == "ur":
+        assert text != i18n.ngettext(*YEAR_ONLY, 3 - n).format(n=i18n.num(n)), "one form for one, another for two"
+
+
+def test_editing_one_word_of_a_message_keeps_its_translation_as_a_fuzzy_suggestion(tmp_path, monkeypatch):
+    monkeypatch.setattr(catalogue, "LOCALE_DIR", tmp_path)
+    where = [("dashboard/app_pages/incidents.py", 1)]
+    catalogue.update("dashboard", {"Show events on time axes": where, "Incident trends": where})
+    urdu_file = tmp_path / "ur" / "LC_MESSAGES" / "dashboard.po"
+    with urdu_file.open("rb") as handle:
+        first = read_po(handle)
+    first.get("Show events on time axes").string = "وقت کے محور پر واقعات دکھائیں"
+    first.get("Incident trends").string = "واقعات کے رجحانات"
+    with urdu_file.open("wb") as handle:
+        write_po(handle, first)
+
+    counts = catalogue.update("dashboard", {"Show events on the time axes": where, "Incident trends": where})
+
+    with urdu_file.open("rb") as handle:
+        updated = read_po(handle)
+    edited = updated.get("Show events on the time axes")
+    assert edited.string == "وقت کے محور پر واقعات دکھائیں" and edited.fuzzy, "kept, flagged for a translator"
+    assert '#| msgid "Show events on time axes"' in urdu_file.read_text(encoding="utf-8")  # the old English, shown
+    assert not updated.get("Incident trends").fuzzy
+    assert updated.get("Show events on time axes") is None
+    assert counts["ur"] == 1  # counted as still to translate

@@ -19,7 +19,12 @@ from etl.provenance import rehash
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "dashboard" / "app.py")
 PAGES = {  # page file → chart ids it must show
-    "overview": [],
+    "overview": [  # one small chart per headline figure
+        "overview-google-requests",
+        "overview-pta-blocked",
+        "overview-pips-attacks",
+        "overview-picss-attacks",
+    ],
     "requests": [
         "google-requests-items",
         "google-by-requester",

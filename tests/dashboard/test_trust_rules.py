@@ -34,6 +34,32 @@ def test_each_incident_card_is_one_series_named_by_its_definition():
     assert not any("combat" in label for label in labels)
 
 
+def test_each_overview_chart_is_one_series_of_its_last_ten_years():
+    """One chart per headline figure: one source, one definition, one scope; nothing summed across sources."""
+    import json
+
+    from dashboard import queries
+
+    app = open_page("overview")
+    last = queries.year_bounds()[1]
+    tables = [t.value for t in app.dataframe]
+    assert len(app.get("plotly_chart")) == 4
+    for chart in app.get("plotly_chart"):
+        spec = json.loads(chart.proto.spec)
+        drawn = [t for t in spec["data"] if t.get("legendgroup") != "events"]
+        names = {t.get("name") for t in drawn if t.get("type") == "bar"} | {
+            t.get("legendgroup") for t in drawn if t.get("type") == "scatter"
+        }
+        assert len(names - {None}) <= 1, names  # one series per chart (a rounded figure drawn apart, same series)
+    pips = next(t for t in tables if "definition_id" in t and set(t["source_org"]) == {"PIPS"})
+    assert set(pips["definition_id"]) == {"terrorist_attacks"}
+    assert pips["period_end"].astype(str).str[:4].astype(int).between(last - 9, last).all()
+    picss = next(t for t in tables if "definition_id" in t and set(t["source_org"]) == {"PICSS"})
+    assert set(picss["definition_id"]) == {"militant_attacks"}  # not the combat-related series beside it
+    pta = next(t for t in tables if "urls_blocked" in t)
+    assert pta["platform_id"].isna().all() and set(pta["scope"]) == {"cumulative_snapshot"}
+
+
 def test_shares_are_labelled_by_what_they_count():
     app = open_page("responsiveness", period=["2012", "2025"])
     rates = app.dataframe[0].value

@@ -18,7 +18,7 @@ from tests.browser.conftest import CHROMIUM, OUTPUT, wait_until_rendered
 
 pytestmark = pytest.mark.browser
 
-PAGES = {"": 0, "requests": 8, "responsiveness": 3, "incidents": 8, "data": 0, "about": 0}
+PAGES = {"": 4, "requests": 8, "responsiveness": 3, "incidents": 8, "data": 0, "about": 0}
 TEXT_COLUMNS = {
     "platforms": ["name"],
     "categories": ["name"],
