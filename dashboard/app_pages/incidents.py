@@ -210,47 +210,46 @@ if not event_sets.empty:
         summary=Summary(event_measure, "month", event_by),
     )
     ucdp_deaths = queries.ucdp_fatalities_monthly(year_from, year_to)
-    if not ucdp_deaths.empty:
-        preliminary = ucdp_deaths.loc[ucdp_deaths["preliminary"], "month"]
-        preliminary_label = _("preliminary (UCDP Candidate)")
-        chart_block(
-            "ucdp-deaths-monthly",
-            _("UCDP deaths per month by type of violence, a series of its own")
+    # Drawn for every period, empty where UCDP has no month in it: the page keeps the same charts.
+    preliminary = ucdp_deaths.loc[ucdp_deaths["preliminary"], "month"]
+    preliminary_label = _("preliminary (UCDP Candidate)")
+    chart_block(
+        "ucdp-deaths-monthly",
+        _("UCDP deaths per month by type of violence, a series of its own")
+        + (
+            _("; preliminary from {first}").format(first=pd.Timestamp(preliminary.min()).strftime("%Y-%m"))
+            if len(preliminary)
+            else ""
+        ),
+        cached(
+            charts.fatalities_by_violence_type,
+            ucdp_deaths,
+            {key: _(label) for key, label in queries.VIOLENCE_TYPES.items()},
+            _("UCDP best-estimate deaths per month"),
+            _("deaths"),
+            preliminary_label,
+        ),
+        ucdp_deaths.drop(columns=["cite_as"]),
+        caption=(
+            _(
+                "UCDP's own monthly totals, drawn beside the events above and never added to them (they count "
+                "the same deaths)."
+            )
+            + " "
             + (
-                _("; preliminary from {first}").format(first=pd.Timestamp(preliminary.min()).strftime("%Y-%m"))
+                _(
+                    "From {first} on the months are preliminary: they rest on UCDP Candidate events and are "
+                    "revised in later releases. "
+                ).format(first=pd.Timestamp(preliminary.min()).strftime("%Y-%m"))
                 if len(preliminary)
                 else ""
-            ),
-            cached(
-                charts.fatalities_by_violence_type,
-                ucdp_deaths,
-                {key: _(label) for key, label in queries.VIOLENCE_TYPES.items()},
-                _("UCDP best-estimate deaths per month"),
-                _("deaths"),
-                preliminary_label,
-            ),
-            ucdp_deaths.drop(columns=["cite_as"]),
-            caption=(
-                _(
-                    "UCDP's own monthly totals, drawn beside the events above and never added to them (they count "
-                    "the same deaths)."
-                )
-                + " "
-                + (
-                    _(
-                        "From {first} on the months are preliminary: they rest on UCDP Candidate events and are "
-                        "revised in later releases. "
-                    ).format(first=pd.Timestamp(preliminary.min()).strftime("%Y-%m"))
-                    if len(preliminary)
-                    else ""
-                )
-                + " ".join(
-                    _("Cite: {citation}").format(citation=md_escape(c))
-                    for c in ucdp_deaths["cite_as"].dropna().unique()
-                )
-            ),
-            summary=Summary("fatalities", "month", "violence_type"),
-        )
+            )
+            + " ".join(
+                _("Cite: {citation}").format(citation=md_escape(c)) for c in ucdp_deaths["cite_as"].dropna().unique()
+            )
+        ),
+        summary=Summary("fatalities", "month", "violence_type"),
+    )
     month_labels = sorted(pd.to_datetime(monthly["month"].dropna()).dt.strftime("%Y-%m").unique())
     map_months = (
         st.select_slider(
