@@ -13,7 +13,7 @@ help:
 	@echo "make demo    like make run, plus an illustrative (synthetic) case log and event files, clearly labelled"
 	@echo "make serve-prod  nginx on http://$(LISTEN) in front of $(REPLICAS) replicas under supervisord (docs/DEPLOY.md)"
 	@echo "make bench   benchmarks; results in docs/BENCHMARKS.md"
-	@echo "make load    load test only (URL=... for a running server); make audit: dependency advisories"
+	@echo "make load    load test only (URL=... for a running server); make audit: dependency advisories (network)"
 	@echo "make lint    ruff check + ruff format --check"
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt constraints.txt
@@ -72,11 +72,14 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 
 axe-deps: $(AXE)
 
+# Two pytest-xdist workers; tests that share one browser server, one nginx deployment or a module's server
+# stay together in one worker (their xdist_group, tests/conftest.py). TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= 2
 test: install browser-deps deploy-deps axe-deps
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 test-fast: install
-	$(BIN)/python -m pytest -m "not browser"
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup -m "not browser and not network"
 
 bench: data
 	$(BIN)/python -m benchmarks
@@ -87,8 +90,9 @@ bench: data
 load: data
 	$(BIN)/python -m benchmarks.load $(if $(URL),--base-url $(URL),) --report
 
+# Needs the internet, so it is not part of make test: run it on a schedule (and before a release).
 audit: install
-	$(BIN)/python -m tests.security.dependency_audit
+	$(BIN)/python -m pytest -m network -rw -p no:cacheprovider tests/security/test_dependencies.py
 
 # After adding or changing a user-visible string: refresh the English and Urdu catalogues (then translate).
 messages: install

@@ -41,6 +41,8 @@ class Settings:
     nginx_user: str = ""  # worker user when started as root (e.g. www-data); must be able to read data_dir
     workers: str = "auto"
     health_timeout: int = 15  # seconds /_stcore/health may take before the replica is restarted
+    proxy_read_timeout: int = 15  # seconds nginx waits for a replica's answer before passing it over
+    stop_wait: int = 10  # seconds supervisord waits after SIGTERM (nginx: SIGQUIT) before SIGKILL
     # Limits per client address (docs/DEPLOY.md, "Limits per client"): one replica holds about 25 sessions
     sessions_per_client: int = 25  # open websockets (sessions); also the burst of new ones
     session_opens_per_minute: int = 60  # new websockets a minute, after that burst
@@ -151,6 +153,7 @@ def render(settings: Settings) -> dict[str, str]:
             "DOWNLOADS_PER_MINUTE": str(_positive(settings.downloads_per_minute)),
             "DOWNLOADS_BURST": str(_positive(settings.downloads_burst)),
             "RELEASE_DOWNLOADS_PER_CLIENT": str(_positive(settings.release_downloads_per_client)),
+            "PROXY_READ_TIMEOUT": str(_positive(settings.proxy_read_timeout)),
             "DATA_DIR": str(Path(settings.data_dir).resolve()),
         },
     )
@@ -159,7 +162,13 @@ def render(settings: Settings) -> dict[str, str]:
     )
     supervisor_conf = _fill(
         (DEPLOY_DIR / "supervisord.conf.in").read_text(encoding="utf-8"),
-        {**common, "NGINX": nginx, "REPLICA_PROGRAMS": programs, "REPLICA_NAMES": ",".join(names)},
+        {
+            **common,
+            "NGINX": nginx,
+            "REPLICA_PROGRAMS": programs,
+            "REPLICA_NAMES": ",".join(names),
+            "STOP_WAIT": str(_positive(settings.stop_wait)),
+        },
     )
     return {"nginx.conf": nginx_conf, "supervisord.conf": supervisor_conf}
 
@@ -198,7 +207,7 @@ environment=DASHBOARD_DATA_DIR="{data_dir}",PYTHONUNBUFFERED="1",{",".join(f'{k}
 autorestart=true
 startsecs=5
 startretries=10
-stopwaitsecs=10
+stopwaitsecs={_positive(settings.stop_wait)}
 redirect_stderr=true
 stdout_logfile={run_dir}/logs/{name}.log
 stdout_logfile_maxbytes=10MB

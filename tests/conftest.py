@@ -15,6 +15,33 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = PROJECT_ROOT / "data"
 
 
+#: Session fixtures that start one long-lived service: every test that uses one runs in the same xdist worker.
+SHARED_SERVICES = {
+    "stack": "deploy",  # supervisord, nginx and two replicas (tests/deploy/conftest.py)
+    "app_url": "browser",  # one Streamlit server driven by Chromium (tests/browser/conftest.py)
+}
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups (--dist loadgroup)
+def pytest_collection_modifyitems(items):
+    """Groups for ``pytest -n N --dist loadgroup`` (``make test``): a test that uses a shared service joins its
+    group; a test that uses a module-scoped fixture (a server of its own, a build) stays with its module, so
+    the fixture is made once and its log file is written by one process. Everything else is spread freely;
+    session fixtures are made once per worker (each in that worker's own temporary folder)."""
+    for item in items:
+        if item.get_closest_marker("xdist_group"):
+            continue
+        names = set(getattr(item, "fixturenames", ()))
+        group = next((g for fixture, g in SHARED_SERVICES.items() if fixture in names), None)
+        if group is None:
+            definitions = getattr(item, "_fixtureinfo", None)
+            scopes = {d[-1].scope for name, d in (definitions.name2fixturedefs.items() if definitions else ()) if d}
+            if scopes & {"module", "package", "class"}:
+                group = item.nodeid.split("::", 1)[0]
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))
+
+
 @pytest.fixture(scope="session")
 def published_dir(tmp_path_factory) -> Path:
     """A dataset built from the shipped data and published into its own folder; the app is pointed at it."""

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,15 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 OUTPUT = ROOT / "test-output"
+#: Screenshots of every page (test-output/screenshots) with SCREENSHOTS=1; otherwise only of what failed.
+SCREENSHOTS = os.environ.get("SCREENSHOTS", "") not in ("", "0")
+AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+#: Every page of the app and the plotly charts it draws (default filters).
+PAGES = {"": 4, "requests": 8, "responsiveness": 3, "incidents": 8, "data": 0, "about": 0, "briefing": 0}
+LANGS = ("en", "ur")
+DESKTOP = {"width": 1400, "height": 1000}
+PHONE = {"width": 390, "height": 844}
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -79,21 +90,182 @@ def app_url(published_dir):
     server.wait(timeout=10)
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.stash[_FAILED] = report.failed
+    return report
+
+
+_FAILED = pytest.StashKey[bool]()
+
+
+def _shot_name(item) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", item.name).strip("-")
+
+
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+def page(browser, request):
+    """A fresh browser tab; its screenshot is kept in test-output/screenshots/failed when the test fails."""
+    context = browser.new_context(viewport=DESKTOP, accept_downloads=True)
     page = context.new_page()
     yield page
+    if request.node.stash.get(_FAILED, False) or SCREENSHOTS:
+        folder = OUTPUT / "screenshots" / ("failed" if request.node.stash.get(_FAILED, False) else "tests")
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            page.screenshot(path=str(folder / f"{_shot_name(request.node)}.png"), full_page=True)
+        except Exception:  # noqa: BLE001 - a page that cannot be photographed must not hide the failure
+            pass
     context.close()
 
 
 def wait_until_rendered(page, charts: int) -> None:
-    """Streamlit has finished running and every chart has drawn its plot."""
-    page.wait_for_selector('[data-testid="stApp"]', timeout=60_000)
-    page.wait_for_timeout(500)
+    """Streamlit has finished running and every chart has drawn its plot (no fixed wait: the app root says
+    whether the script is running, the status widget whether anything is still pending)."""
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
     page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=60_000)
     if charts:
         page.wait_for_function(
             f"document.querySelectorAll('[data-testid=\"stPlotlyChart\"] .js-plotly-plot').length >= {charts}",
             timeout=60_000,
         )
+    page.evaluate("document.fonts.ready.then(() => true)")  # text measured and contrast checked in its own font
+
+
+# Waits until the layout has not changed for a few frames (after a resize, Streamlit and plotly re-lay out).
+_SETTLED = """async () => {
+    const frame = () => new Promise(resolve => requestAnimationFrame(() => resolve()));
+    const size = () => [document.documentElement.scrollWidth, document.documentElement.scrollHeight].join();
+    let last = size(), same = 0;
+    for (let i = 0; i < 300 && same < 15; i++) {
+        await frame();
+        const now = size();
+        same = now === last ? same + 1 : 0;
+        last = now;
+    }
+}"""
+
+
+@dataclass
+class Visit:
+    """What one visit of a page in one language found: drawing, requests, accessibility, direction, phone width.
+
+    Each page is loaded once per language and every browser check reads from that one load (loading is what
+    costs: a Streamlit run and plotly drawing); the tests then assert on these observations."""
+
+    path: str
+    lang: str
+    url: str
+    errors: list[str] = field(default_factory=list)  # uncaught exceptions in the page
+    outside: list[str] = field(default_factory=list)  # requests to anything but the app itself
+    chart_blocks: int = 0  # stPlotlyChart elements
+    charts_drawn: int = 0  # of them with a drawn plotly plot
+    app_error: int = 0  # "This app has encountered an error"
+    not_found: int = 0  # "Page not found"
+    violations: list[dict] | None = None  # axe-core's critical and serious WCAG 2.1 AA violations (None: no axe)
+    direction: str = ""  # computed direction of the main area
+    phone_overflow: float = 0  # px the page scrolls sideways at 390 px wide
+    phone_app_error: int = 0
+    phone_not_found: int = 0
+    screenshots: list[Path] = field(default_factory=list)
+
+    def troubles(self) -> list[str]:
+        """Anything a test would fail on (then the screenshots are kept)."""
+        expected = PAGES[self.path]
+        found = [
+            self.errors and "errors",
+            self.outside and "outside requests",
+            (self.chart_blocks, self.charts_drawn) != (expected, expected) and "charts",
+            (self.app_error or self.not_found or self.phone_app_error or self.phone_not_found) and "error text",
+            self.violations and "axe",
+            self.direction != ("rtl" if self.lang == "ur" else "ltr") and "direction",
+            self.phone_overflow > 1 and "phone overflow",
+        ]
+        return [f for f in found if f]
+
+
+def _serious(page, axe_source: str) -> list[dict]:
+    page.add_script_tag(content=axe_source)
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        WCAG_AA,
+    )
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"][:3]]}
+        for v in result["violations"]
+        if v["impact"] in ("critical", "serious")
+    ]
+
+
+def visit_page(browser, app_url: str, path: str, lang: str) -> Visit:
+    """Load ``path`` in ``lang`` once at desktop width, then narrow the same page to a phone's width."""
+    url = f"{app_url}/{path}" + ("?lang=ur" if lang == "ur" else "")  # English is the default
+    seen = Visit(path, lang, url)
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    try:
+        page.on("pageerror", lambda exc: seen.errors.append(str(exc)))
+        page.on(
+            "request",
+            lambda r: seen.outside.append(r.url) if not r.url.startswith((app_url, "data:", "blob:")) else None,
+        )
+        page.goto(url)
+        wait_until_rendered(page, PAGES[path])
+        seen.chart_blocks = page.locator('[data-testid="stPlotlyChart"]').count()
+        seen.charts_drawn = page.locator('[data-testid="stPlotlyChart"] .js-plotly-plot').count()
+        seen.app_error = page.get_by_text("This app has encountered an error").count()
+        seen.not_found = page.get_by_text("Page not found").count()
+        seen.direction = page.evaluate("getComputedStyle(document.querySelector('[data-testid=\"stMain\"]')).direction")
+        if AXE.exists():
+            seen.violations = _serious(page, AXE.read_text(encoding="utf-8"))
+        desktop_shot = _screenshot_later(page, full=True) if SCREENSHOTS else None
+
+        page.set_viewport_size(PHONE)
+        page.evaluate(_SETTLED)
+        seen.phone_overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        seen.phone_app_error = page.get_by_text("This app has encountered an error").count()
+        seen.phone_not_found = page.get_by_text("Page not found").count()
+
+        if SCREENSHOTS or seen.troubles():
+            name = f"{path or 'overview'}-{lang}"
+            folder = OUTPUT / "screenshots" / ("pages" if not seen.troubles() else "failed")
+            (folder / "phone").mkdir(parents=True, exist_ok=True)
+            seen.screenshots.append(folder / "phone" / f"{name}.png")
+            page.screenshot(path=str(seen.screenshots[-1]), full_page=False)
+            seen.screenshots.append(folder / f"{name}.png")
+            if desktop_shot is not None:
+                seen.screenshots[-1].write_bytes(desktop_shot)
+            else:  # taken only now that something is wrong: the page at desktop width again
+                page.set_viewport_size(DESKTOP)
+                page.evaluate(_SETTLED)
+                seen.screenshots[-1].write_bytes(_screenshot_later(page, full=True))
+    finally:
+        context.close()
+    return seen
+
+
+def _screenshot_later(page, full: bool) -> bytes:
+    """The whole page: the window is made as tall as the main area (which scrolls, not the window)."""
+    height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    size = page.viewport_size
+    page.set_viewport_size({"width": DESKTOP["width"], "height": min(int(height) + 100, 12_000)})
+    page.evaluate(_SETTLED)
+    shot = page.screenshot(full_page=full)
+    page.set_viewport_size(size)
+    page.evaluate(_SETTLED)
+    return shot
+
+
+@pytest.fixture(scope="session")
+def visits(browser, app_url):
+    """``visits(path, lang)``: the page's one visit in that language, made the first time a test asks for it."""
+    made: dict[tuple[str, str], Visit] = {}
+
+    def get(path: str, lang: str) -> Visit:
+        if (path, lang) not in made:
+            made[(path, lang)] = visit_page(browser, app_url, path, lang)
+        return made[(path, lang)]
+
+    return get

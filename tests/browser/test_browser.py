@@ -8,30 +8,18 @@ import io
 import duckdb
 import pytest
 
-from tests.browser.conftest import OUTPUT, wait_until_rendered
-
-PAGES = {"": 4, "requests": 8, "responsiveness": 3, "incidents": 8, "data": 0, "about": 0}
+from tests.browser.conftest import PAGES, wait_until_rendered
 
 
 @pytest.mark.parametrize("path", list(PAGES))
-def test_page_draws_every_chart_and_is_screenshotted(page, app_url, path):
-    errors, outside = [], []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith((app_url, "data:", "blob:")) else None)
-    page.goto(f"{app_url}/{path}")
-    wait_until_rendered(page, PAGES[path])
-    assert page.locator('[data-testid="stPlotlyChart"]').count() == PAGES[path]
-    assert page.locator('[data-testid="stPlotlyChart"] .js-plotly-plot').count() == PAGES[path]
-    assert page.get_by_text("This app has encountered an error").count() == 0
-    assert page.get_by_text("Page not found").count() == 0
-    height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
-    page.set_viewport_size({"width": 1400, "height": min(int(height) + 100, 12_000)})  # the page, not the window
-    page.wait_for_timeout(1500)
-    shots = OUTPUT / "screenshots"
-    shots.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(shots / f"{path or 'overview'}.png"), full_page=True)
-    assert not errors, errors
-    assert outside == [], "no font, script, tile or icon may come from outside the app"
+def test_page_draws_every_chart(visits, path):
+    seen = visits(path, "en")  # the page's one visit in English (tests/browser/conftest.py)
+    assert seen.chart_blocks == PAGES[path]
+    assert seen.charts_drawn == PAGES[path]
+    assert seen.app_error == 0
+    assert seen.not_found == 0
+    assert not seen.errors, seen.errors
+    assert seen.outside == [], "no font, script, tile or icon may come from outside the app"
 
 
 def test_map_draws_provinces_offline(page, app_url):

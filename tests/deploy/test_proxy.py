@@ -16,7 +16,7 @@ from dataclasses import replace
 import pytest
 from websockets.sync.client import connect
 
-from deploy.render import AFFINITY_COOKIE, Settings, build_parser, render, write
+from deploy.render import AFFINITY_COOKIE, Settings, build_parser, embeddable_chart_ids, render, write
 from etl.publish import current_database
 from tests.deploy.conftest import ROOT, free_ports, http_get
 
@@ -226,3 +226,19 @@ def test_every_setting_of_the_renderer_is_documented():
     flags = [s for a in build_parser()._actions for s in a.option_strings if s.startswith("--")]
     undocumented = [f for f in flags if f"`{f}`" not in documented and f not in ("--help", "--run")]
     assert flags and undocumented == []
+
+
+def test_the_shipped_timers_are_the_documented_ones():
+    """The deployment tests run with short timers; what ships is 15 s to read, 15 s per health check, 10 s to stop."""
+    rendered = render(Settings(nginx="nginx"))
+    assert "proxy_read_timeout 15s;" in rendered["nginx.conf"]
+    supervisor = rendered["supervisord.conf"]
+    assert supervisor.count("stopwaitsecs=10\n") == 1 + Settings().replicas  # nginx and each replica
+    assert supervisor.count(" -t 15 http://127.0.0.1:") == Settings().replicas
+
+
+def test_only_the_registry_s_embeddable_charts_may_be_framed():
+    """The renderer reads the ids from dashboard/registry.py's syntax tree; they are the registry's own."""
+    from dashboard import registry
+
+    assert embeddable_chart_ids() == [i for i, chart in registry.CHARTS.items() if chart.embeddable]

@@ -1,6 +1,7 @@
 """Dependencies: every one pinned and locked, none with a known vulnerability, Streamlit past its advisories.
 
-The audit needs the network (PyPI, or OSV when it answers); everything else here runs offline.
+The audit needs the network (PyPI, or OSV when it answers): it is marked ``network`` and runs in ``make audit``
+(a scheduled job), not in ``make test``. Everything else here runs offline, in ``make test``.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ def test_streamlit_is_past_every_published_advisory():
         assert version >= Version(fixed), f"streamlit {version} is affected by {advisory}"
 
 
+@pytest.mark.network
 def test_no_locked_dependency_has_a_known_vulnerability():
     try:
         result = audit()

@@ -52,7 +52,7 @@ def checkout(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(published_dir, checkout):
-    log = OUTPUT / "streamlit-hostile.log"
+    log = OUTPUT / "streamlit-hostile-client.log"  # its own: test_hostile_labels may serve at the same time
     with serve(published_dir, log=log, root=checkout) as (url, process):
         yield url, process, log
 

@@ -12,10 +12,12 @@ from benchmarks.load import StreamlitSession, report_markdown, run_coroutine, ru
 from tests.browser.conftest import OUTPUT
 
 
-def test_five_sessions_for_twenty_seconds_do_not_fail(published_dir):
+def test_five_sessions_for_five_seconds_do_not_fail(published_dir):
+    """Readers who click every 0.2–0.8 s for 5 s: at least as many page runs as the benchmark's pace (2–6 s)
+    gives in 20 s, in a quarter of the time."""
     with serve(published_dir, log=OUTPUT / "streamlit-load.log") as (url, server):
         warm_up(url)
-        result = run_load(url, sessions=5, seconds=20, server_pid=server.pid)
+        result = run_load(url, sessions=5, seconds=5, think=(0.2, 0.8), server_pid=server.pid)
     assert result["failed_sessions"] == 0, result["failures"]
     assert result["actions"] >= 10, "the sessions did too little to mean anything"
     assert result["by_kind"]["filter"]["n"] >= 1 and result["by_kind"]["page"]["n"] >= 1

@@ -25,7 +25,7 @@ from tests.security.conftest import ROOT, publish_copy
 APP = str(ROOT / "dashboard" / "app.py")
 PAGES = ["overview", "requests", "responsiveness", "incidents", "about"]
 SESSIONS, QUERY_THREADS = 6, 3
-PUBLISHES = 2  # the second version, then the first again
+PUBLISHES = 1  # the second version (the real-server test below also publishes the first again)
 DEADLINE = 240.0  # seconds for the whole exchange on a busy 2-core machine
 # AppTest is not safe to run from several threads at once (its harness loses its own session-state keys), so
 # the sessions take turns drawing pages while the query threads and the publisher run freely beside them.
@@ -94,8 +94,8 @@ def test_a_page_drawn_while_a_dataset_is_published_reads_one_version(dataset_cop
     assert _sidebar_version(app) == second_version.stem.removeprefix("dataset-")
 
 
-def test_sessions_keep_answering_and_move_to_each_new_version(dataset_copy, second_version, monkeypatch):
-    """Sessions redraw pages and other threads query while versions are published in turn."""
+def test_sessions_keep_answering_and_move_to_the_new_version(dataset_copy, second_version, monkeypatch):
+    """Sessions redraw pages and other threads query while a new version is published."""
     first = Path(db.latest_path())
     log = QueryLog(monkeypatch)
     publishes: list[tuple[float, float, str]] = []  # (started, finished, served file)
