@@ -245,6 +245,12 @@ def _remember(table: str, frame: pd.DataFrame, refs: Refs, references: dict) -> 
     contract = load_contract(table)
     for fieldname in contract.field_names:
         references[(table, fieldname)] = set(frame[fieldname].dropna())
+    for other in all_contracts():  # composite foreign keys into this table: its rows' tuples of those fields
+        for fk in other.foreign_keys:
+            targets = tuple(fk["reference"]["fields"])
+            if fk["reference"]["resource"] == table and len(targets) > 1:
+                rows = frame[list(targets)].dropna()
+                references[(table, targets)] = set(rows.itertuples(index=False, name=None))
     if table == "category_map":
         refs.category_map = {
             (k, "" if pd.isna(lbl) else lbl): c
