@@ -7,6 +7,7 @@ import functools
 import hashlib
 import pickle
 import re
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 from urllib.parse import quote, urlencode
@@ -125,7 +126,7 @@ def share_link() -> str:
     return base + ("?" + urlencode(params) if params else "")
 
 
-def _link_values(key: str) -> list[str]:
+def _link_values(key: str) -> Sequence[str | None]:
     """A link setting's values as the page used them. Filters drop values they cannot take; the two settings
     read without a widget are checked here: the language, and the embedded chart (the one drawn, the last)."""
     if key == "lang":

@@ -106,7 +106,7 @@ class Chart:
         for row in range(1, rows + 1):
             top = 1 - (row - 1) * (height + vertical_spacing)
             suffix = "" if row == 1 else str(row)
-            xaxis = {"anchor": f"y{suffix}", "domain": [0.0, 1.0]}
+            xaxis: dict[str, object] = {"anchor": f"y{suffix}", "domain": [0.0, 1.0]}
             if shared_xaxes and row < rows:
                 xaxis |= {"matches": f"x{rows}", "showticklabels": False}
             self.layout[f"xaxis{suffix}"] = xaxis

@@ -57,7 +57,8 @@ def catalogue(lang: str) -> dict[str, str]:
         with path.open("rb") as handle:
             for message in read_po(handle, locale=BABEL_LOCALES[lang].split("_")[0]):
                 if message.id and isinstance(message.id, str):
-                    messages[message.id] = message.string or message.id
+                    # the catalogues have no plural entries: a message's string is text, not a tuple
+                    messages[message.id] = message.string or message.id  # type: ignore[assignment]
     return messages
 
 

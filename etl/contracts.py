@@ -217,7 +217,7 @@ def _message(rule: str) -> str:
 
 
 def validate(
-    frame: pd.DataFrame, contract: Contract, file_name: str, references: dict[tuple[str, str], set] | None = None
+    frame: pd.DataFrame, contract: Contract, file_name: str, references: dict[tuple, set] | None = None
 ) -> Validated:
     """Check every value and every row of ``frame`` (text columns + ``_line``) against ``contract``."""
     missing = [name for name in contract.field_names if name not in frame.columns]
@@ -262,10 +262,10 @@ def validate(
             "repeats the key of an earlier row",
         )
 
-    rejected = {f.line for f in failures}
+    rejected = {line for f in failures if (line := f.line) is not None}  # every failure here has its line
     passing = frame[~lines.isin(rejected)]
     failures.extend(_rule_failures(passing, contract, file_name))
-    rejected = {f.line for f in failures}
+    rejected = {line for f in failures if (line := f.line) is not None}
     return Validated(
         frame=frame[~lines.isin(rejected)].reset_index(drop=True), failures=failures, rejected_lines=rejected
     )
