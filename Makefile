@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8501
 export DASHBOARD_DATA_DIR ?= $(CURDIR)/published
 
-.PHONY: help install data run demo serve-prod test test-fast bench lint format browser-deps deploy-deps axe-deps clean messages load audit
+.PHONY: help install data run demo serve-prod test test-fast coverage bench lint format browser-deps deploy-deps axe-deps clean messages load audit
 
 help:
 	@echo "make run     set up, build the dataset from data/, serve the dashboard on http://localhost:$(PORT)"
@@ -14,7 +14,8 @@ help:
 	@echo "make serve-prod  nginx on http://$(LISTEN) in front of $(REPLICAS) replicas under supervisord (docs/DEPLOY.md)"
 	@echo "make bench   benchmarks; results in docs/BENCHMARKS.md"
 	@echo "make load    load test only (URL=... for a running server); make audit: dependency advisories (network)"
-	@echo "make lint    ruff check + ruff format --check"
+	@echo "make lint    ruff check + ruff format --check + mypy (etl/, dataset/, dashboard/)"
+	@echo "make coverage  test coverage of etl/, dataset/ and dashboard/ by the ETL and dashboard tests"
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -81,6 +82,11 @@ test: install browser-deps deploy-deps axe-deps
 test-fast: install
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup -m "not browser and not network"
 
+# Line coverage of etl/, dataset/ and dashboard/ by the ETL and dashboard tests (README "Tests"); kept out of
+# `make test`, which it would slow.
+coverage: install
+	$(BIN)/python -m pytest -q --cov=etl --cov=dataset --cov=dashboard --cov-report=term tests/etl tests/dashboard
+
 bench: data
 	$(BIN)/python -m benchmarks
 	$(BIN)/python -m benchmarks.load --report
@@ -101,10 +107,11 @@ messages: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) published demo test-output bench-output .pytest_cache .ruff_cache
+	rm -rf $(VENV) published demo test-output bench-output .pytest_cache .ruff_cache .mypy_cache .coverage

@@ -21,6 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 import duckdb  # noqa: E402
 
+from benchmarks.report import percentile  # noqa: E402
 from etl.build import run as build  # noqa: E402
 from etl.paths import DATA_DIR_ENV  # noqa: E402
 from etl.publish import current_database  # noqa: E402
@@ -61,11 +62,6 @@ QUERIES = {
     "incidents_by_province": {"source_org": "PIPS", "year": 2025, "provinces": []},
     "events": {"kinds": ["law", "platform_ban", "platform_restored"]},
 }
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def bench_build(out: Path) -> dict[str, float]:

@@ -19,8 +19,6 @@ import contextlib
 import json
 import os
 import random
-import socket
-import subprocess
 import sys
 import threading
 import time
@@ -29,91 +27,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
-from benchmarks.report import write_section
+from benchmarks.report import percentile, write_section
+from benchmarks.server import serve
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["overview", "requests", "responsiveness", "incidents", "data", "about"]
-
-
-# ---------------------------------------------------------------------------------------------------------
-# The server
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def serve(
-    data_dir: Path,
-    log: Path | None = None,
-    options: dict | None = None,
-    timeout: float = 90,
-    *,
-    plain: bool = False,
-    root: Path = ROOT,
-    environment: dict | None = None,
-    script: Path | None = None,
-):
-    """The dashboard as deployed (``python -m dashboard.serve``) on a free loopback port over ``data_dir``;
-    yields (base URL, process). ``plain``: a bare ``streamlit run dashboard/app.py`` instead.
-
-    ``options`` are extra Streamlit settings for this server only, e.g. ``{"server.disconnectedSessionTTL": 10}``;
-    ``root`` is the folder it runs from (a copy of the project), ``environment`` extra variables, ``script`` the
-    entry script of a plain server (default ``dashboard/app.py``).
-    """
-    port = free_port()
-    from deploy.render import SERVER_ENVIRONMENT  # the replicas' own settings (allocator arenas)
-
-    environment = {**os.environ, **SERVER_ENVIRONMENT, **(environment or {}), "DASHBOARD_DATA_DIR": str(data_dir)}
-    if log:
-        log.parent.mkdir(parents=True, exist_ok=True)
-    output = log.open("w") if log else subprocess.DEVNULL
-    extra = [item for key, value in (options or {}).items() for item in (f"--{key}", str(value))]
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            *(["streamlit", "run", str(script or "dashboard/app.py")] if plain else ["dashboard.serve"]),
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            *extra,
-        ],
-        cwd=root,
-        env=environment,
-        stdout=output,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, timeout, server)
-        yield url, server
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        if log:
-            output.close()
-
-
-def wait_healthy(url: str, timeout: float, process: subprocess.Popen | None = None) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process is not None and process.poll() is not None:
-            raise RuntimeError(f"the server exited with code {process.returncode} before it was healthy")
-        try:
-            if urllib.request.urlopen(url + "/_stcore/health", timeout=2).read() == b"ok":
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"{url} did not become healthy within {timeout:.0f} s")
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -362,13 +280,6 @@ def rss_mib(pid: int, field_name: str = "VmRSS") -> float:
         if line.startswith(field_name + ":"):
             return int(line.split()[1]) / 1024
     return float("nan")
-
-
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def run_load(

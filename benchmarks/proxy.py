@@ -27,8 +27,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.load import cpu_seconds, free_port, rss_mib, run_load, warm_up  # noqa: E402
+from benchmarks.load import cpu_seconds, rss_mib, run_load, warm_up  # noqa: E402
 from benchmarks.report import write_section  # noqa: E402
+from benchmarks.server import free_port  # noqa: E402
 from deploy.render import Settings, find_nginx, write  # noqa: E402
 from etl.build import run as build  # noqa: E402
 

@@ -43,3 +43,11 @@ def run_in_fresh_process(module: str, *args: str) -> dict:
     done = subprocess.run([sys.executable, "-m", module, *args], cwd=ROOT, capture_output=True, text=True, check=True)
     whole = time.perf_counter() - start
     return {**json.loads(done.stdout.strip().splitlines()[-1]), "whole": whole}
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The ``q`` quantile of ``values`` by nearest rank (no interpolation); NaN when there are none."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]

@@ -7,6 +7,7 @@ import functools
 import hashlib
 import pickle
 import re
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 from urllib.parse import quote, urlencode
@@ -125,7 +126,7 @@ def share_link() -> str:
     return base + ("?" + urlencode(params) if params else "")
 
 
-def _link_values(key: str) -> list[str]:
+def _link_values(key: str) -> Sequence[str | None]:
     """A link setting's values as the page used them. Filters drop values they cannot take; the two settings
     read without a widget are checked here: the language, and the embedded chart (the one drawn, the last)."""
     if key == "lang":
@@ -151,15 +152,16 @@ def cache_key(*values) -> bytes:
 @st.cache_data(max_entries=512, show_spinner=False)
 def _spec_in(key: bytes, _builder, _lang: str, _args: tuple, _kwargs: dict) -> dict:
     i18n.set_language(_lang)
-    return _builder(*_args, **_kwargs).spec()
+    return charts.validated(_builder(*_args, **_kwargs).spec())  # plotly's full check, once per cache fill
 
 
 def cached(builder, *args, **kwargs) -> go.Figure:
     """A chart built once per distinct input and language, kept as its spec.
 
     Kept compact: Streamlit stores the spec pickled (a few KB a chart; the maps name their polygons rather
-    than holding a copy), so that the cache's full size stays a small part of the server's memory. Each draw
-    makes it a Figure without plotly's validation (the tests validate every drawn chart).
+    than holding a copy), so that the cache's full size stays a small part of the server's memory. The spec
+    passes plotly's full validation once, when it is built into the cache (a few ms; a bad spec fails there);
+    each draw then makes it a Figure without validating it again.
     """
     lang = i18n.current()
     key = cache_key(f"{builder.__module__}.{builder.__qualname__}", lang, args, kwargs)

@@ -87,7 +87,7 @@ def measure(text: str) -> str:
 
 
 def platform(platform_id: object, name: object) -> str:
-    known = {
+    known: dict[object, str] = {
         None: _("All platforms (PTA total)"),
         "websites": _("Websites and other (PTA's 'Others/Misc')"),
         "google": _("Google (all products)"),

@@ -5,8 +5,9 @@ offered as CSV. Suppressed values (``<10``) and approximate ones (≈) are drawn
 
 The builders write plotly's figure spec as plain dicts (``Chart``) rather than through plotly's graph
 objects, which check every property as it is set: 40–50 ms for a chart of a dozen bars, most of a page's
-CPU whenever a reader picks a new period. The spec is the same; ``tests/dashboard/test_charts.py`` checks
-every chart the pages draw against plotly's schema, so a misspelt property still fails a test.
+CPU whenever a reader picks a new period. The spec is the same, and it is still checked against plotly's
+schema: once when it is built into the chart cache (``validated``, a few ms), and for every builder in
+``tests/dashboard/test_charts.py``, so a misspelt property fails where the spec is made.
 """
 
 from __future__ import annotations
@@ -76,7 +77,11 @@ def _merge(target: dict, changes: dict) -> dict:
 
 class Chart:
     """The part of plotly's Figure API the builders use (``add_bar``, ``update_layout``, subplots in rows …),
-    writing the figure spec as plain dicts. ``figure()`` hands the finished spec to plotly once."""
+    writing the figure spec as plain dicts. ``figure()`` hands the finished spec to plotly once.
+
+    It refuses what it does not implement rather than writing a spec that fails when drawn: subplots come in
+    one column only (no ``cols`` above 1, no ``col``), and axis updates apply to every axis of a letter (no
+    ``row``, ``col`` or ``selector``)."""
 
     def __init__(
         self,
@@ -87,6 +92,10 @@ class Chart:
         vertical_spacing: float = 0.2,
         subplot_titles=(),
     ):
+        if cols != 1:
+            raise ValueError(f"Chart lays subplots out in one column only; cols={cols!r} is not supported")
+        if not isinstance(rows, int) or rows < 1:
+            raise ValueError(f"Chart needs at least one row of subplots; rows={rows!r}")
         self.data: list[dict] = []
         self.layout: dict = {}
         self.rows = rows
@@ -97,7 +106,7 @@ class Chart:
         for row in range(1, rows + 1):
             top = 1 - (row - 1) * (height + vertical_spacing)
             suffix = "" if row == 1 else str(row)
-            xaxis = {"anchor": f"y{suffix}", "domain": [0.0, 1.0]}
+            xaxis: dict[str, object] = {"anchor": f"y{suffix}", "domain": [0.0, 1.0]}
             if shared_xaxes and row < rows:
                 xaxis |= {"matches": f"x{rows}", "showticklabels": False}
             self.layout[f"xaxis{suffix}"] = xaxis
@@ -115,7 +124,14 @@ class Chart:
                     font={"size": 16},
                 )
 
-    def add_trace(self, trace: dict, row: int | None = None, col: int | None = None) -> Chart:
+    def add_trace(self, trace: dict, row: int | None = None, **refused) -> Chart:
+        if refused:
+            raise TypeError(
+                f"Chart.add_trace does not implement {', '.join(sorted(refused))}: subplots come in one column, "
+                "give the row only"
+            )
+        if row is not None and not 1 <= row <= self.rows:
+            raise ValueError(f"row={row!r} is outside this chart's {self.rows} row(s) of subplots")
         trace = {k: (_plain(v) if k in _DATA_KEYS else v) for k, v in trace.items() if v is not None}
         for key in [k for k in trace if k.startswith("marker_")]:  # plotly's magic underscores: marker_color
             *path, last = key.split("_")
@@ -129,11 +145,13 @@ class Chart:
         self.data.append(trace)
         return self
 
-    def add_bar(self, row: int | None = None, col: int | None = None, **props) -> Chart:
-        return self.add_trace({"type": "bar", **props}, row, col)
+    def add_bar(self, row: int | None = None, **props) -> Chart:
+        _refuse("add_bar", props, "subplots come in one column: give the row only")
+        return self.add_trace({"type": "bar", **props}, row)
 
-    def add_scatter(self, row: int | None = None, col: int | None = None, **props) -> Chart:
-        return self.add_trace({"type": "scatter", **props}, row, col)
+    def add_scatter(self, row: int | None = None, **props) -> Chart:
+        _refuse("add_scatter", props, "subplots come in one column: give the row only")
+        return self.add_trace({"type": "scatter", **props}, row)
 
     def add_annotation(self, **props) -> Chart:
         self.layout.setdefault("annotations", []).append(props)
@@ -144,6 +162,7 @@ class Chart:
         return self
 
     def _update_axes(self, letter: str, props: dict) -> Chart:
+        _refuse(f"update_{letter}axes", props, "it updates every axis; set one axis with update_layout")
         keys = [k for k in self.layout if _AXIS_KEY.match(k) and k.startswith(letter)] or [f"{letter}axis"]
         for key in keys:
             _merge(self.layout.setdefault(key, {}), props)
@@ -159,8 +178,27 @@ class Chart:
         return {"data": self.data, "layout": self.layout}
 
 
+_REFUSED = ("row", "col", "selector")  # plotly's subplot selectors that Chart does not implement
+
+
+def _refuse(method: str, given: dict, hint: str) -> None:
+    """A TypeError naming the selector arguments ``method`` was given that Chart does not implement (plotly
+    would honour them, and a spec that merely carried them would fail only when drawn)."""
+    refused = sorted(k for k in given if k in _REFUSED)
+    if refused:
+        raise TypeError(f"Chart.{method} does not implement {', '.join(refused)}: {hint}")
+
+
+def validated(spec: dict) -> dict:
+    """``spec`` once it has passed plotly's full validation (``go.Figure(spec)``, a few ms), which raises on a
+    misspelt property or a value of the wrong kind; the spec itself is returned unchanged. Run once per chart
+    built into the cache, so a bad spec fails where it is made rather than in the reader's browser."""
+    go.Figure({**spec, "data": [dict(trace) for trace in spec["data"]]})  # plotly pops and re-adds a trace's type
+    return spec
+
+
 def as_figure(spec: dict, boundaries: Callable[[], dict] | None = None) -> go.Figure:
-    """A spec as a plotly Figure, unchecked (the tests check every drawn chart against plotly's schema): what
+    """A spec as a plotly Figure, unchecked (it was ``validated`` when it was built into the cache): what
     ``st.plotly_chart`` takes without validating the whole spec again on every page run (about 1 ms a chart
     instead of 8). Map traces get the province polygons here, and a spec with no trace at all (a period with no
     figure from any source) gets an empty one, which plotly needs to draw the axes and the note."""
@@ -196,7 +234,6 @@ def add_events(
     x_min=None,
     x_max=None,
     row=None,
-    col=None,
     labelled: bool = True,
     top: float | None = None,
 ) -> Chart:
@@ -222,7 +259,7 @@ def add_events(
     for moment in when:
         xs += [moment, moment, None]
         ys += [0, top, None]
-    place = {"row": row, "col": col} if row else {}
+    place = {"row": row} if row else {}
     first = not any(t.get("legendgroup") == "events" for t in fig.data)
     fig.add_scatter(
         x=xs,
@@ -327,9 +364,7 @@ def measures_over_time(
     """One panel per measure (each on its own scale), bars per period; suppressed values labelled at zero."""
     if frame.empty:
         return _empty(title)
-    fig = Chart(
-        rows=len(measures), cols=1, shared_xaxes=True, vertical_spacing=0.1, subplot_titles=list(measures.values())
-    )
+    fig = Chart(rows=len(measures), shared_xaxes=True, vertical_spacing=0.1, subplot_titles=list(measures.values()))
     x = _midpoint(frame)
     width = (pd.to_datetime(frame["period_end"]) - pd.to_datetime(frame["period_start"])).dt.days * 86_400_000 * 0.8
     for row, (column, label) in enumerate(measures.items(), start=1):
@@ -340,7 +375,6 @@ def measures_over_time(
             name=label,
             marker_color=color,
             row=row,
-            col=1,
             customdata=frame[["period"]],
             hovertemplate="%{customdata[0]}: %{y:,}<extra>" + label + "</extra>",
         )
@@ -355,7 +389,6 @@ def measures_over_time(
                 name=_("suppressed by the source"),
                 textposition="top center",
                 row=row,
-                col=1,
                 marker={"symbol": "x-thin-open", "size": 10, "color": SUPPRESSED_COLOR, "line": {"width": 2}},
                 hovertemplate="%{text} (value not published)<extra></extra>",
                 showlegend=row == 1,
@@ -366,7 +399,6 @@ def measures_over_time(
             pd.to_datetime(frame["period_start"]).min(),
             pd.to_datetime(frame["period_end"]).max(),
             row=row,
-            col=1,
             labelled=row == 1,
         )
     _layout(fig, title)
@@ -490,7 +522,7 @@ def reports_by_period(frame: pd.DataFrame, measures: dict[str, str], title: str)
     present = {c: label for c, label in measures.items() if c in frame and frame[c].notna().any()}
     if frame.empty or not present:
         return _empty(title)
-    fig = Chart(rows=len(present), cols=1, vertical_spacing=0.3 / len(present), subplot_titles=list(present.values()))
+    fig = Chart(rows=len(present), vertical_spacing=0.3 / len(present), subplot_titles=list(present.values()))
     periods = sorted(frame["period"].unique())
     for row, column in enumerate(present, start=1):
         for (platform_id, platform), rows in frame[frame[column].notna()].groupby(
@@ -505,7 +537,6 @@ def reports_by_period(frame: pd.DataFrame, measures: dict[str, str], title: str)
                 legendgroup=platform,
                 showlegend=row == 1,
                 row=row,
-                col=1,
                 hovertemplate="%{x}: %{y:,}<extra>" + platform + "</extra>",
             )
     _layout(fig, title)
@@ -558,7 +589,7 @@ def incidents_by_source(frame: pd.DataFrame, measure: str, title: str, events: p
     frame = frame.assign(**{f"{measure}_bound": bound_prefix(frame.get(f"{measure}_qualifier"), len(frame))})
     labels = dict(zip(zip(frame["source_org"], frame["definition_id"], strict=True), frame["definition"], strict=True))
     titles = [f"{org}: {labels[(org, d)]}" for org, d in panels]
-    fig = Chart(rows=len(panels), cols=1, shared_xaxes=True, vertical_spacing=0.25 / len(panels), subplot_titles=titles)
+    fig = Chart(rows=len(panels), shared_xaxes=True, vertical_spacing=0.25 / len(panels), subplot_titles=titles)
     lo, hi = pd.to_datetime(frame["period_start"]).min(), pd.to_datetime(frame["period_end"]).max()
     for i, (org, definition) in enumerate(panels, start=1):
         rows = frame[(frame["source_org"] == org) & (frame["definition_id"] == definition)]
@@ -572,10 +603,9 @@ def incidents_by_source(frame: pd.DataFrame, measure: str, title: str, events: p
             * 0.8,
             customdata=rows[["period", "definition", f"{measure}_bound"]],
             row=i,
-            col=1,
             hovertemplate="%{customdata[0]}: %{customdata[2]}%{y:,}<br>%{customdata[1]}<extra>" + org + "</extra>",
         )
-        add_events(fig, events, lo, hi, row=i, col=1, labelled=i == 1)
+        add_events(fig, events, lo, hi, row=i, labelled=i == 1)
     _layout(fig, title)
     fig.update_layout(height=190 * len(panels) + 140, showlegend=False, hovermode="closest")
     fig.update_yaxes(gridcolor="#e5e5e5", rangemode="tozero")
@@ -703,7 +733,6 @@ def timeline(
     """Takedown volumes (top) and incidents (bottom) on one shared time axis, separate scales."""
     fig = Chart(
         rows=2,
-        cols=1,
         shared_xaxes=True,
         vertical_spacing=0.12,
         subplot_titles=[
@@ -718,7 +747,6 @@ def timeline(
             name=_("Google: requests from Pakistan"),
             marker_color=platform_color("google"),
             row=1,
-            col=1,
             customdata=takedowns[["period"]],
             hovertemplate="%{customdata[0]}: %{y:,}<extra></extra>",
         )
@@ -730,7 +758,6 @@ def timeline(
             mode="markers+lines",
             line={"color": SOURCE_ORG_COLORS.get(org, "#555")},
             row=2,
-            col=1,
             customdata=rows[["period"]],
             hovertemplate="%{customdata[0]}: %{y:,}<extra>" + org + "</extra>",
         )
@@ -738,7 +765,7 @@ def timeline(
     if frames:
         lo = min(pd.to_datetime(f["period_start"]).min() for f in frames)
         hi = max(pd.to_datetime(f["period_end"]).max() for f in frames)
-        add_events(fig, events, lo, hi, row=1, col=1)
+        add_events(fig, events, lo, hi, row=1)
     _layout(fig, title)
     fig.update_layout(height=620, hovermode="closest")
     return fig

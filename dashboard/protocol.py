@@ -188,7 +188,7 @@ def _downloads_on_their_own_threads() -> None:
 
 
 def _reader_message(exc: BaseException) -> str | None:
-    seen = exc
+    seen: BaseException | None = exc
     while seen is not None:
         if isinstance(seen, ReaderMessage):
             return str(seen)

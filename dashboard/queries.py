@@ -171,7 +171,7 @@ QUALIFIED = ("attacks", "killed_total", "killed_security", "killed_civilians", "
 def incidents_national(source_orgs: list[str], year_from: int, year_to: int) -> pd.DataFrame:
     """National figures per source and definition; ``definition`` names the series in the reader's language."""
     frame = _with_periods(db.run("incidents_national", source_orgs=source_orgs, year_from=year_from, year_to=year_to))
-    frame.insert(1, "definition", frame["definition_id"].map(lambda d: _(DEFINITION_LABELS.get(d, d))))
+    frame.insert(1, "definition", frame["definition_id"].map(lambda d: _(DEFINITION_LABELS.get(d, d))))  # type: ignore[arg-type]  # definition_id is required
     return frame
 
 
@@ -180,7 +180,7 @@ def incidents_by_province(source_org: str, year: int, provinces: list[str]) -> p
     frame = _translated(
         db.run("incidents_by_province", source_org=source_org, year=year, provinces=provinces), "region"
     )
-    frame.insert(3, "definition", frame["definition_id"].map(lambda d: _(DEFINITION_LABELS.get(d, d))))
+    frame.insert(3, "definition", frame["definition_id"].map(lambda d: _(DEFINITION_LABELS.get(d, d))))  # type: ignore[arg-type]  # definition_id is required
     return frame
 
 

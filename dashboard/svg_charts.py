@@ -49,7 +49,7 @@ def nice_ticks(top: float, count: int = 4) -> list[float]:
 def chart(
     kind: str,
     series: list[Series],
-    x_ticks: list[tuple[float, str]],
+    x_ticks: Sequence[tuple[float, str]],
     fmt: Callable[[float], str],
     *,
     label: str,

@@ -102,17 +102,17 @@ def main(argv: list[str] | None = None) -> int:
             console.print(f"Release written: {export_release(database, out_dir)}")
             return EXIT_OK
         if args.command == "generate-caselog":
-            from etl.caselog_generate import generate
+            from etl.caselog_generate import generate as generate_caselog
 
-            path = generate(args.rows, args.seed, args.out)
+            path = generate_caselog(args.rows, args.seed, args.out)
             console.print(
                 f"{path}: {args.rows:,} illustrative (synthetic) requests, seed {args.seed}; provenance beside it."
             )
             return EXIT_OK
         if args.command == "generate-events":
-            from etl.incident_events_generate import generate as generate_events
+            from etl.incident_events_generate import generate as make_events
 
-            path = generate_events(args.dataset, args.rows, args.seed, args.out)
+            path = make_events(args.dataset, args.rows, args.seed, args.out)
             console.print(
                 f"{path}: {args.rows:,} illustrative (synthetic) {args.dataset} events, seed {args.seed}; "
                 "provenance beside it."
@@ -227,7 +227,7 @@ def _validate(path: Path, console: Console) -> int:
         layout = registry()["geojson_boundaries"]
     else:
         layout = detect(read_csv_text(path).header, path.name)
-    refs, references = Refs(), {}
+    refs, references = Refs(), dict[tuple, set]()
     layouts = registry()
     for provenance in discover(DATA_DIR):  # reference tables, for label mapping and key checks
         ref_layout = layouts.get(provenance.layout)

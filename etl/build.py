@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -74,7 +75,8 @@ class SourceResult:
 
     @property
     def rows_loaded(self) -> int | None:
-        return None if self.rows_read is None else self.rows_read - self.rows_quarantined
+        quarantined = self.rows_quarantined
+        return None if self.rows_read is None or quarantined is None else self.rows_read - quarantined
 
 
 @dataclass
@@ -101,9 +103,9 @@ def run(
     strict: bool = False,
     data_dir: Path = DATA_DIR,
     on_stage: Callable[[str, str], None] = lambda stage, detail: None,
-    case_logs: list[Path] = (),
+    case_logs: Sequence[Path] = (),
     k: int = DEFAULT_K,
-    event_exports: list[Path] = (),
+    event_exports: Sequence[Path] = (),
 ) -> BuildResult:
     """Build and publish the dataset from ``data_dir`` (and any case logs or event exports) into ``out_dir``.
 
@@ -117,7 +119,7 @@ def run(
         event_sources = [read_provenance(Path(p)) for p in event_exports]
         shipped_events, superseded = _shipped_event_files(sources, event_sources)
         sources = [p for p in sources if p not in shipped_events]  # superseded ones stay, for provenance only
-    refs, references = Refs(), {}
+    refs, references = Refs(), dict[tuple, set]()
     results = []
     for provenance in sources:
         layout = registry().get(provenance.layout)
@@ -141,7 +143,8 @@ def run(
     try:
         with timer("load"):
             on_stage("load", building.name)
-            case_results, event_results = [], []
+            case_results: list = []
+            event_results: list = []
             version = _load(
                 building,
                 results,
@@ -245,6 +248,12 @@ def _remember(table: str, frame: pd.DataFrame, refs: Refs, references: dict) -> 
     contract = load_contract(table)
     for fieldname in contract.field_names:
         references[(table, fieldname)] = set(frame[fieldname].dropna())
+    for other in all_contracts():  # composite foreign keys into this table: its rows' tuples of those fields
+        for fk in other.foreign_keys:
+            targets = tuple(fk["reference"]["fields"])
+            if fk["reference"]["resource"] == table and len(targets) > 1:
+                rows = frame[list(targets)].dropna()
+                references[(table, targets)] = set(rows.itertuples(index=False, name=None))
     if table == "category_map":
         refs.category_map = {
             (k, "" if pd.isna(lbl) else lbl): c
@@ -266,13 +275,13 @@ def _load(
     results: list[SourceResult],
     strict: bool,
     previous: Path | None = None,
-    case_logs: list[Provenance] = (),
+    case_logs: Sequence[Provenance] = (),
     k: int = DEFAULT_K,
     case_results: list | None = None,
     on_stage: Callable[[str, str], None] = lambda stage, detail: None,
-    event_exports: list[Provenance] = (),
+    event_exports: Sequence[Provenance] = (),
     event_results: list | None = None,
-    shipped: set[str] = frozenset(),
+    shipped: AbstractSet[str] = frozenset(),
 ) -> str:
     """Create every table, insert the valid rows, write sources/quarantine/build_info; return the version."""
     con = duckdb.connect(str(path))
@@ -283,6 +292,7 @@ def _load(
         con.execute(SYSTEM_TABLES_SQL)
         for result in results:
             if result.frame is not None and len(result.frame):
+                assert result.layout is not None  # a file with rows was read with a layout
                 contract = load_contract(result.layout.table)
                 con.register("staged_text", result.frame)
                 columns = ", ".join(quote(n) for n in contract.field_names)
@@ -324,7 +334,7 @@ def _load(
             if event_results is not None:
                 event_results.append(events)
         version = _content_version(con, [c.name for c in contracts] + ["sources", "quarantine"])
-        counts = {
+        table_counts = {
             c.name: con.execute(f"SELECT count(*) FROM {quote(c.name)}").fetchone()[0]  # noqa: S608 (contract name)
             for c in contracts
         }
@@ -332,7 +342,7 @@ def _load(
             _record_changes(con, previous, [c for c in contracts if c.name in FACT_TABLES], version)
         con.execute(
             "INSERT INTO build_info VALUES (?, ?, ?, ?, ?)",
-            [version, datetime.now(UTC).replace(tzinfo=None), ETL_VERSION, json.dumps(counts), strict],
+            [version, datetime.now(UTC).replace(tzinfo=None), ETL_VERSION, json.dumps(table_counts), strict],
         )
         con.execute("CHECKPOINT")
         return version

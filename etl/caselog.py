@@ -161,7 +161,7 @@ def _label_maps(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
         SELECT DISTINCT lower(source_label), category_id FROM category_map WHERE source_kind = 'case_log'
         UNION SELECT lower(category_id), category_id FROM categories
     """).fetchall()
-    platforms, categories = dict(platforms), dict(categories)
+    platform_ids, category_ids = dict(platforms), dict(categories)
     platform_spellings = con.execute("""
         SELECT DISTINCT label, lower(trim(label)) FROM (
             SELECT alias AS label FROM platform_aliases UNION SELECT platform_id FROM platforms
@@ -172,13 +172,13 @@ def _label_maps(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
             SELECT source_label AS label FROM category_map WHERE source_kind = 'case_log'
             UNION SELECT category_id FROM categories) WHERE label <> '' ORDER BY 1
     """).fetchall()
-    platform_spellings = [(s, platforms[key]) for s, key in platform_spellings if key in platforms]
-    category_spellings = [(s, categories[key]) for s, key in category_spellings if key in categories]
+    platform_spellings = [(s, platform_ids[key]) for s, key in platform_spellings if key in platform_ids]
+    category_spellings = [(s, category_ids[key]) for s, key in category_spellings if key in category_ids]
     return {
-        "platform_labels": list(platforms),
-        "platform_ids": list(platforms.values()),
-        "category_labels": list(categories),
-        "category_ids": list(categories.values()),
+        "platform_labels": list(platform_ids),
+        "platform_ids": list(platform_ids.values()),
+        "category_labels": list(category_ids),
+        "category_ids": list(category_ids.values()),
         "platform_spellings": [s for s, _ in platform_spellings],
         "platform_spelling_ids": [i for _, i in platform_spellings],
         "category_spellings": [s for s, _ in category_spellings],

@@ -19,7 +19,7 @@ import pandas as pd
 
 from etl.errors import Failure, SourceError
 from etl.paths import CONTRACTS_DIR
-from etl.pii import identifier_rule
+from etl.pii import CHECKS_BY_KIND, identifier_rule
 from etl.readers import LINE
 
 DUCKDB_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "date": "DATE", "boolean": "BOOLEAN"}
@@ -83,12 +83,65 @@ class Contract:
         return f"SELECT {', '.join(casts)}, {quote(LINE)} FROM {quote(relation)}"  # noqa: S608 (contract identifiers)
 
 
+# The vocabulary this module implements; anything else in a contract is refused when it is loaded rather than
+# silently ignored (a ``minLength`` that nothing checks would read as a promise the data does not keep).
+CONTRACT_KEYS = {"name", "title", "description", "schema", "rules"}
+SCHEMA_KEYS = {"fields", "primaryKey", "foreignKeys", "missingValues"}
+FIELD_KEYS = {"name", "type", "description", "constraints", "x-text-kind"}
+CONSTRAINT_KEYS = {"required", "unique", "pattern", "enum", "minimum", "maximum", "maxLength"}
+FOREIGN_KEY_KEYS = {"fields", "reference"}
+REFERENCE_KEYS = {"resource", "fields"}
+RULE_KEYS = {"name", "description", "check", "sql"}  # ``sql``: an identity the ETL keeps by construction
+
+
+def _unknown(keys, known: set[str], file: str, where: str) -> None:
+    extra = sorted(set(keys) - known)
+    if extra:
+        raise SourceError(
+            f"{file}: {where} has {', '.join(map(repr, extra))}, which contracts do not implement "
+            f"(known: {', '.join(sorted(known))})."
+        )
+
+
+def check_vocabulary(doc: dict, file: str) -> None:
+    """Refuse a contract that uses Table Schema vocabulary this module does not implement: unknown keys at any
+    level, an unknown field type or text kind, missing values other than the empty cell, and foreign keys whose
+    fields are not the table's or do not pair one to one with the referenced fields."""
+    _unknown(doc, CONTRACT_KEYS, file, "the contract")
+    schema = doc.get("schema", {})
+    _unknown(schema, SCHEMA_KEYS, file, "the schema")
+    if schema.get("missingValues", [""]) != [""]:
+        raise SourceError(f'{file}: missingValues other than [""] (an empty cell) are not implemented.')
+    names = set()
+    for field in schema.get("fields", []):
+        name = field.get("name", "?")
+        names.add(name)
+        _unknown(field, FIELD_KEYS, file, f"field {name!r}")
+        _unknown(field.get("constraints", {}), CONSTRAINT_KEYS, file, f"the constraints of field {name!r}")
+        if field.get("type") not in DUCKDB_TYPES:
+            raise SourceError(f"{file}: field {name!r} has type {field.get('type')!r}, which is not implemented.")
+        if field.get("x-text-kind", "label") not in CHECKS_BY_KIND:
+            raise SourceError(f"{file}: field {name!r} has an unknown x-text-kind {field['x-text-kind']!r}.")
+    for fk in schema.get("foreignKeys", []):
+        _unknown(fk, FOREIGN_KEY_KEYS, file, "a foreign key")
+        _unknown(fk.get("reference", {}), REFERENCE_KEYS, file, "a foreign key's reference")
+        fields, targets = fk.get("fields"), fk.get("reference", {}).get("fields")
+        if not isinstance(fields, list) or not isinstance(targets, list) or not fields or len(fields) != len(targets):
+            raise SourceError(f"{file}: a foreign key needs lists of fields and referenced fields of equal length.")
+        if not set(fields) <= names:
+            raise SourceError(f"{file}: foreign key fields {fields} are not all fields of the table.")
+    for rule in doc.get("rules", []):
+        _unknown(rule, RULE_KEYS, file, f"rule {rule.get('name', '?')!r}")
+
+
 @cache
 def load_contract(name: str, directory: Path = CONTRACTS_DIR) -> Contract:
     path = directory / f"{name}.json"
     if not path.exists():
         raise SourceError(f"No contract for table {name!r} ({path.name}).")
-    return Contract(json.loads(path.read_text(encoding="utf-8")))
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    check_vocabulary(doc, path.name)
+    return Contract(doc)
 
 
 def all_contracts(directory: Path = CONTRACTS_DIR) -> list[Contract]:
@@ -164,7 +217,7 @@ def _message(rule: str) -> str:
 
 
 def validate(
-    frame: pd.DataFrame, contract: Contract, file_name: str, references: dict[tuple[str, str], set] | None = None
+    frame: pd.DataFrame, contract: Contract, file_name: str, references: dict[tuple, set] | None = None
 ) -> Validated:
     """Check every value and every row of ``frame`` (text columns + ``_line``) against ``contract``."""
     missing = [name for name in contract.field_names if name not in frame.columns]
@@ -181,13 +234,25 @@ def validate(
         for rule, mask in _field_failures(frame[field["name"]], field).items():
             record(mask, field["name"], rule, _message(rule))
     for fk in contract.foreign_keys:
-        resource, target = fk["reference"]["resource"], fk["reference"]["fields"][0]
-        known = (references or {}).get((resource, target))
+        resource, targets, columns = fk["reference"]["resource"], fk["reference"]["fields"], fk["fields"]
+        if len(columns) == 1:  # a single field: its value among the referenced table's values
+            known = (references or {}).get((resource, targets[0]))
+            if known is None:
+                continue
+            values = frame[columns[0]]
+            record(
+                values.notna() & ~values.isin(known), columns[0], "foreign_key", f"not a known {resource}.{targets[0]}"
+            )
+            continue
+        # Composite: every field together, as a tuple among the referenced rows' tuples (a row with an empty
+        # key field is not checked, as a single empty field is not).
+        known = (references or {}).get((resource, tuple(targets)))
         if known is None:
             continue
-        column = fk["fields"][0]
-        values = frame[column]
-        record(values.notna() & ~values.isin(known), column, "foreign_key", f"not a known {resource}.{target}")
+        keys = frame[columns]
+        complete = keys.notna().all(axis=1)
+        found = pd.Series([tuple(row) in known for row in keys.itertuples(index=False, name=None)], index=frame.index)
+        record(complete & ~found, ",".join(columns), "foreign_key", f"not a known {resource} ({', '.join(targets)})")
     if contract.primary_key:
         keys = frame[contract.primary_key].fillna("\x00")
         record(
@@ -197,10 +262,10 @@ def validate(
             "repeats the key of an earlier row",
         )
 
-    rejected = {f.line for f in failures}
+    rejected = {line for f in failures if (line := f.line) is not None}  # every failure here has its line
     passing = frame[~lines.isin(rejected)]
     failures.extend(_rule_failures(passing, contract, file_name))
-    rejected = {f.line for f in failures}
+    rejected = {line for f in failures if (line := f.line) is not None}
     return Validated(
         frame=frame[~lines.isin(rejected)].reset_index(drop=True), failures=failures, rejected_lines=rejected
     )

@@ -408,9 +408,9 @@ def _publish(
         "first_month": months.min() if len(months) else None,
         "last_month": months.max() if len(months) else None,
     }
-    columns = ", ".join(quote(name) for name in info)  # names fixed above, values bound
+    names = ", ".join(quote(name) for name in info)  # names fixed above, values bound
     marks = ", ".join("?" for _ in info)
-    con.execute(f"INSERT INTO incident_events_info ({columns}) VALUES ({marks})", list(info.values()))  # noqa: S608
+    con.execute(f"INSERT INTO incident_events_info ({names}) VALUES ({marks})", list(info.values()))  # noqa: S608
 
 
 def check(path: Path, encoding: str = "utf-8") -> EventsResult:

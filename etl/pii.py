@@ -2,21 +2,54 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
+from typing import Protocol
 
 import pandas as pd
+
+
+class Finder(Protocol):
+    """What an identifier check offers: ``search`` gives something true when ``text`` holds the identifier."""
+
+    def search(self, text: str, /) -> object: ...
+
+
+class _IPAddress:
+    """IPv4 by its dotted pattern; IPv6 by the ``ipaddress`` module, which knows every compressed form
+    (``2001:db8::1``, ``::1``, ``::ffff:192.0.2.1``) that a pattern would have to spell out. Candidates are
+    whole runs of hex digits, colons and dots with at least two colons ("10:30" and "1:2" never are)."""
+
+    _IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
+    # A run may only start where no letter, digit or run character precedes it: linear time.
+    _RUN = re.compile(r"(?<![\w:.])[0-9A-Fa-f:.]+")
+    _WORD = re.compile(r"\w")
+
+    def search(self, text: str, /) -> str | None:
+        found = self._IPV4.search(text)
+        if found:
+            return found.group()
+        for run in self._RUN.finditer(text):
+            candidate = run.group().rstrip(".")  # a sentence's full stop
+            if candidate.count(":") < 2 or self._WORD.match(text, run.end()) or candidate.strip(":") == "":
+                continue  # a time or a ratio, part of a longer word, or "::" alone
+            try:
+                ipaddress.IPv6Address(candidate)
+            except ValueError:
+                continue
+            return candidate
+        return None
+
 
 # Ordered: the first pattern that matches names the rule. Each is anchored on word-ish
 # boundaries so that ordinary counts ("1,135,814") and years never match. Each runs in time linear in
 # the value's length (a hostile file may hold 100,000-character values): a match may only start where
 # its leading run starts, so a failed attempt is never retried from every position inside the run.
-IDENTIFIER_PATTERNS: dict[str, re.Pattern[str]] = {
+IDENTIFIER_PATTERNS: dict[str, re.Pattern[str] | Finder] = {
     "pii_email": re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.-]+"),
     "pii_cnic": re.compile(r"(?<!\d)(?:\d{5}-\d{7}-\d|\d{13})(?!\d)"),
     "pii_phone": re.compile(r"(?<![\w+])(?:\+92|0092|0)[\s-]?3\d{2}[\s-]?\d{7}(?!\d)|(?<!\w)\+\d[\d\s-]{8,}\d"),
-    "pii_ip_address": re.compile(
-        r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])|\b[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{0,4}){5,7}\b"
-    ),
+    "pii_ip_address": _IPAddress(),
     "pii_url": re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE),
     "pii_handle": re.compile(r"(?<![\w@])@[A-Za-z0-9_]{2,}"),
 }

@@ -85,16 +85,24 @@ def export_release(database: Path, out_dir: Path) -> Path:
         con.close()
 
 
+def _one_or_list(fields: list[str]) -> str | list[str]:
+    return fields[0] if len(fields) == 1 else fields
+
+
 def _tables(con: duckdb.DuckDBPyConnection):
     """(table, Table Schema, description) for every published table: contracts first, then the ETL's own."""
     described = {c.name: c for c in all_contracts()}
     for contract in described.values():
         schema = {k: v for k, v in contract.doc["schema"].items()}
         schema["fields"] = [{k: v for k, v in f.items() if not k.startswith("x-")} for f in contract.fields]
-        for fk in schema.get("foreignKeys", []):
-            fk["fields"] = fk["fields"][0] if len(fk["fields"]) == 1 else fk["fields"]
-            ref = fk["reference"]
-            ref["fields"] = ref["fields"][0] if len(ref["fields"]) == 1 else ref["fields"]
+        if "foreignKeys" in schema:  # new dicts: the loaded contract (cached, used to validate) stays as it is
+            schema["foreignKeys"] = [
+                {
+                    "fields": _one_or_list(fk["fields"]),
+                    "reference": {**fk["reference"], "fields": _one_or_list(fk["reference"]["fields"])},
+                }
+                for fk in schema["foreignKeys"]
+            ]
         yield contract.name, schema, contract.doc["description"]
     for table, (description, columns) in SYSTEM_TABLES.items():
         fields = []

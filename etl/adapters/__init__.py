@@ -53,9 +53,9 @@ def detect(header: list[str], file_name: str) -> Layout:
         if overlap > best_overlap:
             best, best_overlap = layout, overlap
     if best is not None and best_overlap >= 0.5:
-        expected = [h for h in best.header if h.strip() not in cleaned]
+        missing = [h for h in best.header if h.strip() not in cleaned]
         extra = sorted(cleaned - {h.strip() for h in best.header})
-        detail = f"missing required column(s): {', '.join(repr(m) for m in expected)}" if expected else ""
+        detail = f"missing required column(s): {', '.join(repr(m) for m in missing)}" if missing else ""
         if extra:
             detail += ("; " if detail else "") + f"unexpected column(s): {', '.join(repr(e) for e in extra)}"
         raise SourceError(f"{file_name}: looks like the {best.name} layout ({best.description}) but {detail}.")

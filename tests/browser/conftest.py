@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+
+from benchmarks.server import serve
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
@@ -44,50 +42,18 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def app_url(published_dir):
-    """Serve the dashboard on a free loopback port for the whole session."""
-    port = _free_port()
-    env = {**os.environ, "DASHBOARD_DATA_DIR": str(published_dir)}
-    log = OUTPUT / "streamlit-server.log"
-    log.parent.mkdir(exist_ok=True)
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "dashboard/app.py",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if urllib.request.urlopen(url + "/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        server.kill()
-        pytest.fail("the Streamlit server did not become healthy within 60 s; see test-output/streamlit-server.log")
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
+    """Serve the dashboard (a plain ``streamlit run``) on a free loopback port for the whole session."""
+    server = contextlib.ExitStack()
+    try:
+        url, _process = server.enter_context(
+            serve(published_dir, log=OUTPUT / "streamlit-server.log", timeout=60, plain=True)
+        )
+    except RuntimeError as error:
+        pytest.fail(f"{error}; see test-output/streamlit-server.log")
+    with server:
+        yield url
 
 
 @pytest.hookimpl(wrapper=True)

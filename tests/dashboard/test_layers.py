@@ -1,5 +1,7 @@
-"""Who may import whom: the dashboard reads the published dataset (``dataset``), never the ETL's modules;
-queries and database access are plain Python, usable without Streamlit; importing them changes nothing."""
+"""Who may import whom (docs/ARCHITECTURE.md): the dashboard reads the published dataset (``dataset``), never
+the ETL's modules, and the ETL never the dashboard; queries, charts, the registry and the briefing pack are
+plain Python, usable without Streamlit, and importing them changes nothing; caching and the per-run pin of the
+dataset live in the Streamlit layer; only ``db`` and ``live`` talk to DuckDB; nothing imports a page."""
 
 from __future__ import annotations
 
@@ -28,6 +30,77 @@ def files(folder: str) -> list[Path]:
     found = sorted((ROOT / folder).rglob("*.py"))
     assert found
     return found
+
+
+#: The plain data layer: a connection or a path in, a frame or a figure spec out; no Streamlit.
+PLAIN = {
+    "db",
+    "queries",
+    "charts",
+    "registry",
+    "summaries",
+    "i18n",
+    "colors",
+    "briefing",
+    "briefing_figures",
+    "briefing_words",
+    "svg_charts",
+    "pdf",
+    "turns",
+    "catalogue",
+}
+#: The Streamlit layer: caches, the per-run pin of the dataset file, widgets, the chart block, the protocol.
+STREAMLIT_LAYER = {"app", "live", "blocks", "filters", "embed", "protocol", "log_limit", "serve"}
+
+
+def dashboard_imports(path: Path) -> set[str]:
+    """The dashboard modules a file imports (``from dashboard import a`` and ``import dashboard.a`` alike)."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {a.name.split(".")[1] for a in node.names if a.name.startswith("dashboard.")}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module == "dashboard":
+            names |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").startswith("dashboard."):
+            names.add(node.module.split(".")[1])
+    return names
+
+
+def test_every_dashboard_module_has_its_layer():
+    modules = {p.stem for p in (ROOT / "dashboard").glob("*.py")} - {"__init__"}
+    assert modules == PLAIN | STREAMLIT_LAYER
+    assert not PLAIN & STREAMLIT_LAYER
+
+
+@pytest.mark.parametrize("module", sorted(PLAIN))
+def test_the_plain_layer_imports_neither_streamlit_nor_the_streamlit_layer(module):
+    path = ROOT / "dashboard" / f"{module}.py"
+    assert not {m for m in imported_modules(path) if m.split(".")[0] == "streamlit"}
+    assert dashboard_imports(path) <= PLAIN, dashboard_imports(path) - PLAIN
+
+
+def test_charts_are_pure_functions_of_their_frame():
+    assert not dashboard_imports(ROOT / "dashboard" / "charts.py") & {"db", "queries", "registry", "live", "blocks"}
+    assert "duckdb" not in imported_modules(ROOT / "dashboard" / "charts.py")
+
+
+@pytest.mark.parametrize("path", files("dashboard"), ids=lambda p: str(p.relative_to(ROOT)))
+def test_only_db_and_live_talk_to_duckdb_and_nothing_imports_a_page(path):
+    if path.stem not in ("db", "live"):
+        assert "duckdb" not in {m.split(".")[0] for m in imported_modules(path)}
+    assert "app_pages" not in dashboard_imports(path)
+
+
+@pytest.mark.parametrize("path", files("etl"), ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_etl_imports_neither_the_dashboard_nor_streamlit(path):
+    assert not {m for m in imported_modules(path) if m.split(".")[0] in ("dashboard", "streamlit")}
+
+
+def test_the_rules_name_real_imports():
+    """The checks above see imports: a page's Streamlit import and live's DuckDB import are found."""
+    assert "streamlit" in imported_modules(ROOT / "dashboard" / "app_pages" / "requests.py")
+    assert {"blocks", "registry", "charts"} <= dashboard_imports(ROOT / "dashboard" / "app_pages" / "requests.py")
+    assert {"db", "queries"} <= dashboard_imports(ROOT / "dashboard" / "live.py")
 
 
 @pytest.mark.parametrize("path", files("dashboard"), ids=lambda p: str(p.relative_to(ROOT)))

@@ -17,9 +17,24 @@ IDENTIFIERS = [
     pytest.param("12345-1234567-1", "pii_cnic", id="cnic-dashed"),
     pytest.param("1234512345671", "pii_cnic", id="cnic-bare"),
     pytest.param("192.168.10.24", "pii_ip_address", id="ipv4"),
+    pytest.param("2001:0db8:85a3:0000:0000:8a2e:0370:7334", "pii_ip_address", id="ipv6-full"),
+    pytest.param("2001:db8::1", "pii_ip_address", id="ipv6-compressed"),
+    pytest.param("::1", "pii_ip_address", id="ipv6-loopback"),
+    pytest.param("fe80::1ff:fe23:4567:890a", "pii_ip_address", id="ipv6-link-local"),
+    pytest.param("::ffff:c000:280", "pii_ip_address", id="ipv6-mapped"),
     pytest.param("@pta_watch", "pii_handle", id="handle"),
 ]
-ORDINARY = ["1,135,814", "2024-2025", "PECA 2016 §37", "14–22 Sep 2022", "2022-09-14/22", "Section 37(1), 2,203 items"]
+ORDINARY = [
+    "1,135,814",
+    "2024-2025",
+    "PECA 2016 §37",
+    "14–22 Sep 2022",
+    "2022-09-14/22",
+    "Section 37(1), 2,203 items",
+    "10:30",  # times and ratios have colons, but are no address
+    "at 10:30:45 PKT",
+    "ratio 3:1:2",
+]
 
 
 def _refused(column: str, value: str, rule: str) -> None:
@@ -60,3 +75,7 @@ def test_ordinary_figures_are_not_refused(column, value):
     result = check("incidents", [{**BASE["incidents"], column: value}])
     assert result.failures == []
     assert list(result.frame[column]) == [value]
+
+
+def test_an_address_inside_a_sentence_is_refused_with_its_full_stop():
+    _refused(FREE_TEXT, "the request named ::1.", "pii_ip_address")
