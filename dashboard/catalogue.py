@@ -51,7 +51,8 @@ def code_messages(domain: str = "dashboard") -> dict[str | tuple[str, str] | Key
     ):
         in_briefing = filename.replace("\\", "/") in BRIEFING_FILES
         if message and all(message) and in_briefing == (domain == "briefing"):
-            key = Key(message, context) if context else message
+            # pgettext takes a single message (no plural), so a message with a context is always a str
+            key = Key(message, context) if context and isinstance(message, str) else message
             found.setdefault(key, []).append((f"dashboard/{filename}", lineno))
     return found
 

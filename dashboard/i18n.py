@@ -89,8 +89,8 @@ def catalogue(lang: str) -> dict[str, str]:
             for message in read_po(handle, locale=BABEL_LOCALES[lang].split("_")[0]):
                 if not message.id or message.context:
                     continue
-                singular = message.id[0] if isinstance(message.id, tuple) else message.id
-                text = message.string[0] if isinstance(message.string, tuple) else message.string
+                singular = str(message.id[0] if isinstance(message.id, (tuple, list)) else message.id)
+                text = str(message.string[0] if isinstance(message.string, (tuple, list)) else message.string or "")
                 messages[singular] = singular if message.fuzzy or not text else text
     return messages
 
@@ -133,7 +133,7 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def pgettext(context: str, message: str) -> str:
     """``message`` in the sense ``context`` gives it, for a word that translates differently by sense."""
     lang = current()
-    text = translations(lang).pgettext(context, message)
+    text = str(translations(lang).pgettext(context, message))
     if lang != DEFAULT and text == message:
         missing.add((lang, f"{context}\x04{message}"))
     return text
