@@ -231,7 +231,7 @@ def cpu_with_children(pid: int) -> float:
 def git_checkout(into: Path) -> Path:
     """The app's code copied into ``into`` and committed, tracking ``origin/main`` on a GitHub address, with an
     untracked file, as a deployment cloned from GitHub with a note left beside it would be."""
-    for part in ("dashboard", "etl", ".streamlit"):
+    for part in ("dashboard", "dataset", "etl", ".streamlit"):
         shutil.copytree(ROOT / part, into / part, ignore=shutil.ignore_patterns("__pycache__"))
 
     def git(*args: str) -> None:

@@ -185,7 +185,8 @@ class StreamlitSession:
             which = element.WhichOneof("type")
             if which == "exception":
                 page.exceptions.append(f"{element.exception.type}: {element.exception.message}")
-            elif which == "slider" and len(element.slider.default) == 2:
+            elif which == "slider" and len(element.slider.default) == 2 and not element.slider.options:
+                # a numeric range (the period); a select_slider (options) takes its choices as text, not numbers
                 widgets.append(Widget(element.slider.id, "slider", element.slider.min, element.slider.max))
             elif which == "checkbox" and element.checkbox.type == 1:  # a switch (st.toggle)
                 widgets.append(Widget(element.checkbox.id, "toggle"))

@@ -82,6 +82,8 @@ BASE = {
         "kind": "law",
         "title": "PECA enacted",
         "description": "The Prevention of Electronic Crimes Act is passed.",
+        "title_ur": "پیکا نافذ",
+        "description_ur": "الیکٹرانک جرائم کی روک تھام کا قانون منظور ہوا۔",
         "source_title": "Dawn: PECA passed",
         "source_url": "https://www.dawn.com/news/1276662",
     },

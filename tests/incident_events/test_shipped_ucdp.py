@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import re
+import shutil
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -30,8 +31,12 @@ def _key(name: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def published(published_db: Path):
-    con = duckdb.connect(str(published_db), read_only=True)
+def published(published_db: Path, tmp_path_factory):
+    # A copy: DuckDB shares one instance per file within a process, and the dashboard's tests may already hold
+    # the published file open with its locked configuration.
+    copy = tmp_path_factory.mktemp("ucdp") / published_db.name
+    shutil.copyfile(published_db, copy)
+    con = duckdb.connect(str(copy), read_only=True)
     yield con
     con.close()
 
