@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import charts, filters, i18n, live, queries, registry, summaries
+from dashboard import charts, filters, i18n, live, queries, registry, reports, summaries
 from dashboard.filters import LINK_SETTINGS
 from dashboard.i18n import N_, _
 from dataset.safe_csv import to_csv_bytes
@@ -335,6 +335,7 @@ def chart_block(
             language=None,
             wrap_lines=True,
         )
+    report_control(chart_id, title, info["dataset_version"])
     if events is not None and not events.empty:
         with st.expander(_("Events marked on this chart, with their sources")):
             for event in events.itertuples():
@@ -342,6 +343,61 @@ def chart_block(
                     f"- {i18n.day(event.event_date)}: {md_escape(event.title)} "
                     f"({md_link(_short(event.source_url), event.source_url)})"
                 )
+
+
+@cache
+def _report_queue(path: str, limit_bytes: int) -> reports.Queue:
+    return reports.Queue(Path(path), limit_bytes)
+
+
+def report_control(chart_id: str, title: str, version: str) -> None:
+    """ "Report an error or send a figure": a small form that writes to the deployment's queue file, or a link
+    to a prefilled e-mail or issue (``DASHBOARD_REPORTS``, dashboard/reports.py)."""
+    where = reports.setting()
+    if where.mode == "off":
+        return
+    link = f"{share_link()}#{chart_id}"
+    with st.popover(_("Report an error or send a figure"), icon=":material/flag:"):
+        st.caption(
+            _(
+                "Tell us what is wrong in this chart or its table, or send a figure with where it is published. "
+                "Please do not include personal details: only what you type here is kept."
+            )
+        )
+        if where.mode != "queue":
+            body = _(
+                "Chart: {title}\nDataset version: {version}\nView: {link}\n\nWhat is wrong, or the figure "
+                "and where it is published:\n"
+            ).format(title=title, version=version, link=link)
+            st.link_button(
+                _("Write it by e-mail") if where.mode == "mailto" else _("Write it as a public issue"),
+                reports.prefilled(where, _("Correction: {title}").format(title=title), body),
+                icon=":material/open_in_new:",
+            )
+            return
+        with st.form(key=f"report-{chart_id}", clear_on_submit=True, border=False):
+            message = st.text_area(_("What is wrong, or what should be added"), max_chars=reports.MAX_MESSAGE)
+            figure = st.text_input(_("The figure and where it is published (optional)"), max_chars=reports.MAX_FIGURE)
+            sent = st.form_submit_button(_("Send"), icon=":material/send:")
+        if not sent:
+            return
+        sent_here = st.session_state.get("reports_sent", 0)
+        if not reports.clean(message, reports.MAX_MESSAGE):
+            st.warning(_("Nothing to send: please describe the error or the figure."))
+            return
+        if sent_here >= reports.PER_SESSION:
+            st.warning(_("Thank you: this page has sent as many reports as it may. Please write to us instead."))
+            return
+        outcome = _report_queue(where.target, reports.max_bytes()).add(
+            reports.report(chart_id, version, i18n.current(), link, message, figure)
+        )
+        if outcome == "saved":
+            st.session_state["reports_sent"] = sent_here + 1
+            st.success(
+                _("Thank you. Your report is saved for the maintainers; corrections are listed on the Data page.")
+            )
+        else:
+            st.warning(_("Reports cannot be taken right now. Please try again later."))
 
 
 def _short(url: str) -> str:

@@ -358,6 +358,15 @@ def release_revisions() -> pd.DataFrame:
     return db.run("release_revisions")
 
 
+def corrections() -> pd.DataFrame:
+    """The corrections log in the reader's language (the reference table holds each row in English and Urdu)."""
+    frame = db.run("corrections")
+    if i18n.current() == "ur":
+        for column in ("what_changed", "why"):
+            frame[column] = frame[f"{column}_ur"]
+    return frame.drop(columns=["what_changed_ur", "why_ur"])
+
+
 # Which published series a platform's or a monitor's figures belong to (the series reference table).
 SERIES_BY_PLATFORM = {
     "google": "google_removals",

@@ -334,6 +334,8 @@ def _load(
             if event_results is not None:
                 event_results.append(events)
         version = _content_version(con, [c.name for c in contracts] + ["sources", "quarantine"])
+        # a correction not yet released is first carried by this release (after the version: no circle)
+        con.execute("UPDATE corrections SET release_version = ? WHERE release_version IS NULL", [version])
         table_counts = {
             c.name: con.execute(f"SELECT count(*) FROM {quote(c.name)}").fetchone()[0]  # noqa: S608 (contract name)
             for c in contracts

@@ -102,6 +102,29 @@ st.dataframe(
     column_config={"url": st.column_config.LinkColumn("url")},
 )
 
+st.subheader(_("Corrections"), anchor="corrections")
+st.markdown(
+    _(
+        "Every correction this project has made to its figures, dates or words, newest first: what changed, why, "
+        "and the release that first carries it. The log is the `corrections` table of each release."
+    )
+)
+corrections = queries.corrections()
+if corrections.empty:
+    st.caption(_("No corrections so far."))
+for row in corrections.itertuples():
+    evidence = f" ({blocks.md_link(_('source'), row.evidence_url)})" if isinstance(row.evidence_url, str) else ""
+    st.markdown(
+        "- "
+        + _("**{date}**: {what} Why: {why}{evidence} First in release {version}.").format(
+            date=i18n.day(row.corrected_on),
+            what=blocks.md_escape(row.what_changed),
+            why=blocks.md_escape(row.why),
+            evidence=evidence,
+            version=row.release_version,
+        )
+    )
+
 st.subheader(_("Changelog"))
 changes = queries.release_changes()
 if changes.empty:

@@ -83,6 +83,7 @@ REFERENCE_TABLES = (
     "group_aliases",
     "event_type_map",
     "series",
+    "corrections",
 )
 
 LAYOUTS = (

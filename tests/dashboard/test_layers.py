@@ -48,6 +48,7 @@ PLAIN = {
     "pdf",
     "turns",
     "catalogue",
+    "reports",
 }
 #: The Streamlit layer: caches, the per-run pin of the dataset file, widgets, the chart block, the protocol.
 STREAMLIT_LAYER = {"app", "live", "blocks", "filters", "embed", "protocol", "log_limit", "serve"}
