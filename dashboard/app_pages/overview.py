@@ -29,6 +29,30 @@ def bounded(value, kind) -> str:
     return figure_value(value, isinstance(kind, str) and kind == "approx")
 
 
+#: The figures on the cards, as a table to download: each with its period, qualifier and the row it comes from.
+headline: list[dict] = []
+
+
+def keep(figure: str, period: str, value, qualifier, row: pd.Series, definition: str = "") -> None:
+    """One headline figure as printed (a rounded or lower-bound value keeps its qualifier and is never computed
+    with), with the source row it comes from. A figure the row does not report is left out."""
+    if value is None or pd.isna(value):
+        return
+    headline.append(
+        {
+            "figure": figure,
+            "period": period,
+            "value": value,
+            "qualifier": qualifier if isinstance(qualifier, str) else "exact",
+            "as_shown": bounded(value, qualifier),
+            "definition": definition,
+            "source_id": row.get("source_id"),
+            "source_line": row.get("source_line"),
+            "citation_url": row.get("citation_url"),
+        }
+    )
+
+
 st.header(_("Latest figures"))
 google = queries.google_totals(["PK"], first, last)
 pta = queries.pta_by_platform([], first, last)
@@ -47,6 +71,14 @@ if len(google) >= 2:
         ),
         delta_color="off",
         help=_("Google Transparency Report: requests from Pakistani authorities and courts in the half-year."),
+    )
+    keep(_("Removal requests to Google"), latest["period"], latest["requests"], latest["requests_qualifier"], latest)
+    keep(
+        _("Items named in them"),
+        latest["period"],
+        latest["items_requested"],
+        latest["items_requested_qualifier"],
+        latest,
     )
     cards[0].caption(
         _("{items} items named. Source: Google Transparency Report.").format(
@@ -70,6 +102,9 @@ if len(pta_total) >= 2:
             "Pakistan Telecommunication Authority, total since it began keeping records; "
             "the difference between two reports is not a monthly flow."
         ),
+    )
+    keep(
+        _("URLs blocked by PTA, cumulative"), latest["date_label"], latest["urls_blocked"], latest["value_kind"], latest
     )
     cards[1].caption(
         _("Source: PTA, as reported ({link}).").format(link=md_link(_("document"), latest["citation_url"]))
@@ -110,6 +145,15 @@ for card, org, definition_id in ((cards[2], "PIPS", "terrorist_attacks"), (cards
                 org=org, definition=md_escape(latest["definition_as_printed"])
             ),
         )
+        for measure, label in (("attacks", _("{org}: attacks")), ("killed_total", _("{org}: killed"))):
+            keep(
+                label.format(org=org),
+                latest["period"],
+                latest[measure],
+                latest[f"{measure}_qualifier"],
+                latest,
+                latest["definition_as_printed"],
+            )
         card.caption(
             _("{killed} killed. {org} counts: {definition} (as printed; {link}).").format(
                 killed=bounded(latest["killed_total"], latest["killed_total_qualifier"]),
@@ -118,6 +162,37 @@ for card, org, definition_id in ((cards[2], "PIPS", "terrorist_attacks"), (cards
                 link=md_link(_("report"), latest["citation_url"]),
             )
         )
+
+if headline:
+    table = pd.DataFrame(headline).astype({"source_line": "Int64"})
+    sources = queries.sources().set_index("source_id")
+    ids = [i for i in table["source_id"].dropna().unique() if i in sources.index]
+    file_name, write_csv = blocks.csv_download(
+        "headline_figures",
+        _("Latest figures"),
+        table,
+        blocks.dataset(),
+        sorted(set(sources.loc[ids, "publisher"])),
+        sorted(set(sources.loc[ids, "licence"])),
+        False,
+    )
+    with st.expander(_("These figures as a table")):
+        st.caption(
+            _(
+                "Each figure with its period, whether the source gave it exactly, approximately or as a lower bound, "
+                "and the source row and document it comes from."
+            )
+        )
+        st.dataframe(table, hide_index=True, key="headline-table")
+    st.download_button(
+        _("Download the latest figures (CSV)"),
+        write_csv,
+        file_name=file_name,
+        mime="text/csv",
+        key="csv-headline",
+        on_click="ignore",
+        icon=":material/download:",
+    )
 
 st.header(_("The last ten years of each figure"))
 st.caption(
