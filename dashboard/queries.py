@@ -343,7 +343,11 @@ def events(kinds: list[str]) -> pd.DataFrame:
 
 
 def sources() -> pd.DataFrame:
-    return db.run("sources")
+    """Every source file, its publisher in the reader's language (each provenance file names it in Urdu too)."""
+    frame = db.run("sources")
+    if i18n.current() == "ur":
+        frame["publisher"] = frame["publisher_ur"].where(frame["publisher_ur"].notna(), frame["publisher"])
+    return frame.drop(columns=["publisher_ur"])
 
 
 def quarantine() -> pd.DataFrame:
@@ -390,13 +394,20 @@ def platform_series(platforms: list[str]) -> list[str]:
 
 
 def coverage() -> pd.DataFrame:
-    """Per series: first and last period, the periods missing by name, next report due, citation grades."""
-    return db.run("series_coverage")
+    """Per series: first and last period, the periods missing by name, next report due, citation grades (name
+    and publisher in the reader's language)."""
+    frame = db.run("series_coverage")
+    if i18n.current() == "ur":
+        frame["name"], frame["publisher"] = frame["name_ur"], frame["publisher_ur"]
+    return frame.drop(columns=["name_ur", "publisher_ur"])
 
 
 def missing_periods(series_ids: list[str], year_from: int, year_to: int) -> pd.DataFrame:
     """Periods a publisher reported that the dataset lacks, for the given series and years."""
-    return db.run("series_missing_periods", series_ids=series_ids, year_from=year_from, year_to=year_to)
+    frame = db.run("series_missing_periods", series_ids=series_ids, year_from=year_from, year_to=year_to)
+    if i18n.current() == "ur":
+        frame["series"] = frame["series_ur"]
+    return frame.drop(columns=["series_ur"])
 
 
 def restatements() -> pd.DataFrame:

@@ -17,6 +17,7 @@ SYSTEM_TABLES = {
             "layout": "Source layout (adapter) the file was read with.",
             "loaded_into": "Table its rows went to; empty when kept for provenance only.",
             "publisher": "Who published the figures.",
+            "publisher_ur": "Who published the figures, in Urdu (empty: as in publisher).",
             "title": "Title of the source.",
             "url": "Where it is published.",
             "licence": "Licence or terms of use.",

@@ -1,7 +1,8 @@
 -- Per series: periods with a figure, the periods the publisher reported that the dataset lacks, next report due,
--- and how its rows are cited.
-SELECT series_id, name, publisher, cadence, first_period, last_period, first_date, last_date,
-       periods_with_figures, periods_published, periods_missing, missing_periods, next_report_due,
-       rows, rows_cited_publisher, rows_cited_press, rows_cited_repost, cadence_note, cadence_citation_url
-FROM series_coverage
-ORDER BY cadence = 'irregular', series_id
+-- and how its rows are cited (name and publisher in Urdu too, from the series reference table).
+SELECT c.series_id, c.name, c.publisher, c.cadence, c.first_period, c.last_period, c.first_date, c.last_date,
+       c.periods_with_figures, c.periods_published, c.periods_missing, c.missing_periods, c.next_report_due,
+       c.rows, c.rows_cited_publisher, c.rows_cited_press, c.rows_cited_repost, c.cadence_note,
+       c.cadence_citation_url, s.name_ur, s.publisher_ur
+FROM series_coverage AS c JOIN series AS s USING (series_id)
+ORDER BY c.cadence = 'irregular', c.series_id

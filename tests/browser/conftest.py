@@ -100,6 +100,9 @@ def wait_until_rendered(page, charts: int) -> None:
     page.evaluate("document.fonts.ready.then(() => true)")  # text measured and contrast checked in its own font
 
 
+_RIGHT_TO_LEFT = "getComputedStyle(document.querySelector('[data-testid=\"stMain\"]')).direction === 'rtl'"
+
+
 # Waits until the layout has not changed for a few frames (after a resize, Streamlit and plotly re-lay out).
 _SETTLED = """async () => {
     const frame = () => new Promise(resolve => requestAnimationFrame(() => resolve()));
@@ -183,6 +186,8 @@ def visit_page(browser, app_url: str, path: str, lang: str) -> Visit:
         seen.charts_drawn = page.locator('[data-testid="stPlotlyChart"] .js-plotly-plot').count()
         seen.app_error = page.get_by_text("This app has encountered an error").count()
         seen.not_found = page.get_by_text("Page not found").count()
+        if lang == "ur":  # the page's style element may land a moment after the script run ends
+            page.wait_for_function(_RIGHT_TO_LEFT, timeout=10_000)
         seen.direction = page.evaluate("getComputedStyle(document.querySelector('[data-testid=\"stMain\"]')).direction")
         if AXE.exists():
             seen.violations = _serious(page, AXE.read_text(encoding="utf-8"))
