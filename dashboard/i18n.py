@@ -11,6 +11,7 @@ spelling.
 
 from __future__ import annotations
 
+import re
 import threading
 from datetime import date, datetime
 from functools import cache, lru_cache
@@ -177,3 +178,45 @@ def _long_date(when: date, lang: str) -> str:  # the same few dates on every pag
 
 def month(value: date | datetime | pd.Timestamp | str, lang: str | None = None) -> str:
     return format_date(pd.Timestamp(value).date(), format="MMMM y", locale=BABEL_LOCALES[lang or current()])
+
+
+# Words of the date labels the sources' reports carry ("16 Apr, year unknown", "~Jan 2026", "FY 2023-24"),
+# longest first; month abbreviations are written out by Babel.
+DATE_LABEL_WORDS = (
+    N_("(as printed; probably fiscal year 2024-25)"),
+    N_("(Islamabad High Court hearing)"),
+    N_("(PTA Annual Report)"),
+    N_(", year unknown"),
+    N_("undated"),
+)
+FISCAL_YEAR = N_("fiscal year {year}")
+_MONTH_ABBREVIATIONS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_ABBREVIATED_MONTH = re.compile(r"\b(" + "|".join(_MONTH_ABBREVIATIONS) + r")\b")
+_HALF_YEAR = re.compile(r"^(\d{4}) H([12])$")
+
+
+def date_label(label: object, lang: str | None = None) -> object:
+    """A report's date label in the reader's language: month names written out, the few words translated, the
+    approximate mark and the figures kept ("~Jan 2026" → "~جنوری 2026")."""
+    lang = lang or current()
+    if lang == DEFAULT or not isinstance(label, str):
+        return label
+    text = label
+    for words in DATE_LABEL_WORDS:
+        text = text.replace(words, gettext(words, lang))
+    text = re.sub(r"^FY (\d{4}-\d{2})$", lambda m: gettext(FISCAL_YEAR, lang).format(year=m[1]), text)
+    return _ABBREVIATED_MONTH.sub(
+        lambda m: format_date(
+            date(2000, _MONTH_ABBREVIATIONS.index(m[1]) + 1, 1), format="MMMM", locale=BABEL_LOCALES[lang]
+        ),
+        text,
+    )
+
+
+def period_words(label: object, lang: str | None = None) -> object:
+    """A half-year label in words for a sentence ("2025 H1" → "first half of 2025"); anything else as it is."""
+    match = _HALF_YEAR.match(label) if isinstance(label, str) else None
+    if not match:
+        return label
+    template = N_("first half of {year}") if match[2] == "1" else N_("second half of {year}")
+    return gettext(template, lang or current()).format(year=match[1])

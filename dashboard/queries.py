@@ -39,6 +39,35 @@ def _translated(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     return frame
 
 
+# Words the queries themselves write into a column (SQL literals), translated where shown.
+MEASURE_LABELS = frozenset(
+    (
+        N_("share of requests fully or partly complied with"),
+        N_("share of items removed (legal or policy reasons)"),
+        N_("share of requests complied with"),
+        N_("share of the content named in requests that was removed"),
+        N_("requests naming YouTube (Google)"),
+    )
+)
+PTA_TOTAL = N_("All platforms (PTA total)")
+
+
+def _in_urdu_too(frame: pd.DataFrame, measure: str = "measure") -> pd.DataFrame:
+    """Platform names (from the reference table), the measures' words and the reports' date labels in the
+    reader's language; ids, dates and figures stay as they are."""
+    if i18n.current() == i18n.DEFAULT:
+        return frame
+    if "platform" in frame and "platform_id" in frame:
+        names = db.run("platform_names").set_index("platform_id")["name_ur"]
+        urdu = frame["platform_id"].map(names)
+        frame["platform"] = urdu.where(urdu.notna(), frame["platform"].map(lambda v: _(v) if v == PTA_TOTAL else v))
+    if measure in frame:
+        frame[measure] = frame[measure].map(lambda v: _(v) if v in MEASURE_LABELS else v)
+    if "date_label" in frame:
+        frame["date_label"] = frame["date_label"].map(i18n.date_label)
+    return frame
+
+
 def _with_periods(frame: pd.DataFrame) -> pd.DataFrame:
     if "period_start" in frame and "period_end" in frame:
         labels = period_label(frame["period_start"], frame["period_end"]) if len(frame) else pd.Series(dtype="string")
@@ -101,16 +130,18 @@ def google_country_ranking(year_from: int, year_to: int) -> pd.DataFrame:
 
 
 def platform_reports(platforms: list[str], year_from: int, year_to: int) -> pd.DataFrame:
-    return _with_periods(db.run("platform_reports", platforms=platforms, year_from=year_from, year_to=year_to))
+    return _in_urdu_too(
+        _with_periods(db.run("platform_reports", platforms=platforms, year_from=year_from, year_to=year_to))
+    )
 
 
 def pta_by_platform(platforms: list[str], year_from: int, year_to: int) -> pd.DataFrame:
-    return db.run("pta_by_platform", platforms=platforms, year_from=year_from, year_to=year_to)
+    return _in_urdu_too(db.run("pta_by_platform", platforms=platforms, year_from=year_from, year_to=year_to))
 
 
 def pta_by_category(categories: list[str], year_from: int, year_to: int) -> pd.DataFrame:
-    return _translated(
-        db.run("pta_by_category", categories=categories, year_from=year_from, year_to=year_to), "category"
+    return _in_urdu_too(
+        _translated(db.run("pta_by_category", categories=categories, year_from=year_from, year_to=year_to), "category")
     )
 
 
@@ -118,7 +149,9 @@ def pta_by_category(categories: list[str], year_from: int, year_to: int) -> pd.D
 
 
 def compliance_rates(platforms: list[str], year_from: int, year_to: int) -> pd.DataFrame:
-    return _with_periods(db.run("compliance_rates", platforms=platforms, year_from=year_from, year_to=year_to))
+    return _in_urdu_too(
+        _with_periods(db.run("compliance_rates", platforms=platforms, year_from=year_from, year_to=year_to))
+    )
 
 
 def ledger(platforms: list[str], as_of_limit: date) -> pd.DataFrame:
@@ -135,6 +168,7 @@ def ledger(platforms: list[str], as_of_limit: date) -> pd.DataFrame:
     regulator = regulator.rename(columns={"source_id": "regulator_source_id", "citation_url": "regulator_citation_url"})
     merged = regulator.merge(reported, on="platform_id", how="outer")
     merged["platform"] = merged["platform"].fillna(merged["platform_id"])
+    merged = _in_urdu_too(merged, measure="platform_measure")
     return merged.sort_values("urls_blocked", ascending=False, na_position="last").reset_index(drop=True)
 
 
@@ -236,8 +270,12 @@ def ucdp_fatalities_monthly(year_from: int, year_to: int) -> pd.DataFrame:
 
 
 def event_datasets() -> pd.DataFrame:
-    """Event-level exports in the dataset (empty when none was given to the build)."""
-    return db.run("event_datasets")
+    """Event-level exports in the dataset (empty when none was given to the build); publisher in the reader's
+    language where its provenance names it in Urdu."""
+    frame = db.run("event_datasets")
+    if i18n.current() == "ur":
+        frame["publisher"] = frame["publisher_ur"].where(frame["publisher_ur"].notna(), frame["publisher"])
+    return frame.drop(columns=["publisher_ur"])
 
 
 def event_monthly(dataset: str, year_from: int, year_to: int, provinces: list[str]) -> pd.DataFrame:

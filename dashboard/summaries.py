@@ -112,4 +112,6 @@ def _number(value) -> str:
 def _text(value) -> str:
     if isinstance(value, pd.Timestamp):
         return i18n.month(value)
+    if i18n.current() != i18n.DEFAULT:  # "2025 H1" in words: "2025 کی پہلی ششماہی"
+        return str(i18n.period_words(value))
     return str(value)

@@ -112,8 +112,9 @@ st.markdown(
 corrections = queries.corrections()
 if corrections.empty:
     st.caption(_("No corrections so far."))
+source_word = _("the document")
 for row in corrections.itertuples():
-    evidence = f" ({blocks.md_link(_('source'), row.evidence_url)})" if isinstance(row.evidence_url, str) else ""
+    evidence = f" ({blocks.md_link(source_word, row.evidence_url)})" if isinstance(row.evidence_url, str) else ""
     st.markdown(
         "- "
         + _("**{date}**: {what} Why: {why}{evidence} First in release {version}.").format(

@@ -141,7 +141,11 @@ if not event_sets.empty:
                 _("Real data: {title} ({publisher}). Licence: {licence}.").format(
                     title=md_escape(file.title), publisher=md_escape(file.publisher), licence=md_escape(file.licence)
                 )
-                + (" " + _("Cite: {citation}").format(citation=md_escape(file.cite_as)) if file.cite_as else ""),
+                + (
+                    " " + _("Cite: {citation}").format(citation="“" + md_escape(file.cite_as) + "”")
+                    if file.cite_as
+                    else ""
+                ),
                 icon=":material/verified:",
             )
     st.markdown(md_escape(_(queries.EVENT_DEFINITIONS[event_set])))

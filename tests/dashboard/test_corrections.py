@@ -96,12 +96,16 @@ def test_a_deployment_can_send_reports_by_e_mail_or_as_an_issue_instead(publishe
     app = _open("overview", "ur")
     assert not app.exception
     buttons = app.get("link_button")
-    assert buttons and all(b.proto.url.startswith("https://github.com/example/dashboard/issues/new?title=") for b in buttons)
+    assert buttons and all(
+        b.proto.url.startswith("https://github.com/example/dashboard/issues/new?title=") for b in buttons
+    )
     assert not app.text_area  # no form: nothing is stored by the app
     assert reports.setting({"DASHBOARD_REPORTS": "mailto:fixes@example.org"}) == reports.Setting(
         "mailto", "fixes@example.org"
     )
-    assert reports.prefilled(reports.Setting("mailto", "a@b.org"), "T x", "B").startswith("mailto:a@b.org?subject=T%20x")
+    assert reports.prefilled(reports.Setting("mailto", "a@b.org"), "T x", "B").startswith(
+        "mailto:a@b.org?subject=T%20x"
+    )
     with pytest.raises(ValueError, match="DASHBOARD_REPORTS='ftp://x'"):
         reports.setting({"DASHBOARD_REPORTS": "ftp://x"})
     monkeypatch.setenv("DASHBOARD_REPORTS", "off")

@@ -47,4 +47,3 @@ def test_every_card_figure_is_in_the_table_as_shown_with_its_source_row(publishe
     assert not bounded.empty  # PICSS 2025: at least 1,066
     word = "at least" if lang == "en" else "کم از کم"
     assert bounded["as_shown"].str.startswith(word).all()
-

@@ -1,0 +1,102 @@
+"""Urdu all the way through: with ``?lang=ur`` every page's titles, headings, captions, text and chart-in-words
+are written mostly in Urdu letters. Counted by Unicode script in the elements the page renders (AppTest), with
+link addresses and the proper names of platforms and armed groups left out, as they may keep their spelling."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGES = ["overview", "requests", "responsiveness", "incidents", "data", "about", "briefing"]
+GROUPS = {
+    "title": "headings",
+    "header": "headings",
+    "subheader": "headings",
+    "caption": "captions",
+    "info": "captions",
+    "warning": "captions",
+    "error": "captions",
+    "success": "captions",
+    "markdown": "text",
+    "text": "text",
+}
+IN_WORDS = {"en": "**In words:**", "ur": "**الفاظ میں:**"}
+MARKDOWN_LINK = re.compile(r"\[((?:[^\[\]]|\\[\[\]])*)\]\((?:[^()\s]|\([^()]*\))*\)")
+WEB_ADDRESS = re.compile(r"https?://\S+|\b(?:[\w-]+\\?\.)+(?:com|org|net|pk|gov|edu|se|in|bd|tv|uk|io)\b")
+
+
+def _names() -> list[str]:
+    """Platform and group names, longest first (so "X (Twitter)" goes before "X")."""
+    names = set()
+    for table in ("platforms", "militant_groups"):
+        with (ROOT / "data" / "reference" / f"{table}.csv").open(encoding="utf-8", newline="") as handle:
+            names |= {row["name"] for row in csv.DictReader(handle) if len(row["name"]) > 1}
+    return sorted(names, key=len, reverse=True)
+
+
+NAMES = _names()
+
+
+def counted(text: str) -> str:
+    """The text a reader reads as prose: link texts kept unless they are addresses, addresses and names removed."""
+    text = MARKDOWN_LINK.sub(lambda m: "" if WEB_ADDRESS.fullmatch(m[1]) else m[1], text.replace("\\.", "."))
+    text = WEB_ADDRESS.sub("", text)
+    for name in NAMES:
+        text = text.replace(name, "")
+    return text
+
+
+def letters(text: str) -> tuple[int, int]:
+    """(Arabic-script letters, Latin letters) in ``text``."""
+    urdu = sum(1 for c in text if c.isalpha() and ("\u0600" <= c <= "\u06ff" or "\ufb50" <= c <= "\ufeff"))
+    latin = sum(1 for c in text if c.isalpha() and (c.isascii() or "\u00c0" <= c <= "\u024f"))
+    return urdu, latin
+
+
+def page_letters(page: str, lang: str) -> dict[str, tuple[int, int]]:
+    app = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=120)
+    app.switch_page(f"app_pages/{page}.py")
+    app.query_params["lang"] = lang
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    counts: dict[str, tuple[int, int]] = {}
+    for kind, group in GROUPS.items():
+        for element in app.get(kind):
+            text = str(element.value)
+            if kind == "markdown" and text.lstrip().startswith("<style"):
+                continue  # the page's stylesheet
+            if text.startswith(IN_WORDS[lang]):
+                group = "chart in words"
+            urdu, latin = letters(counted(text))
+            before = counts.get(group, (0, 0))
+            counts[group] = (before[0] + urdu, before[1] + latin)
+            group = GROUPS[kind]
+    return counts
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_urdu_letters_outnumber_latin_ones_in_every_kind_of_text(published_dir, page):
+    counts = page_letters(page, "ur")
+    assert {"headings", "text"} <= set(counts), counts
+    if page in ("requests", "responsiveness", "incidents", "overview"):
+        assert "chart in words" in counts and "captions" in counts, counts
+    for group, (urdu, latin) in counts.items():
+        assert urdu > latin, f"{page}, {group}: {urdu} Urdu letters against {latin} Latin ones"
+    total_urdu, total_latin = (sum(c[i] for c in counts.values()) for i in (0, 1))
+    assert total_urdu > 2 * total_latin, (total_urdu, total_latin)
+
+
+def test_the_count_tells_english_from_urdu(published_dir):
+    """The same count on the English page finds Latin letters: it measures the page, not a constant."""
+    counts = page_letters("responsiveness", "en")
+    assert all(latin > 10 * urdu for urdu, latin in counts.values()), counts
+
+
+def test_addresses_and_names_are_left_out_and_prose_is_kept():
+    text = "ماخذ: [picss\\.net](https://picss.net/a) · [رپورٹ](https://x.org) YouTube بند see https://a.b/c"
+    assert letters(counted(text)) == (letters("ماخذ رپورٹ بند")[0], 3)  # "see" is prose
