@@ -175,7 +175,59 @@ class Chart:
         return self._update_axes("y", props)
 
     def spec(self) -> dict:
-        return {"data": self.data, "layout": self.layout}
+        spec = {"data": self.data, "layout": self.layout}
+        return _localised_axes(spec) if i18n.current() != i18n.DEFAULT else spec
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def _localised_axes(spec: dict) -> dict:
+    """Time axes in the reader's language: plotly.js writes month names in English only (its locales are not
+    shipped with Streamlit), so a date axis gets its ticks as text (years, or Urdu month names for a short span)
+    and numbers in full with Latin digits, the app's one digit style (no "k" or "M"). Time still runs left to
+    right."""
+    dates: dict[str, list[pd.Timestamp]] = {}
+    for trace in spec["data"]:
+        xs = trace.get("x")
+        if isinstance(xs, list) and any(isinstance(v, str) and _ISO_DATE.match(v) for v in xs):
+            axis = "xaxis" + str(trace.get("xaxis", "x"))[1:]
+            dates.setdefault(axis, []).extend(pd.Timestamp(v) for v in xs if isinstance(v, str) and _ISO_DATE.match(v))
+    every = [v for values in dates.values() for v in values]  # one set of ticks: panels may share their axis
+    for axis in dates:
+        layout = spec["layout"].setdefault(axis, {})
+        if "tickvals" in layout:
+            continue
+        ticks, text = _date_ticks(min(every), max(every))
+        layout |= {"type": "date", "tickmode": "array", "tickvals": ticks, "ticktext": text, "hoverformat": "%Y-%m-%d"}
+    for key in [k for k in spec["layout"] if k.startswith("yaxis")] or ["yaxis"]:
+        axis = spec["layout"].setdefault(key, {})
+        if "tickformat" not in axis:
+            axis |= {"exponentformat": "none", "separatethousands": True}
+    return spec
+
+
+def _date_ticks(first: pd.Timestamp, last: pd.Timestamp) -> tuple[list[str], list[str]]:
+    """At most about ten ticks between two dates: whole years (by one, two, five …) for a span of three years or
+    more, else months by one, two, three or six, each written as the reader's locale writes it."""
+    if last.year - first.year >= 3:
+        years = last.year - first.year + 1
+        step = next(s for s in (1, 2, 5, 10, 20, 50) if years / s <= 10)
+        start = first.year + (-first.year % step) if first.month == 1 and first.day == 1 else first.year + 1
+        start += -start % step
+        ticks = [pd.Timestamp(year, 1, 1) for year in range(start, last.year + 1, step)]
+        return [t.strftime("%Y-%m-%d") for t in ticks], [str(t.year) for t in ticks]
+    months = (last.year - first.year) * 12 + last.month - first.month + 1
+    step = next(s for s in (1, 2, 3, 6, 12) if months / s <= 10)
+    tick = pd.Timestamp(first.year, first.month, 1)
+    if tick < first:
+        tick += pd.DateOffset(months=1)
+    ticks = []
+    while tick <= last:
+        if (tick.month - 1) % step == 0:
+            ticks.append(tick)
+        tick += pd.DateOffset(months=1)
+    return [t.strftime("%Y-%m-%d") for t in ticks], [i18n.month(t) for t in ticks]
 
 
 _REFUSED = ("row", "col", "selector")  # plotly's subplot selectors that Chart does not implement
