@@ -7,7 +7,6 @@ import shutil
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
