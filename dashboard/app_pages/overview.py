@@ -142,7 +142,7 @@ for card, org, definition_id in ((cards[2], "PIPS", "terrorist_attacks"), (cards
             delta=delta,
             delta_color="off",
             help=_("{org} counts: {definition} (as printed).").format(
-                org=org, definition=md_escape(latest["definition_as_printed"])
+                org=org, definition="“" + md_escape(latest["definition_as_printed"]) + "”"
             ),
         )
         for measure, label in (("attacks", _("{org}: attacks")), ("killed_total", _("{org}: killed"))):
@@ -158,7 +158,7 @@ for card, org, definition_id in ((cards[2], "PIPS", "terrorist_attacks"), (cards
             _("{killed} killed. {org} counts: {definition} (as printed; {link}).").format(
                 killed=bounded(latest["killed_total"], latest["killed_total_qualifier"]),
                 org=org,
-                definition=md_escape(latest["definition_as_printed"]),
+                definition="“" + md_escape(latest["definition_as_printed"]) + "”",
                 link=md_link(_("report"), latest["citation_url"]),
             )
         )

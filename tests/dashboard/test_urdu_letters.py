@@ -100,3 +100,16 @@ def test_the_count_tells_english_from_urdu(published_dir):
 def test_addresses_and_names_are_left_out_and_prose_is_kept():
     text = "ماخذ: [picss\\.net](https://picss.net/a) · [رپورٹ](https://x.org) YouTube بند see https://a.b/c"
     assert letters(counted(text)) == (letters("ماخذ رپورٹ بند")[0], 3)  # "see" is prose
+
+
+def test_the_urdu_briefing_pack_is_written_in_urdu(published_dir):
+    """The brief (HTML, the same text the PDF prints): its prose in Urdu letters, link addresses and names aside."""
+    import html
+
+    from dashboard import briefing
+
+    document = briefing.build_html(2021, 2025, "ur")
+    body = re.sub(r"<(style|svg)\b.*?</\1>", " ", document, flags=re.S)
+    body = re.sub(r'href="[^"]*"', "", body)
+    urdu, latin = letters(counted(html.unescape(re.sub(r"<[^>]+>", "\n", body))))
+    assert urdu > 5 * latin, (urdu, latin)
