@@ -43,12 +43,19 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
-def app_url(published_dir):
+def report_queue(published_dir) -> Path:
+    """Where the served dashboard writes readers' reports (beside the test dataset, not in the project)."""
+    return published_dir.parent / "browser-reports" / "queue.jsonl"
+
+
+@pytest.fixture(scope="session")
+def app_url(published_dir, report_queue):
     """Serve the dashboard (a plain ``streamlit run``) on a free loopback port for the whole session."""
     server = contextlib.ExitStack()
+    environment = {"DASHBOARD_REPORTS": "queue", "DASHBOARD_REPORTS_QUEUE": str(report_queue)}
     try:
         url, _process = server.enter_context(
-            serve(published_dir, log=OUTPUT / "streamlit-server.log", timeout=60, plain=True)
+            serve(published_dir, log=OUTPUT / "streamlit-server.log", timeout=60, plain=True, environment=environment)
         )
     except RuntimeError as error:
         pytest.fail(f"{error}; see test-output/streamlit-server.log")
