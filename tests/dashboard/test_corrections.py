@@ -110,3 +110,32 @@ def test_a_deployment_can_send_reports_by_e_mail_or_as_an_issue_instead(publishe
         reports.setting({"DASHBOARD_REPORTS": "ftp://x"})
     monkeypatch.setenv("DASHBOARD_REPORTS", "off")
     assert not _open("overview").get("popover")
+
+
+def test_a_bad_correction_row_is_refused_by_its_contract_with_line_column_and_rule(tmp_path):
+    """The log is validated like the other reference tables: a row without its Urdu text, with an impossible
+    date or a release that is not a dataset version is refused, named by file, line, column and rule."""
+    from etl.adapters import Refs, registry
+    from etl.build import read_and_validate
+
+    path = tmp_path / "corrections.csv"
+    with REFERENCE.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    fields = list(rows[0])
+    rows[1]["what_changed_ur"] = ""
+    rows[2]["corrected_on"] = "2026-02-30"
+    rows[3]["release_version"] = "latest"
+    rows[4]["evidence_url"] = "javascript:alert(1)"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    result = read_and_validate(path, registry()["reference_corrections"], Refs(), {})
+    found = {(f.file, f.line, f.column) for f in result.failures}
+    assert found == {
+        ("corrections.csv", 3, "what_changed_ur"),
+        ("corrections.csv", 4, "corrected_on"),
+        ("corrections.csv", 5, "release_version"),
+        ("corrections.csv", 6, "evidence_url"),
+    }
+    assert all(f.rule for f in result.failures) and result.rows_loaded == len(rows) - 4
