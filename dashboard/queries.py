@@ -437,7 +437,8 @@ def coverage() -> pd.DataFrame:
     frame = db.run("series_coverage")
     if i18n.current() == "ur":
         frame["name"], frame["publisher"] = frame["name_ur"], frame["publisher_ur"]
-    return frame.drop(columns=["name_ur", "publisher_ur"])
+        frame["cadence_note"] = frame["cadence_note_ur"]
+    return frame.drop(columns=["name_ur", "publisher_ur", "cadence_note_ur"])
 
 
 def missing_periods(series_ids: list[str], year_from: int, year_to: int) -> pd.DataFrame:

@@ -3,6 +3,6 @@
 SELECT c.series_id, c.name, c.publisher, c.cadence, c.first_period, c.last_period, c.first_date, c.last_date,
        c.periods_with_figures, c.periods_published, c.periods_missing, c.missing_periods, c.next_report_due,
        c.rows, c.rows_cited_publisher, c.rows_cited_press, c.rows_cited_repost, c.cadence_note,
-       c.cadence_citation_url, s.name_ur, s.publisher_ur
+       c.cadence_citation_url, s.name_ur, s.publisher_ur, s.cadence_note_ur
 FROM series_coverage AS c JOIN series AS s USING (series_id)
 ORDER BY c.cadence = 'irregular', c.series_id

@@ -113,3 +113,18 @@ def test_the_urdu_briefing_pack_is_written_in_urdu(published_dir):
     body = re.sub(r'href="[^"]*"', "", body)
     urdu, latin = letters(counted(html.unescape(re.sub(r"<[^>]+>", "\n", body))))
     assert urdu > 5 * latin, (urdu, latin)
+
+
+def test_the_coverage_view_and_the_sources_are_in_urdu_on_the_about_page(published_dir):
+    """The tables of *About the data*: each series' name, publisher and note, and each source's publisher."""
+    app = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=120)
+    app.switch_page("app_pages/about.py")
+    app.query_params["lang"] = "ur"
+    app.run()
+    frames = [d.value for d in app.dataframe]
+    coverage = next(f for f in frames if "cadence_note" in f.columns)
+    sources = next(f for f in frames if "publisher" in f.columns and "sha256" in f.columns)
+    arabic = re.compile(r"[\u0600-\u06FF]")
+    for column in ("name", "publisher", "cadence_note"):
+        assert coverage[column].map(lambda t: bool(arabic.search(t))).all(), column
+    assert sources["publisher"].map(lambda t: t == "Google" or bool(arabic.search(t))).all()
