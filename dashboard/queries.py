@@ -275,7 +275,8 @@ def event_datasets() -> pd.DataFrame:
     frame = db.run("event_datasets")
     if i18n.current() == "ur":
         frame["publisher"] = frame["publisher_ur"].where(frame["publisher_ur"].notna(), frame["publisher"])
-    return frame.drop(columns=["publisher_ur"])
+        frame["title"] = frame["title_ur"].where(frame["title_ur"].notna(), frame["title"])
+    return frame.drop(columns=["publisher_ur", "title_ur"])
 
 
 def event_monthly(dataset: str, year_from: int, year_to: int, provinces: list[str]) -> pd.DataFrame:

@@ -19,6 +19,7 @@ SYSTEM_TABLES = {
             "publisher": "Who published the figures.",
             "publisher_ur": "Who published the figures, in Urdu (empty: as in publisher).",
             "title": "Title of the source.",
+            "title_ur": "Title in Urdu, where the project wrote the title (empty: as in title).",
             "url": "Where it is published.",
             "licence": "Licence or terms of use.",
             "retrieved": "When this copy was taken.",

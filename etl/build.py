@@ -37,7 +37,7 @@ CREATE TABLE sources (
   source_id VARCHAR PRIMARY KEY, file VARCHAR, layout VARCHAR, loaded_into VARCHAR, publisher VARCHAR,
   title VARCHAR, url VARCHAR, licence VARCHAR, retrieved VARCHAR, published VARCHAR, measures VARCHAR,
   derived_from VARCHAR, sha256 VARCHAR, rows_read BIGINT, rows_loaded BIGINT, rows_quarantined BIGINT,
-  table_rows BIGINT, cite_as VARCHAR, publisher_ur VARCHAR
+  table_rows BIGINT, cite_as VARCHAR, publisher_ur VARCHAR, title_ur VARCHAR
 );
 CREATE TABLE quarantine (
   source_id VARCHAR, file VARCHAR, line BIGINT, "column" VARCHAR, rule VARCHAR, message VARCHAR
@@ -446,7 +446,7 @@ def _insert_source(
 ) -> None:
     """One row of the sources table (provenance and row counts) and the file's quarantined rows."""
     con.execute(
-        "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             meta["source_id"],
             meta["file"],
@@ -464,6 +464,7 @@ def _insert_source(
             *counts,
             meta.get("cite_as") or None,
             meta.get("publisher_ur") or None,
+            meta.get("title_ur") or None,
         ],
     )
     if failures:
