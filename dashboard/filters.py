@@ -80,17 +80,28 @@ def period(first_year: int, last_year: int, *, key: str = "period", default_span
     return min(int(chosen[0]), int(chosen[1])), max(int(chosen[0]), int(chosen[1]))  # a link may give them reversed
 
 
-def _linked(key: str, options: list[str], labels: dict[str, str], default: list[str], *, many: bool) -> dict[str, str]:
+def _linked(
+    key: str,
+    options: list[str],
+    labels: dict[str, str],
+    default: list[str],
+    *,
+    many: bool,
+    english: dict[str, str] | None = None,
+) -> dict[str, str]:
     """Set the filter's value from the link, when the link gives it anew (a link opened, the address changed).
 
     A link carries ids (``platforms=facebook``, ``provinces=PK-BA``), the same in every language; older links
-    carry the labels people read, in English or Urdu, which are mapped to their ids. Values that match no option
+    carry the labels people read, in English or Urdu, which are mapped to their ids (``english``: each option's
+    English label where the shown one comes from the data rather than the catalogue). Values that match no option
     are dropped with the quiet notice; a link with none left, or none at all, gives the default.
     """
     aliases: dict[str, str] = {}
     for option in options:
         for label in i18n.in_every_language(labels.get(option, option)):
             aliases.setdefault(label, option)
+        if english and option in english:
+            aliases.setdefault(english[option], option)
     aliases |= {option: option for option in options}  # an id wins over a label spelt like another option's id
     raw = st.query_params.get_all(key)
     seen = st.session_state.setdefault(_SEEN, {})
@@ -157,7 +168,8 @@ def choose_many(
     ids = options[id_column].tolist()
     names = dict(zip(options[id_column], options[name_column], strict=True))
     default = list(default if default is not None else (ids if empty_means_all else []))
-    aliases = _linked(key, ids, names, default, many=True)
+    english = dict(zip(options[id_column], options["name_en"], strict=True)) if "name_en" in options else None
+    aliases = _linked(key, ids, names, default, many=True, english=english)
     where = st.sidebar if sidebar else st
     chosen = where.multiselect(
         label,

@@ -84,7 +84,13 @@ def year_bounds() -> tuple[int, int]:
 
 
 def platform_options() -> pd.DataFrame:
-    return db.run("platform_options")
+    """Platforms for the picker, named in the reader's language (``name``); ``name_en`` keeps the English name,
+    which older links may carry."""
+    frame = db.run("platform_options")
+    frame["name_en"] = frame["name"]
+    if i18n.current() == "ur":
+        frame["name"] = frame["name_ur"]
+    return frame.drop(columns=["name_ur"])
 
 
 def category_options() -> pd.DataFrame:

@@ -87,3 +87,16 @@ def test_a_link_with_urdu_labels_opens_in_english_and_unknown_values_are_named()
     app = open_page("incidents", {"lang": "en", "provinces": [region, "Atlantis"]})
     assert chosen(app)["provinces"] == ["PK-BA"]
     assert any("not recognised" in i.value and "provinces" in i.value for i in app.info)
+
+
+def test_platforms_are_offered_by_their_urdu_names_and_an_older_english_label_link_still_opens():
+    """The platform picker shows the reference table's Urdu names under ?lang=ur (Google (تمام مصنوعات)); a link
+    from before, with English labels, still selects the same platforms."""
+    app = open_page(
+        "requests", {"lang": "ur", "platforms": ["Google (all products)", "Websites and other (PTA 'Others/Misc')"]}
+    )
+    assert not app.exception
+    picker = app.multiselect(key="platforms")
+    assert picker.value == ["google", "websites"]
+    assert "Google (تمام مصنوعات)" in picker.options and "Google (all products)" not in picker.options
+    assert not [i for i in app.info if i.value and "websites" in i.value]
