@@ -64,16 +64,22 @@ def page_style() -> None:
 
 
 def page_frame() -> None:
-    """The language selector and the page style."""
+    """The language selector and the page style. The link keeps ``?lang=ur`` on every run (English, the default,
+    needs none): a selector bound to the link would write its label ("اردو") there and drop ``ur``, so a copied
+    address or a reload would open the page in English."""
+    st.session_state.setdefault("lang", i18n.current())  # the selector starts at the link's language
     st.sidebar.segmented_control(
         "Language / زبان",
         list(i18n.LANGUAGES),
-        default=i18n.current(),
         format_func=lambda code: i18n.LANGUAGES[code],
         key="lang",
-        bind="query-params",
         required=True,
     )
+    if i18n.current() != i18n.DEFAULT:
+        if st.query_params.get("lang") != i18n.current():
+            st.query_params["lang"] = i18n.current()
+    elif "lang" in st.query_params:
+        del st.query_params["lang"]
     page_style()
 
 
