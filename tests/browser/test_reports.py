@@ -28,5 +28,5 @@ def test_a_report_sent_from_an_urdu_chart_reaches_the_queue(page, app_url, repor
     assert len(lines) == len(before) + 1
     saved = json.loads(lines[-1])
     assert saved["message"] == "2024 کا عدد 905 ہونا چاہیے" and saved["figure"] == "The Nation, 1 Jan 2025"
-    assert saved["lang"] == "ur" and saved["link"].endswith("#" + saved["chart"])
+    assert saved["lang"] == "ur" and "lang=ur" in saved["link"] and saved["link"].endswith("#" + saved["chart"])
     assert set(saved) == {"received", "chart", "dataset_version", "lang", "link", "message", "figure"}
