@@ -175,7 +175,8 @@ def test_editing_one_word_of_a_message_keeps_its_translation_as_a_fuzzy_suggesti
 def test_a_qualified_figure_is_worded_once_for_pages_charts_summaries_and_the_briefing(
     lang, lower_bound, approx, missing
 ):
-    from dashboard import briefing_words, charts, summaries
+    from dashboard import charts, summaries
+    from dashboard.briefing import words as briefing_words
 
     i18n.set_language(lang)
     try:

@@ -42,9 +42,7 @@ PLAIN = {
     "i18n",
     "markdown",
     "colors",
-    "briefing",
-    "briefing_figures",
-    "briefing_words",
+    "briefing",  # a package: its __init__, __main__, figures and words
     "svg_charts",
     "pdf",
     "turns",
@@ -67,17 +65,25 @@ def dashboard_imports(path: Path) -> set[str]:
     return names
 
 
+def module_files(module: str) -> list[Path]:
+    """The files of a dashboard module: ``<module>.py``, or every file of the package ``<module>/``."""
+    package = ROOT / "dashboard" / module
+    return sorted(package.glob("*.py")) if package.is_dir() else [ROOT / "dashboard" / f"{module}.py"]
+
+
 def test_every_dashboard_module_has_its_layer():
     modules = {p.stem for p in (ROOT / "dashboard").glob("*.py")} - {"__init__"}
-    assert modules == PLAIN | STREAMLIT_LAYER
+    packages = {p.parent.name for p in (ROOT / "dashboard").glob("*/__init__.py")} - {"app_pages"}
+    assert packages == {"briefing"}, "the briefing pack is its own package"
+    assert modules | packages == PLAIN | STREAMLIT_LAYER
     assert not PLAIN & STREAMLIT_LAYER
 
 
 @pytest.mark.parametrize("module", sorted(PLAIN))
 def test_the_plain_layer_imports_neither_streamlit_nor_the_streamlit_layer(module):
-    path = ROOT / "dashboard" / f"{module}.py"
-    assert not {m for m in imported_modules(path) if m.split(".")[0] == "streamlit"}
-    assert dashboard_imports(path) <= PLAIN, dashboard_imports(path) - PLAIN
+    for path in module_files(module):
+        assert not {m for m in imported_modules(path) if m.split(".")[0] == "streamlit"}, path
+        assert dashboard_imports(path) <= PLAIN, (path, dashboard_imports(path) - PLAIN)
 
 
 def test_charts_are_pure_functions_of_their_frame():
