@@ -166,7 +166,7 @@ def qualified(figure: object, kind: object = None, written: str | None = None) -
     writes it its own way (a percentage, "not published"); by default the locale's digits. A missing figure
     carries no qualifier: it is ``written``, or "not reported".
     """
-    missing_figure = figure is None or (not isinstance(figure, str) and pd.isna(figure))  # type: ignore[arg-type]
+    missing_figure = figure is None or (not isinstance(figure, str) and pd.isna(figure))
     if missing_figure:
         return written if written is not None else _("not reported")
     if written is None:
