@@ -166,3 +166,13 @@ def test_no_page_builds_a_chart_itself(path):
     calls = _calls(path)
     assert not calls & {"chart_block", "cached", "blocks.chart_block", "blocks.cached", "figure_of"}, calls
     assert not {c for c in calls if c.startswith("charts.")}, "a page draws charts through blocks.draw only"
+
+
+def test_the_figure_rendered_without_streamlit_is_the_one_the_app_draws(embeds, release_years):
+    """``registry.render`` (the static site's call) gives the embed's figure and table, the embed being its page's."""
+    for chart_id, embedded in embeds.items():
+        chart = registry.CHARTS[chart_id]
+        built, table = registry.render(chart, chart.default_choice(*release_years))
+        drawn = json.loads(embedded.get("plotly_chart")[0].proto.spec)
+        assert json.loads(charts.as_figure(built.spec(), queries.province_geojson).to_json()) == drawn, chart_id
+        assert embedded.dataframe[0].value.equals(table), chart_id
