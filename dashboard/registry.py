@@ -11,10 +11,11 @@ the page keeps its filters and the prose around its charts.
 Without Streamlit, for a release's default view (what the static site and the tests draw)::
 
     first, last = queries.year_bounds()
-    spec, table = registry.render(chart, chart.default_choice(first, last))
+    built, table = registry.render(chart, chart.default_choice(first, last))  # a charts.Chart and its table
+    figure = charts.as_figure(charts.validated(built.spec()), queries.province_geojson)
 
-A map's spec names its polygons (``charts.BOUNDARIES``) rather than holding them: ``charts.as_figure(spec,
-queries.province_geojson)`` puts them in (the app reads them through its cache, ``live.province_geojson``).
+A map's spec names its polygons (``charts.BOUNDARIES``) rather than holding them: ``charts.as_figure`` puts in
+those of ``queries.province_geojson`` (the app reads them through its cache, ``live.province_geojson``).
 
 Embeddable: every subject-page chart except those of an agency's case log (drawn only when a release carries
 one, beside its suppression rule, which an embed would leave behind) and those of an event dataset (drawn beside
