@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -19,33 +19,11 @@ import streamlit as st
 from dashboard import charts, filters, i18n, live, queries, registry, summaries
 from dashboard.filters import LINK_SETTINGS
 from dashboard.i18n import N_, _
+from dashboard.markdown import md_escape, md_link
 from dataset.safe_csv import to_csv_bytes
 
 SYNTHETIC_LABEL = N_("ILLUSTRATIVE (SYNTHETIC) DATA: generated for demonstration, not real figures")
 FONT_FILE = Path(__file__).parent / "assets" / "fonts" / "NotoNaskhArabic-Regular.ttf"
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~])")
-
-
-def md_escape(text: object) -> str:
-    """Text from data shown as literal text in Markdown (no links, HTML, or $maths$)."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
-
-
-_WEB_ADDRESS = re.compile(r"^https?://[^\s/]", re.IGNORECASE)
-_ENDS_A_LINK = re.compile(r"[\s()\[\]<>\"'\\`]")
-
-
-def md_link(text: object, url: object) -> str:
-    """A Markdown link to a web address from data that stays one link and nothing else.
-
-    Only http(s) targets are linked, with every character that could close the link or start another
-    element percent-encoded (an address like ``https://a.org/x)![](https://b.org/pixel)`` from a data file
-    must not become an image fetched from elsewhere); anything else is shown as plain text.
-    """
-    target = "" if url is None or url != url else str(url)
-    if not _WEB_ADDRESS.match(target):
-        return md_escape(text)
-    return f"[{md_escape(text)}]({_ENDS_A_LINK.sub(lambda m: quote(m.group(), safe=''), target)})"
 
 
 def synthetic_label() -> str:
@@ -169,9 +147,9 @@ def cached(builder, *args, **kwargs) -> go.Figure:
 
 
 def figure_of(chart: registry.ChartDef, choice: registry.Choice) -> tuple[go.Figure, pd.DataFrame]:
-    """A registered chart for ``choice``: its figure (through the chart cache) and its table."""
-    table = chart.table(choice)
-    plot = chart.plot(table, choice)
+    """A registered chart for ``choice``: its figure and its table, as ``registry.render`` makes them, the figure
+    built through the chart cache."""
+    plot, table = registry.plotted(chart, choice)
     return cached(plot.builder, *plot.args, **plot.kwargs), table
 
 
@@ -181,11 +159,11 @@ def draw(chart: registry.ChartDef, choice: registry.Choice) -> pd.DataFrame:
     summary = chart.summary(choice) if chart.summary else None
     chart_block(
         chart.id,
-        chart.heading(choice),
+        chart.heading(choice, table),
         figure,
         table,
-        caption=chart.caption_text(),
-        events=choice.events,
+        caption=chart.caption_text(choice, table),
+        events=choice.events if chart.marks_events else None,
         summary=summary,
         gaps=chart.gaps(choice) if chart.gaps else None,
     )

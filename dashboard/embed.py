@@ -1,8 +1,8 @@
 """Embeddable charts: ``/embed?chart=<id>`` draws one chart with its table, CSV and sources, and nothing else.
 
 For a news article's iframe: no sidebar, no navigation, the whole period of the dataset. Each chart is
-its page's chart, from the one definition in ``registry.py``, drawn for every platform and category with no
-events; the ids are the pages' chart ids, so a chart's anchor on its page and its embed share one name. The
+its page's chart, from the one definition in ``registry.py``, drawn for its default view (every platform and
+category, no events: ``ChartDef.default_choice``); the ids are the pages' chart ids, so a chart's anchor on its page and its embed share one name. The
 proxy lets other sites frame ``/embed?chart=<an id here>`` only (``deploy/nginx.conf.in``); ``/embed`` without
 a valid chart draws a notice and nothing else.
 """
@@ -33,14 +33,15 @@ class EmbeddableChart:
     page: str  # url_path of the page the chart belongs to, for the "full view" link
     page_title: str
     build: Callable[
-        [int, int], tuple[go.Figure, pd.DataFrame, str | None]
-    ]  # (first year, last year) → figure, table, caption
+        [int, int], tuple[str, go.Figure, pd.DataFrame, str | None]
+    ]  # (first year, last year) → heading, figure, table, caption
 
 
 def _embeddable(chart: registry.ChartDef) -> EmbeddableChart:
-    def build(first: int, last: int) -> tuple[go.Figure, pd.DataFrame, str | None]:
-        figure, table = blocks.figure_of(chart, registry.everything(first, last))
-        return figure, table, chart.caption_text()
+    def build(first: int, last: int) -> tuple[str, go.Figure, pd.DataFrame, str | None]:
+        choice = chart.default_choice(first, last)
+        figure, table = blocks.figure_of(chart, choice)
+        return chart.heading(choice, table), figure, table, chart.caption_text(choice, table)
 
     return EmbeddableChart(chart.title, chart.page, registry.PAGE_TITLES[chart.page], build)
 
@@ -85,8 +86,7 @@ def render() -> None:
         st.markdown("\n".join(f"- `{name}`: {blocks.md_escape(c.title)}" for name, c in CHARTS.items()))
         return
     first, last = queries.year_bounds()
-    figure, table, caption = chart.build(first, last)
-    title = _(chart.title).format(measure=_("Attacks"))
+    title, figure, table, caption = chart.build(first, last)
     chart_block(chart_id, title, figure, table, caption=caption)
     site = (st.context.url or "").rsplit("/", 1)[0]  # from the client: made a link only by md_link's rules
     page = _(chart.page_title)

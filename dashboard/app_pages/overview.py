@@ -22,13 +22,6 @@ def signed(change: float) -> str:
     return ("+" if change > 0 else "") + i18n.num(change)
 
 
-def bounded(value, kind) -> str:
-    """A figure as the source gave it: 'at least 1,066', '≈ 229,000' or '1,063'."""
-    if isinstance(kind, str) and kind == "lower_bound":
-        return _("at least {value}").format(value=figure_value(value))
-    return figure_value(value, isinstance(kind, str) and kind == "approx")
-
-
 st.header(_("Latest figures"))
 google = queries.google_totals(["PK"], first, last)
 pta = queries.pta_by_platform([], first, last)
@@ -58,7 +51,7 @@ if len(pta_total) >= 2:
     exact = latest["value_kind"] == "exact" and previous["value_kind"] == "exact"
     cards[1].metric(
         _("URLs blocked by PTA, cumulative to {date}").format(date=md_escape(latest["date_label"])),
-        bounded(latest["urls_blocked"], latest["value_kind"]),
+        i18n.qualified(latest["urls_blocked"], latest["value_kind"]),
         # A difference is shown only between two exact figures: never from a rounded or lower-bound one.
         delta=_("{change} since {date}").format(
             change=signed(latest["urls_blocked"] - previous["urls_blocked"]), date=md_escape(previous["date_label"])
@@ -103,7 +96,7 @@ for card, org, definition_id in ((cards[2], "PIPS", "terrorist_attacks"), (cards
             _("{org}: {definition}, {period}").format(
                 org=org, definition=latest["definition"], period=latest["period"]
             ),
-            bounded(latest["attacks"], latest["attacks_qualifier"]),
+            i18n.qualified(latest["attacks"], latest["attacks_qualifier"]),
             delta=delta,
             delta_color="off",
             help=_("{org} counts: {definition} (as printed).").format(
@@ -112,7 +105,7 @@ for card, org, definition_id in ((cards[2], "PIPS", "terrorist_attacks"), (cards
         )
         card.caption(
             _("{killed} killed. {org} counts: {definition} (as printed; {link}).").format(
-                killed=bounded(latest["killed_total"], latest["killed_total_qualifier"]),
+                killed=i18n.qualified(latest["killed_total"], latest["killed_total_qualifier"]),
                 org=org,
                 definition=md_escape(latest["definition_as_printed"]),
                 link=md_link(_("report"), latest["citation_url"]),
