@@ -19,15 +19,16 @@ import duckdb
 import pandas as pd
 
 from etl import ETL_VERSION, caselog, coverage, incident_events, restatements
-from etl.adapters import Layout, Refs, detect, registry
+from etl.adapters import Layout, Refs, recognise, registry
 from etl.adapters.curated import REFERENCE_TABLES
 from etl.caselog import DEFAULT_K
 from etl.contracts import Contract, all_contracts, load_contract, quote, validate
 from etl.errors import Failure, SourceError
 from etl.paths import DATA_DIR
-from etl.provenance import Provenance, discover, read_provenance
+from etl.provenance import Provenance, discover
 from etl.publish import current_database, publish, remove_stale_staging, staging_path
 from etl.readers import LINE, RawTable, read_csv_text
+from etl.recognise import provenance_or_draft
 from etl.release import export_release
 
 #: Loaded first, in this order: later tables map labels and check keys against earlier ones.
@@ -88,6 +89,7 @@ class BuildResult:
     case_logs: list = field(default_factory=list)  # caselog.CaseLogResult per case log aggregated
     event_exports: list = field(default_factory=list)  # incident_events.EventsResult per event file (shipped first)
     superseded: list = field(default_factory=list)  # shipped event files a user's export of the same dataset replaced
+    drafted: list = field(default_factory=list)  # provenance drafted for files given without one
 
     @property
     def quarantined(self) -> int:
@@ -106,17 +108,29 @@ def run(
     case_logs: Sequence[Path] = (),
     k: int = DEFAULT_K,
     event_exports: Sequence[Path] = (),
+    on_draft: Callable[[Provenance], None] = lambda provenance: None,
 ) -> BuildResult:
     """Build and publish the dataset from ``data_dir`` (and any case logs or event exports) into ``out_dir``.
 
+    A case log or event export given without a provenance file gets one drafted from its recognised layout,
+    written beside it and passed to ``on_draft``; under ``strict`` it is refused instead.
     Raises SourceError when a file cannot be read or, under ``strict``, when any row was quarantined.
     """
     timer = _StageTimer()
+    drafted: list[Provenance] = []
+
+    def provenance_of(path: Path, kind: str) -> Provenance:
+        provenance, is_draft = provenance_or_draft(Path(path), kind, strict)
+        if is_draft:
+            drafted.append(provenance)
+            on_draft(provenance)
+        return provenance
+
     with timer("read"):
         on_stage("read", "checking provenance and checksums")
         sources = _ordered(discover(data_dir))
-        case_sources = [read_provenance(Path(p)) for p in case_logs]
-        event_sources = [read_provenance(Path(p)) for p in event_exports]
+        case_sources = [provenance_of(p, "case_log") for p in case_logs]
+        event_sources = [provenance_of(p, "events") for p in event_exports]
         shipped_events, superseded = _shipped_event_files(sources, event_sources)
         sources = [p for p in sources if p not in shipped_events]  # superseded ones stay, for provenance only
     refs, references = Refs(), dict[tuple, set]()
@@ -166,7 +180,7 @@ def run(
     finally:
         building.unlink(missing_ok=True)
         building.with_name(building.name + ".wal").unlink(missing_ok=True)
-    return BuildResult(version, database, results, timer.seconds, case_results, event_results, superseded)
+    return BuildResult(version, database, results, timer.seconds, case_results, event_results, superseded, drafted)
 
 
 def _shipped_event_files(sources: list[Provenance], user_exports: list[Provenance]):
@@ -196,14 +210,23 @@ def _read(path: Path, layout: Layout) -> RawTable:
     if layout.reader is not None:
         return layout.reader(path)
     raw = read_csv_text(path)
-    found = detect(raw.header, path.name)
-    # Headers are matched ignoring surrounding spaces; give the adapter the layout's exact names.
-    exact = {h.strip(): h for h in found.header}
-    raw.frame.columns = [exact.get(str(c).strip(), c) for c in raw.frame.columns]
+    found, version = recognise(raw.header, path.name)
     if found.name != layout.name:
         raise SourceError(
             f"{path.name}: its provenance says layout {layout.name}, but its header is the {found.name} layout."
         )
+    # Headers are matched ignoring surrounding spaces; give the adapter the layout's exact names, whichever
+    # release of the layout the file is (an earlier release's spellings renamed, its missing columns empty).
+    exact = {h.strip(): h for h in found.header}
+    renamed = {old.strip(): new for old, new in version.renamed.items()} if version else {}
+    raw.frame.columns = [exact.get(renamed.get(str(c).strip(), str(c).strip()), c) for c in raw.frame.columns]
+    for name in found.header:
+        if name not in raw.frame.columns:
+            raw.frame[name] = pd.Series(pd.NA, index=raw.frame.index, dtype="string")
+    for column, form in version.dates.items() if version else ():
+        # this release's dates to ISO; one that does not parse stays as written, for the contract to refuse
+        parsed = pd.to_datetime(raw.frame[column], format=form, errors="coerce").dt.strftime("%Y-%m-%d")
+        raw.frame[column] = parsed.astype("string").fillna(raw.frame[column])
     return raw
 
 
