@@ -273,7 +273,7 @@ def _validate(path: Path, console: Console) -> int:
         countries = frame["country_code"].dropna().nunique() if "country_code" in frame.columns else 0
         console.print(
             f"  would publish {len(frame):,} rows into {layout.table}: periods ending {periods.min()} to "
-            f"{periods.max()}, {countries:,} countries"
+            f"{periods.max()}, {countries:,} {'country' if countries == 1 else 'countries'}"
         )
     return _print_failures(result.failures, console)
 
