@@ -238,16 +238,18 @@ RELEASES: dict[str, tuple[tuple[str, frozenset[str], str], ...]] = {
 ACLED_BEFORE_2019 = frozenset({"EVENT_ID_CNTY", "EVENT_DATE", "EVENT_TYPE", "ALLY_ACTOR_1", "ACTOR1"})
 
 
-def release_of(layout: EventLayout, header: list[str], path: Path | None = None, encoding: str = "utf-8") -> str:
-    """Which release of the dataset's export the header is, and where it is documented (for ``validate``)."""
+def release_of(
+    layout: EventLayout, header: list[str], path: Path | None = None, encoding: str = "utf-8"
+) -> tuple[str, str]:
+    """Which release of the dataset's export the header is, and where that layout is documented."""
     names = {h.strip() for h in header}
-    found = next(
-        (f"{name}; documented in {where}" for name, needs, where in RELEASES[layout.dataset] if needs <= names),
-        layout.title,
+    release, documented = next(
+        ((name, where) for name, needs, where in RELEASES[layout.dataset] if needs <= names),
+        (layout.title, ""),
     )
     if path is not None and has_hashtag_row(path, encoding):
-        found += "; with HDX's HXL hashtag row under the header (skipped)"
-    return found
+        release += ", with HDX's HXL hashtag row under the header (skipped)"
+    return release, documented
 
 
 def has_hashtag_row(path: Path, encoding: str = "utf-8") -> bool:

@@ -88,9 +88,7 @@ def recognise(path: Path) -> Recognised:
             set(layout.signature) <= names for layout in incident_events.LAYOUTS
         ):
             layout = incident_events.detect(header, path.name)
-            release, _, documented = incident_events.release_of(layout, header, path, encoding).partition(
-                "; documented in "
-            )
+            release, documented = incident_events.release_of(layout, header, path, encoding)
             return Recognised(
                 "events",
                 layout.layout,
