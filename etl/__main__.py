@@ -1,4 +1,4 @@
-"""Command line: ``python -m etl build | validate PATH | rehash PATH`` (see ``--help``)."""
+"""Command line: ``python -m etl build | validate PATH | fetch SOURCE | rehash PATH`` (see ``--help``)."""
 
 from __future__ import annotations
 
@@ -87,6 +87,16 @@ def main(argv: list[str] | None = None) -> int:
         "validate", help="check one file against the layout its header matches; publish nothing"
     )
     check.add_argument("path", type=Path)
+    fetch = commands.add_parser(
+        "fetch",
+        help="refresh source files from their publishers (conditional download, checked, replaced atomically)",
+    )
+    fetch.add_argument(
+        "source", nargs="?", help="google, ucdp_ged or acled (ACLED needs ACLED_API_KEY and ACLED_EMAIL)"
+    )
+    fetch.add_argument("--all", action="store_true", help="every source (ACLED only when its key is set)")
+    fetch.add_argument("--url", help="download from this address instead of the publisher's (a mirror)")
+    fetch.add_argument("--data-dir", type=Path, help="the data folder to update (default: data/)")
     rehash = commands.add_parser(
         "rehash", help="record a deliberately changed file's new checksum in its provenance file"
     )
@@ -125,6 +135,8 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_OK
         if args.command == "validate":
             return _validate(args.path, console)
+        if args.command == "fetch":
+            return _fetch(args, console)
         return _rehash(args.path, console)
     except SourceError as exc:
         Console(stderr=True, highlight=False).print(f"[bold red]Refused:[/] {exc}")
@@ -321,6 +333,32 @@ def _validate_events(path: Path, console: Console, encoding: str = "utf-8") -> i
     for field, name, events in result.unmapped[:20]:
         console.print(f"  not in the mapping tables: {field} {name!r} ({events:,} events)")
     return _print_failures(result.failures, console)
+
+
+def _fetch(args, console: Console) -> int:
+    from etl import fetch
+    from etl.paths import DATA_DIR
+
+    data_dir = (args.data_dir or DATA_DIR).resolve()
+    if args.all == bool(args.source):
+        raise SourceError(f"Give one source ({', '.join(fetch.SOURCES)}) or --all.")
+    if args.all:
+        results = fetch.fetch_all(data_dir)
+    else:
+        try:
+            results = [fetch.fetch(args.source, data_dir, url=args.url)]
+        except SourceError as exc:
+            results = [exc]
+    failed = 0
+    for result in results:
+        if isinstance(result, SourceError):
+            failed += 1
+            Console(stderr=True, highlight=False).print(f"[bold red]Refused:[/] {result}")
+        else:
+            console.print(result.message)
+    if not failed and any(getattr(r, "status", "") == "changed" for r in results):
+        console.print("Build next (python -m etl build): the release's changelog will show what the publisher revised.")
+    return EXIT_REFUSED if failed else EXIT_OK
 
 
 def _rehash(path: Path, console: Console) -> int:
