@@ -248,3 +248,13 @@ def test_the_command_says_what_happened(server, data_dir, capsys):
     _serve("/broken.zip", b"", status=500)
     assert main(["fetch", "google", "--data-dir", str(data_dir), "--url", f"{server}/broken.zip"]) == 2
     assert "HTTP 500" in capsys.readouterr().err
+
+
+def test_the_nightly_job_fetches_then_builds():
+    unit = (DATA_DIR.parent / "deploy" / "systemd" / "dashboard-etl.service").read_text(encoding="utf-8")
+    commands = [line.split("=", 1) for line in unit.splitlines() if line.startswith("ExecStart")]
+    assert [(key, value.split(" -m ", 1)[1]) for key, value in commands[:2]] == [
+        ("ExecStartPre", "etl fetch --all"),
+        ("ExecStart", "etl build --quiet"),
+    ]
+    assert commands[0][1].startswith("-/")  # a failed fetch does not stop the build from what data/ holds
