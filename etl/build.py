@@ -38,7 +38,7 @@ CREATE TABLE sources (
   source_id VARCHAR PRIMARY KEY, file VARCHAR, layout VARCHAR, loaded_into VARCHAR, publisher VARCHAR,
   title VARCHAR, url VARCHAR, licence VARCHAR, retrieved VARCHAR, published VARCHAR, measures VARCHAR,
   derived_from VARCHAR, sha256 VARCHAR, rows_read BIGINT, rows_loaded BIGINT, rows_quarantined BIGINT,
-  table_rows BIGINT, cite_as VARCHAR
+  table_rows BIGINT, cite_as VARCHAR, last_checked VARCHAR, last_changed VARCHAR
 );
 CREATE TABLE quarantine (
   source_id VARCHAR, file VARCHAR, line BIGINT, "column" VARCHAR, rule VARCHAR, message VARCHAR
@@ -467,7 +467,7 @@ def _insert_source(
 ) -> None:
     """One row of the sources table (provenance and row counts) and the file's quarantined rows."""
     con.execute(
-        "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             meta["source_id"],
             meta["file"],
@@ -484,6 +484,8 @@ def _insert_source(
             meta["sha256"],
             *counts,
             meta.get("cite_as") or None,
+            (meta.get("fetch") or {}).get("checked"),  # python -m etl fetch: when last asked, and last changed
+            (meta.get("fetch") or {}).get("changed"),
         ],
     )
     if failures:

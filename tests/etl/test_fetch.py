@@ -155,9 +155,13 @@ def test_a_changed_release_replaces_the_files_updates_provenance_and_shows_in_th
             "SELECT value_before, value_after FROM release_revisions "
             "WHERE table_name = 'platform_reported_requests' AND \"column\" = 'requests'"
         ).fetchall()
+        coverage = con.execute(
+            "SELECT source_last_checked, source_last_changed FROM series_coverage WHERE series_id = 'google_removals'"
+        ).fetchone()
     finally:
         con.close()
     assert revised == [("104", "105")]
+    assert coverage == (meta["fetch"]["checked"], meta["fetch"]["changed"])  # the coverage view says when
 
 
 def test_not_modified_changes_only_the_time_checked(server, data_dir):
