@@ -253,12 +253,11 @@ def _unpack(source: Source, download: Path, staging_dir: Path) -> dict[str, Path
     """Target path (relative to data/) → staged file. A zip must hold exactly the expected members."""
     if not source.is_zip:
         target = source.targets[0]
-        staged = download.rename(staging_dir / Path(target.path).name)
-        return {target.path: staged}
+        return {target.path: download.rename(staging_dir / Path(target.path).name)}
     try:
         with zipfile.ZipFile(download) as archive:
             names = [info.filename for info in archive.infolist() if not info.is_dir()]
-            expected = {t.member for t in source.targets}
+            expected = {t.member for t in source.targets if t.member}
             unexpected = sorted(set(names) - expected)
             if unexpected:
                 raise SourceError(
@@ -269,7 +268,7 @@ def _unpack(source: Source, download: Path, staging_dir: Path) -> dict[str, Path
             absent = sorted(expected - set(names))
             if absent:
                 raise SourceError(f"{source.name}: the zip lacks {', '.join(absent)}; nothing was changed.")
-            staged = {}
+            staged: dict[str, Path] = {}
             for target in source.targets:
                 out = staging_dir / Path(target.path).name
                 with archive.open(str(target.member)) as member, out.open("wb") as handle:

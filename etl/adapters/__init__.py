@@ -71,7 +71,9 @@ def recognise(header: list[str], file_name: str) -> tuple[Layout, Version | None
     Headers are compared ignoring surrounding spaces. A header close to one of them (half its columns or
     more) is refused with the layout's name and the columns that differ."""
     cleaned = {h.strip() for h in header}
-    best, best_header, best_overlap = None, (), 0.0
+    best: Layout | None = None
+    best_header: tuple[str, ...] = ()
+    best_overlap = 0.0
     for layout in registry().values():
         if layout.reader is not None:
             continue
