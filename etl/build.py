@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Sequence
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,12 +17,13 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl import ETL_VERSION, caselog, coverage, incident_events, restatements
+from etl import ETL_VERSION, coverage, incident_events, restatements
 from etl.adapters import Layout, Refs, recognise, registry
 from etl.adapters.curated import REFERENCE_TABLES
 from etl.caselog import DEFAULT_K
 from etl.contracts import Contract, all_contracts, load_contract, quote, validate
 from etl.errors import Failure, SourceError
+from etl.inputs import KINDS, Given
 from etl.paths import DATA_DIR
 from etl.provenance import Provenance, discover
 from etl.publish import current_database, publish, remove_stale_staging, staging_path
@@ -133,6 +133,11 @@ def run(
         event_sources = [provenance_of(p, "events") for p in event_exports]
         shipped_events, superseded = _shipped_event_files(sources, event_sources)
         sources = [p for p in sources if p not in shipped_events]  # superseded ones stay, for provenance only
+    given = [
+        *(Given(KINDS["case_log"], p) for p in case_sources),
+        *(Given(KINDS["events"], p, shipped=True) for p in shipped_events),
+        *(Given(KINDS["events"], p) for p in event_sources),
+    ]
     refs, references = Refs(), dict[tuple, set]()
     results = []
     for provenance in sources:
@@ -157,21 +162,19 @@ def run(
     try:
         with timer("load"):
             on_stage("load", building.name)
-            case_results: list = []
-            event_results: list = []
+            outcomes: list = []
             version = _load(
                 building,
                 results,
                 strict,
                 previous=current_database(out_dir),
-                case_logs=case_sources,
-                k=k,
-                case_results=case_results,
+                given=given,
+                options={"k": k},
+                outcomes=outcomes,
                 on_stage=on_stage,
-                event_exports=[*shipped_events, *event_sources],
-                event_results=event_results,
-                shipped={p.source_id for p in shipped_events},
             )
+            case_results = [o for g, o in zip(given, outcomes, strict=True) if g.kind.name == "case_log"]
+            event_results = [o for g, o in zip(given, outcomes, strict=True) if g.kind.name == "events"]
         with timer("export"):
             on_stage("export", "open-data release: CSV, Parquet, datapackage.json, checksums, zip")
             export_release(building, out_dir)
@@ -298,15 +301,14 @@ def _load(
     results: list[SourceResult],
     strict: bool,
     previous: Path | None = None,
-    case_logs: Sequence[Provenance] = (),
-    k: int = DEFAULT_K,
-    case_results: list | None = None,
+    given: Sequence[Given] = (),
+    options: dict | None = None,
+    outcomes: list | None = None,
     on_stage: Callable[[str, str], None] = lambda stage, detail: None,
-    event_exports: Sequence[Provenance] = (),
-    event_results: list | None = None,
-    shipped: AbstractSet[str] = frozenset(),
 ) -> str:
-    """Create every table, insert the valid rows, write sources/quarantine/build_info; return the version."""
+    """Create every table, insert the valid rows, aggregate each given case log or event file through its kind
+    (``etl/inputs.py``), write sources/quarantine/build_info; return the version. ``outcomes`` receives each
+    given file's result, in order."""
     con = duckdb.connect(str(path))
     try:
         contracts = all_contracts()
@@ -327,35 +329,21 @@ def _load(
         for contract in contracts:
             _set_aside_restated(con, contract, results)
         coverage.record(con)
-        for provenance in case_logs:
-            on_stage("load", f"aggregating case log {provenance.path.name}")
-            case = caselog.aggregate(con, provenance, k)
-            if strict and case.failures:
+        for item in given:
+            on_stage("load", f"aggregating {item.kind.noun} {item.provenance.path.name}")
+            outcome = item.kind.aggregate(con, item.provenance, options or {})
+            if hasattr(outcome, "shipped"):
+                outcome.shipped = item.shipped
+            if strict and outcome.failures:
                 raise SourceError(
-                    f"Strict mode: {case.rows_quarantined} rows of {provenance.path.name} were "
+                    f"Strict mode: {outcome.rows_quarantined} rows of {item.provenance.path.name} were "
                     "quarantined, so nothing was published."
                 )
-            _record_case_log(con, provenance, case)
-            if case_results is not None:
-                case_results.append(case)
-        for provenance in event_exports:
-            on_stage("load", f"aggregating event export {provenance.path.name}")
-            events = incident_events.aggregate(con, provenance)
-            events.shipped = provenance.source_id in shipped
-            if strict and events.failures:
-                raise SourceError(
-                    f"Strict mode: {events.rows_quarantined} rows of {provenance.path.name} were "
-                    "quarantined, so nothing was published."
-                )
-            counts = (
-                events.rows_read,
-                events.rows_read - events.rows_quarantined,
-                events.rows_quarantined,
-                events.cells,
+            _insert_source(
+                con, item.provenance.meta, item.kind.loaded_into, item.kind.report(outcome), outcome.failures
             )
-            _insert_source(con, provenance.meta, "incident_events_monthly", counts, events.failures)
-            if event_results is not None:
-                event_results.append(events)
+            if outcomes is not None:
+                outcomes.append(outcome)
         version = _content_version(con, [c.name for c in contracts] + ["sources", "quarantine"])
         table_counts = {
             c.name: con.execute(f"SELECT count(*) FROM {quote(c.name)}").fetchone()[0]  # noqa: S608 (contract name)
@@ -455,11 +443,6 @@ def _record_source(con: duckdb.DuckDBPyConnection, result: SourceResult) -> None
         (result.rows_read, result.rows_loaded, result.rows_quarantined, table_rows),
         result.failures,
     )
-
-
-def _record_case_log(con: duckdb.DuckDBPyConnection, provenance: Provenance, case) -> None:
-    counts = (case.rows_read, case.rows_aggregated, case.rows_quarantined, case.cells)
-    _insert_source(con, provenance.meta, "case_requests_monthly", counts, case.failures)
 
 
 def _insert_source(

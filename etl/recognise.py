@@ -74,39 +74,29 @@ ASSUMED_NOTE = (
 
 def recognise(path: Path) -> Recognised:
     """The kind, layout and release of ``path`` from its header; SourceError naming the closest layout if none."""
-    from etl import caselog, incident_events
+    from etl import incident_events
+    from etl.inputs import KINDS
 
     if not path.exists():
         raise SourceError(f"{path.name}: no such file.")
-    for encoding in ("utf-8", "latin-1"):
+    for encoding in ("utf-8", "latin-1"):  # GTD's own CSV is often Latin-1
         try:
             header = incident_events.file_header(path, encoding)
         except SourceError:
             continue
         names = {h.strip() for h in header}
-        if incident_events.ACLED_BEFORE_2019 <= names or any(
-            set(layout.signature) <= names for layout in incident_events.LAYOUTS
-        ):
-            layout = incident_events.detect(header, path.name)
-            release, documented = incident_events.release_of(layout, header, path, encoding)
-            return Recognised(
-                "events",
-                layout.layout,
-                release,
-                documented,
-                "incident_events_monthly",
-                encoding,
-                {"dataset": layout.dataset},
-            )
-        if set(caselog.REQUIRED_COLUMNS) <= names:
-            return Recognised(
-                "case_log",
-                "case_log",
-                "case-log contract (data/contracts/inputs/case_log.json)",
-                "README, section on case logs",
-                "case_requests_monthly, case_requests_monthly_platform",
-                encoding,
-            )
+        for kind in KINDS.values():
+            if kind.recognise(names):
+                found = kind.describe(path, header, encoding)
+                return Recognised(
+                    kind.name,
+                    found.layout,
+                    found.release,
+                    found.documented,
+                    kind.publishes_into,
+                    encoding,
+                    found.details,
+                )
         break
     return _source(path)
 
