@@ -52,6 +52,7 @@ class Source:
     key_env: tuple[str, ...] = ()  # environment variables the request needs (never logged or written)
     query: Callable[[dict[str, str]], dict[str, str]] | None = None  # query parameters from those variables
     private: bool = False  # a user's own download (terms forbid redistribution): kept out of the release
+    redirect_hosts: tuple[str, ...] = ()  # other hosts a download may be redirected to (".example.org": any below)
 
     @property
     def is_zip(self) -> bool:
@@ -76,6 +77,7 @@ SOURCES = {
         "https://data.humdata.org/dataset/ucdp-data-for-pakistan",
         "UCDP GED events in Pakistan, HDX's country file (CC BY 4.0)",
         (Target("sources/events/ucdp_ged_pakistan_1989-2021.csv", ("ucdp_ged",)),),
+        redirect_hosts=(".amazonaws.com",),  # HDX serves its resources' files from cloud storage
     ),
     "acled": Source(
         "acled",
@@ -103,14 +105,20 @@ class FetchResult:
 
 
 class _SameHostRedirects(urllib.request.HTTPRedirectHandler):
-    """Follow a redirect only to the same host (and never from https to http)."""
+    """Follow a redirect only to the same host or one the source names (and never from https to http)."""
+
+    def __init__(self, allowed: tuple[str, ...] = ()) -> None:
+        super().__init__()
+        self.allowed = allowed
 
     def redirect_request(self, req, fp, code, msg, headers, newurl):
         old, new = urllib.parse.urlsplit(req.full_url), urllib.parse.urlsplit(newurl)
-        if new.hostname != old.hostname or (old.scheme == "https" and new.scheme != "https"):
+        host = new.hostname or ""
+        known = host == old.hostname or any(host.endswith(a) if a.startswith(".") else host == a for a in self.allowed)
+        if not known or (old.scheme == "https" and new.scheme != "https"):
             raise SourceError(
-                f"the server redirected to another host ({new.hostname or 'unknown'}); a download is only "
-                "followed within the publisher's own host, so nothing was changed"
+                f"the server redirected to another host ({host or 'unknown'}); a download is only followed within "
+                "the publisher's own hosts, so nothing was changed"
             )
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
@@ -141,7 +149,7 @@ def fetch(
     request_url = address
     if source.query is not None:
         request_url += ("&" if "?" in address else "?") + urllib.parse.urlencode(source.query(env))
-    if name == "ucdp_ged" and url is None:
+    if name == "ucdp_ged" and "/dataset/" in address:  # HDX's dataset page: its catalogue names the file
         address = request_url = _hdx_resource_url(address)
     for stale in first.parent.glob(f".fetch-{name}-*"):  # what a fetch killed earlier left behind
         shutil.rmtree(stale, ignore_errors=True)
@@ -149,7 +157,7 @@ def fetch(
     try:
         staging_dir.mkdir(parents=True, exist_ok=True)
         download = staging_dir / "download"
-        response = _download(request_url, download, previous.get("fetch", {}), name)
+        response = _download(request_url, download, previous.get("fetch", {}), name, source.redirect_hosts)
         checked = now.replace(microsecond=0).isoformat()
         if response is None:
             _mark_checked([p for _, p in targets], checked)
@@ -203,14 +211,14 @@ class _Response:
         self.etag, self.last_modified, self.final_url = etag, last_modified, final_url
 
 
-def _download(url: str, out: Path, last: dict, name: str) -> _Response | None:
+def _download(url: str, out: Path, last: dict, name: str, allowed: tuple[str, ...] = ()) -> _Response | None:
     """GET ``url`` into ``out`` (conditionally); None on 304. The URL is never printed (it may carry a key)."""
     headers = {"User-Agent": USER_AGENT}
     if last.get("etag"):
         headers["If-None-Match"] = last["etag"]
     if last.get("last_modified"):
         headers["If-Modified-Since"] = last["last_modified"]
-    opener = urllib.request.build_opener(_SameHostRedirects())
+    opener = urllib.request.build_opener(_SameHostRedirects(allowed))
     request = urllib.request.Request(url, headers=headers)  # noqa: S310 (http and https only, checked below)
     if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
         raise SourceError(f"{name}: the download address is not http or https.")
@@ -376,20 +384,25 @@ def _write_json_atomically(path: Path, meta: dict) -> None:
 
 
 def _hdx_resource_url(dataset_page: str) -> str:
-    """HDX's dataset page → the address of its conflict-data CSV, through HDX's CKAN API (package_show)."""
-    slug = urllib.parse.urlsplit(dataset_page).path.rstrip("/").rsplit("/", 1)[-1]
-    api = f"https://data.humdata.org/api/3/action/package_show?id={urllib.parse.quote(slug)}"
+    """HDX's dataset page → the address of its conflict-data CSV, through HDX's CKAN catalogue API
+    (``/api/3/action/package_show`` on the page's own host)."""
+    page = urllib.parse.urlsplit(dataset_page)
+    slug = page.path.rstrip("/").rsplit("/", 1)[-1]
+    api = f"{page.scheme}://{page.netloc}/api/3/action/package_show?id={urllib.parse.quote(slug)}"
     opener = urllib.request.build_opener(_SameHostRedirects())
+    request = urllib.request.Request(api, headers={"User-Agent": USER_AGENT})  # noqa: S310 (the page's scheme)
     try:
-        with opener.open(urllib.request.Request(api, headers={"User-Agent": USER_AGENT}), timeout=TIMEOUT_SECONDS) as r:  # noqa: S310
-            package = json.loads(r.read(10 << 20))
-    except (urllib.error.URLError, OSError, ValueError) as exc:
+        with opener.open(request, timeout=TIMEOUT_SECONDS) as response:
+            package = json.loads(response.read(10 << 20))
+    except (urllib.error.URLError, OSError, ValueError, SourceError) as exc:
         raise SourceError(
             f"ucdp_ged: HDX's catalogue could not be read ({exc.__class__.__name__}); nothing was changed."
         ) from None
     for resource in package.get("result", {}).get("resources", []):
-        if str(resource.get("name", "")).startswith("conflict_data_") and str(resource.get("url", "")).startswith(
-            "https://"
+        address = str(resource.get("url", ""))
+        if str(resource.get("name", "")).startswith("conflict_data_") and urllib.parse.urlsplit(address).scheme in (
+            "http",
+            "https",
         ):
-            return str(resource["url"])
+            return address
     raise SourceError("ucdp_ged: HDX's dataset lists no conflict_data_*.csv resource; nothing was changed.")

@@ -262,3 +262,46 @@ def test_the_nightly_job_fetches_then_builds():
         ("ExecStart", "etl build --quiet"),
     ]
     assert commands[0][1].startswith("-/")  # a failed fetch does not stop the build from what data/ holds
+
+
+def test_ucdp_ged_is_found_through_hdx_catalogue_and_its_hashtag_row_is_accepted(server, data_dir):
+    from etl.incident_events_generate import HEADERS
+    from etl.provenance import read_provenance
+
+    header = [*HEADERS["ucdp_ged"], "iso3"]
+    tags = ["#date+start" if h == "date_start" else ("#country+code" if h == "iso3" else "") for h in header]
+    row = {
+        "id": "1",
+        "type_of_violence": "1",
+        "side_a": "Government of Pakistan",
+        "side_b": "TTP",
+        "country": "Pakistan",
+        "country_id": "770",
+        "adm_1": "Khyber Pakhtunkhwa province",
+        "date_prec": "1",
+        "date_start": "2023-03-02 00:00:00.000",
+        "date_end": "2023-03-02 00:00:00.000",
+        "best": "4",
+        "low": "3",
+        "high": "6",
+        "iso3": "PAK",
+    }
+    text = "\n".join(",".join(line) for line in (header, tags, [row.get(h, "") for h in header])) + "\n"
+    _serve("/files/conflict_data_pak.csv", text.encode())
+    catalogue = {
+        "result": {"resources": [{"name": "conflict_data_pak.csv", "url": f"{server}/files/conflict_data_pak.csv"}]}
+    }
+    _serve("/api/3/action/package_show", json.dumps(catalogue).encode())
+    events = data_dir / "sources" / "events"
+    events.mkdir(parents=True)
+    shipped = DATA_DIR / "sources" / "events" / "ucdp_ged_pakistan_1989-2021.csv"
+    shutil.copy(provenance_path(shipped), events)  # the record the fetch updates (the file itself is fetched)
+    result = fetch("ucdp_ged", data_dir, url=f"{server}/dataset/ucdp-data-for-pakistan")
+    assert result.status == "changed"
+    assert any(path.startswith("/api/3/action/package_show?id=ucdp-data-for-pakistan") for path, _ in Recorded.seen)
+    fetched = read_provenance(events / shipped.name)  # checksum recorded: the build will accept it
+    assert fetched.meta["download_url"] == f"{server}/files/conflict_data_pak.csv"
+    assert (
+        "hashtag row" in fetched.meta["fetch"]["layout_release"] and "iso3" in fetched.meta["fetch"]["layout_release"]
+    )
+    assert fetched.meta["cite_as"].startswith("Davies")  # what the publisher asks is kept
