@@ -8,6 +8,7 @@ and the provenance the build drafts for a file given without one (``draft_proven
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from dataclasses import dataclass, field
@@ -87,6 +88,7 @@ def recognise(path: Path) -> Recognised:
         names = {h.strip() for h in header}
         for kind in KINDS.values():
             if kind.recognise(names):
+                encoding = _whole_file_encoding(path, encoding)
                 found = kind.describe(path, header, encoding)
                 return Recognised(
                     kind.name,
@@ -99,6 +101,22 @@ def recognise(path: Path) -> Recognised:
                 )
         break
     return _source(path)
+
+
+def _whole_file_encoding(path: Path, header_encoding: str) -> str:
+    """UTF-8 only if the whole file decodes as UTF-8 (a Latin-1 export can have a plain ASCII header and its
+    first accented name a megabyte in), else Latin-1. Parquet carries its own encoding."""
+    if header_encoding != "utf-8" or path.suffix.lower() == ".parquet":
+        return header_encoding
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with path.open("rb") as handle:
+            while block := handle.read(1 << 20):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return "latin-1"
+    return "utf-8"
 
 
 def _source(path: Path) -> Recognised:

@@ -155,3 +155,13 @@ def test_build_command_prints_the_draft_and_how_to_correct_it(tmp_path, capsys, 
         cli.main(["build", "--quiet", "--strict", "--out", str(tmp_path / "out2"), "--events", str(tmp_path / "x.csv")])
         == 2
     )
+
+
+def test_a_latin1_export_with_a_plain_header_and_a_late_accent_is_drafted_as_latin1(tmp_path, events_reference_dir):
+    rows = [dict(GTD_ROWS[0]) for _ in range(3000)]  # far more than one read buffer before the accented name
+    rows.append({**GTD_ROWS[0], "gname": "Lashkar-e-Jhangvi (Al-Alami) Pâkistan"})
+    bare = _without_provenance(write_export(tmp_path / "gtd-big.csv", "gtd", rows, encoding="latin-1"))
+    assert recognise(bare).encoding == "latin-1"
+    result = build(tmp_path / "out", [bare], events_reference_dir)
+    assert result.drafted[0].meta["encoding"] == "latin-1"
+    assert table(tmp_path / "out", "incident_events_info")["rows_read"].tolist() == [3001]
