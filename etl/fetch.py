@@ -270,7 +270,7 @@ def _unpack(source: Source, download: Path, staging_dir: Path) -> dict[str, Path
             if unexpected:
                 raise SourceError(
                     f"{source.name}: the zip holds member(s) this project does not expect "
-                    f"({', '.join(repr(n[:80]) for n in unexpected[:5])}); the publisher may have changed the "
+                    f"({', '.join(_member_name(n) for n in unexpected[:5])}); the publisher may have changed the "
                     "download, so nothing was changed. Check the download and update etl/fetch.py."
                 )
             absent = sorted(expected - set(names))
@@ -287,6 +287,17 @@ def _unpack(source: Source, download: Path, staging_dir: Path) -> dict[str, Path
         raise SourceError(
             f"{source.name}: the download is not a complete zip (cut short or damaged); nothing was changed."
         ) from None
+
+
+def _member_name(name: str) -> str:
+    """A zip member's name as printed: cut to 80 characters, withheld if it looks like a personal identifier."""
+    import pandas as pd
+
+    from etl.pii import identifier_rule
+
+    if identifier_rule(pd.Series([name], dtype="string"), "label").notna().iloc[0]:
+        return "(a name withheld: it looks like a personal identifier)"
+    return repr(name[:80])
 
 
 def _check_layout(path: Path, target: Target) -> str:

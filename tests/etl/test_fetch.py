@@ -201,8 +201,11 @@ def test_a_truncated_zip_without_a_length_changes_nothing(server, data_dir):
 
 
 def test_a_zip_with_an_unexpected_member_changes_nothing(server, data_dir):
-    files = {**_revised_files(), "../../etc/cron.d/evil": "x"}
+    files = {**_revised_files(), "../../etc/cron.d/evil": "x", "notes/ask.someone@example.org.txt": "y"}
     _serve("/extra.zip", _zip(files))
+    with pytest.raises(SourceError) as caught:
+        fetch("google", data_dir, url=f"{server}/extra.zip")
+    assert "someone@example.org" not in str(caught.value) and "withheld" in str(caught.value)
     _refused(lambda: fetch("google", data_dir, url=f"{server}/extra.zip"), data_dir, "member.*does not expect")
 
 
