@@ -20,7 +20,9 @@ Build the transparency dashboard's dataset from the files in data/.
 Every source file has a provenance file beside it (<file>.provenance.json: publisher, licence,
 checksum). The build reads each through the adapter for its layout, validates every row against the
 table's contract in data/contracts/, quarantines bad rows (file, line, column, rule), loads one
-DuckDB file and publishes it atomically. The dashboard reads what was published last.
+DuckDB file and publishes it atomically. The dashboard reads what was published last. A case log or
+event export given without a provenance file gets one drafted from its recognised layout, printed and
+written beside it (--strict refuses it instead). `fetch` refreshes sources from their publishers.
 
 Published into: ${DATA_DIR_ENV} if set, else ./published (override with --out).
 Exit codes: 0 done; 1 rows were refused (validate); 2 nothing was published: a file could not be
@@ -241,7 +243,7 @@ def _print_draft(provenance, console: Console) -> None:
         f"({meta['layout']}, {meta['layout_release']}) and written beside it as "
         f"{provenance_path(provenance.path).name}:[/]"
     )
-    console.print(json.dumps(meta, indent=2, ensure_ascii=False), markup=False)
+    console.print(json.dumps(meta, indent=2, ensure_ascii=False), markup=False, soft_wrap=True)  # copyable
     console.print(
         f"[yellow]'retrieved' ({meta['retrieved']}) is the file's date, assumed.[/] Correct it to the date you "
         "exported the file, check publisher, title and licence, and build again (editing the provenance file "
