@@ -171,13 +171,22 @@ def fetch(
             _new_meta(t, p, staged[t.path], source, address, response, checked, _check_layout(staged[t.path], t))
             for t, p in targets
         ]
-        for (target, path), meta in zip(targets, metas, strict=True):  # every check passed: file, then provenance
+        changed = [
+            (target, path, meta)
+            for (target, path), meta in zip(targets, metas, strict=True)
+            if not path.exists() or meta["sha256"] != sha256_of(path)
+        ]
+        # Every check passed: each changed file, then its provenance (a crash between the two leaves a checksum
+        # the build refuses, never a file it reads under an old record). Files the release left as they were
+        # only have the time they were checked moved.
+        for target, path, meta in changed:
             path.parent.mkdir(parents=True, exist_ok=True)
             staged_meta = staging_dir / (path.name + ".meta-staged")  # never named *.provenance.json in data/
             _write_json_atomically(staged_meta, meta)
             os.replace(staged[target.path], path)
             os.replace(staged_meta, provenance_path(path))
-        names = [p.name for _, p in targets]
+        _mark_checked([p for t, p in targets if all(p != c[1] for c in changed)], checked, response)
+        names = [path.name for _, path, _ in changed]
         return FetchResult(name, "changed", f"{name}: updated {', '.join(names)} from the publisher.", names)
     finally:
         shutil.rmtree(staging_dir, ignore_errors=True)

@@ -138,8 +138,13 @@ def test_a_changed_release_replaces_the_files_updates_provenance_and_shows_in_th
 
     run(tmp_path / "published", data_dir=data_dir)  # the release before the fetch
     _serve("/google-v2.zip", _zip(_revised_files()), headers={"Last-Modified": "Tue, 01 Jul 2025 00:00:00 GMT"})
+    untouched = data_dir / "sources" / "google" / "google-government-detailed-removal-requests.csv"
+    untouched_meta = json.loads(provenance_path(untouched).read_text(encoding="utf-8"))
     result = fetch("google", data_dir, url=f"{server}/google-v2.zip")
-    assert result.status == "changed" and SUMMARY in result.message
+    assert result.status == "changed" and result.files == [SUMMARY]  # only the file the publisher revised
+    after = json.loads(provenance_path(untouched).read_text(encoding="utf-8"))
+    assert after["retrieved"] == untouched_meta["retrieved"] and "changed" not in after["fetch"]
+    assert after["fetch"]["checked"] and after["sha256"] == untouched_meta["sha256"]
     path = data_dir / "sources" / "google" / SUMMARY
     assert "2019-06-30,Pakistan,PK,Police,105,1170" in path.read_text(encoding="utf-8")
     meta = json.loads(provenance_path(path).read_text(encoding="utf-8"))
