@@ -4,8 +4,9 @@ A kind says how it is **recognised** (from the set of column names in a file's h
 recognised file (layout, release, where documented), **aggregates** one file into its tables (reading and
 validating it on the way, in DuckDB) and **reports** what it did in the sources table's counts. The build
 loops over the given files of every kind in one place (``build._load``), so a fourth kind is one more entry
-in ``KINDS`` and one more command-line option, and nothing else. Published sources, one adapter per layout,
-are the third kind: ``etl/adapters/`` (recognised by ``adapters.recognise``).
+in ``KINDS`` and one more command-line option, and nothing else. Each kind has its folder: ``etl/caselog/`` and
+``etl/incident_events/`` (each with its SQL); published sources, one adapter per layout, are the third kind:
+``etl/adapters/`` (recognised by ``adapters.recognise``).
 """
 
 from __future__ import annotations

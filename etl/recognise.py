@@ -1,8 +1,8 @@
 """Which kind of input a file is, which layout and which release of it, read from the file itself.
 
 Three kinds of input reach the build: published **sources** (``data/sources/``, one adapter per layout in
-``etl/adapters/``), an agency's **case log** (``etl/caselog.py``) and an **event export** from ACLED, UCDP GED or
-GTD (``etl/incident_events.py``). ``recognise`` answers for any file, from its header alone; ``validate``
+``etl/adapters/``), an agency's **case log** (``etl/caselog/``) and an **event export** from ACLED, UCDP GED or
+GTD (``etl/incident_events/``). ``recognise`` answers for any file, from its header alone; ``validate``
 and the provenance the build drafts for a file given without one (``draft_provenance``) both start here.
 """
 
