@@ -243,6 +243,27 @@ def switch_latest(site: Path, version: str) -> None:
     os.replace(temporary, site / LATEST)
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _remove_abandoned(site: Path) -> None:
+    """Staging folders and link names left by builds that were killed (their process is gone); never shown."""
+    for path in site.glob(".*"):
+        pid = path.name.removesuffix(".tmp").rsplit(".", 1)[-1]
+        if pid.isdigit() and not _alive(int(pid)):
+            if path.is_symlink() or path.is_file():
+                path.unlink(missing_ok=True)
+            else:
+                shutil.rmtree(path, ignore_errors=True)
+
+
 @dataclass
 class Result:
     version: str
@@ -270,6 +291,7 @@ def build(published: Path, *, dataset_path: Path | None = None) -> Result:
         if final.is_dir():
             switch_latest(site, version)
             return _result(version, final, started, built=False)
+        _remove_abandoned(site)
         staging = site / f".{version}.{os.getpid()}.tmp"
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir()

@@ -9,6 +9,7 @@ version's feed stays as it was published.
 from __future__ import annotations
 
 import hashlib
+import re
 import json
 from datetime import datetime
 from pathlib import Path
@@ -151,7 +152,7 @@ def atom(records: list[dict]) -> str:
         for correction in record.get("corrections", []):
             text = [f"{k}: {v}" for k, v in correction.items() if v]
             digest = hashlib.sha256(json.dumps(correction, sort_keys=True).encode()).hexdigest()[:16]
-            when = next((v for k, v in correction.items() if v and "date" in k.lower()), None)
+            when = next((v for v in correction.values() if v and re.match(r"^\d{4}-\d{2}-\d{2}", str(v))), None)
             link = next((v for v in correction.values() if v and str(v).startswith(("http://", "https://"))), None)
             entries.append(
                 _entry(
