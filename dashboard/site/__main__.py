@@ -13,7 +13,10 @@ from dataset.location import published_dir
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dashboard.site", description=__doc__)
     parser.add_argument(
-        "--published", type=Path, default=None, help="the published folder (default: $DASHBOARD_DATA_DIR or ./published)"
+        "--published",
+        type=Path,
+        default=None,
+        help="the published folder (default: $DASHBOARD_DATA_DIR or ./published)",
     )
     args = parser.parse_args(argv)
     try:

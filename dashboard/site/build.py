@@ -39,9 +39,7 @@ from dataset.safe_csv import to_csv_bytes
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 FONT = Path(__file__).resolve().parent.parent / "assets" / "fonts" / "NotoNaskhArabic-Regular.ttf"
-LICENCE = N_(
-    "Code MIT; curation CC BY 4.0; source figures keep their publishers' terms (listed with each source)."
-)
+LICENCE = N_("Code MIT; curation CC BY 4.0; source figures keep their publishers' terms (listed with each source).")
 PAGE_NAMES = {"overview": N_("Overview"), **registry.PAGE_TITLES}
 
 
@@ -210,9 +208,7 @@ def write_chart(folder: Path, drawn: Drawn, info: dict, others: dict[str, str]) 
     publishers = "; ".join(sorted({s["publisher"] for s in drawn.sources if s.get("publisher")}))
     footer = image.Footer(
         _("Source: {publishers}").format(publishers=publishers or _("see the table")),
-        _("Dataset version {version}, built {built} UTC").format(
-            version=version, built=i18n.day(info["built_at"])
-        ),
+        _("Dataset version {version}, built {built} UTC").format(version=version, built=i18n.day(info["built_at"])),
         f"{base}/{page_path}",
     )
     svg = image.chart_svg(drawn.spec, drawn.title, drawn.subtitle, footer, rtl=i18n.is_rtl(drawn.lang))
@@ -342,9 +338,7 @@ def _write(folder: Path, published: Path, info: dict) -> list[str]:
     for lang in LANGS:
         i18n.set_language(lang)
         for drawn in drawn_all[lang]:
-            others = {
-                other: f"../{chart_file(drawn.chart.id, other, 'html')}" for other in LANGS if other != lang
-            }
+            others = {other: f"../{chart_file(drawn.chart.id, other, 'html')}" for other in LANGS if other != lang}
             page_paths += write_chart(folder, drawn, info, others)
         (folder / lang / "index.html").write_text(
             pages.index_page(lang, drawn_all[lang], info, PAGE_NAMES), encoding="utf-8"

@@ -9,8 +9,8 @@ version's feed stays as it was published.
 from __future__ import annotations
 
 import hashlib
-import re
 import json
+import re
 from datetime import datetime
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
@@ -172,7 +172,9 @@ def atom(records: list[dict]) -> str:
         f"<updated>{updated}</updated>\n"
         "<author><name>Pakistan takedowns and militancy transparency dashboard</name></author>\n"
         f'<link rel="self" type="application/atom+xml" href="{xml_escape(base)}/{LATEST}/feed.atom"/>\n'
-        f'<link rel="alternate" type="text/html" href="{xml_escape(base)}/{LATEST}/"/>\n' + "".join(entries) + "</feed>\n"
+        f'<link rel="alternate" type="text/html" href="{xml_escape(base)}/{LATEST}/"/>\n'
+        + "".join(entries)
+        + "</feed>\n"
     )
 
 

@@ -134,8 +134,18 @@ def _panels(spec: dict) -> list[_Panel]:
     return ordered
 
 
-def _text(x: float, y: float, text: str, *, size: float = 13, anchor: str = "start", fill: str = INK, rtl=False,
-          weight: str = "normal", family: str = LATIN) -> str:
+def _text(
+    x: float,
+    y: float,
+    text: str,
+    *,
+    size: float = 13,
+    anchor: str = "start",
+    fill: str = INK,
+    rtl=False,
+    weight: str = "normal",
+    family: str = LATIN,
+) -> str:
     direction = ' direction="rtl" unicode-bidi="embed"' if rtl else ""
     return (
         f'<text x="{x:.1f}" y="{y:.1f}" font-family="{escape(family)}" font-size="{size}" fill="{fill}" '
@@ -143,7 +153,9 @@ def _text(x: float, y: float, text: str, *, size: float = 13, anchor: str = "sta
     )
 
 
-_ARABIC_SCRIPT = re.compile(r"([\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]+(?:[ \u060C\u061B\u061F\u06D4]+[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]+)*)")
+_ARABIC_SCRIPT = re.compile(
+    r"([\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]+(?:[ \u060C\u061B\u061F\u06D4]+[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]+)*)"
+)
 
 
 def _runs(text: str) -> str:
@@ -181,8 +193,10 @@ def chart_svg(spec: dict, title: str, subtitle: str, footer: Footer, *, rtl: boo
     panel_height = max(PANEL_HEIGHT, 34 * len(categories) + 40) if horizontal else PANEL_HEIGHT
     edge = WIDTH - 30 if rtl else 30
     anchor = "end" if rtl else "start"
-    head = [_text(edge, 42, line, size=22, anchor=anchor, rtl=rtl, weight="bold", family=family)
-            for line in _wrap(title, 70)[:2]]
+    head = [
+        _text(edge, 42, line, size=22, anchor=anchor, rtl=rtl, weight="bold", family=family)
+        for line in _wrap(title, 70)[:2]
+    ]
     y = 42 + 28 * len(head)
     if subtitle:
         head.append(_text(edge, y, subtitle, size=14, anchor=anchor, fill=MUTED, rtl=rtl, family=family))
@@ -270,15 +284,19 @@ def _draw_panel(panel, layout, categories, horizontal, top, bottom, legend, pane
             return (v - ticks[0]) / ((ticks[-1] - ticks[0]) or 1)
 
     # Position axis: time in ms, plain numbers, or categories in order.
-    kinds = {("time" if _time(p) is not None else "number" if _number(p) is not None else "category")
-             for _, p, _ in points if p is not None}
+    kinds = {
+        ("time" if _time(p) is not None else "number" if _number(p) is not None else "category")
+        for _, p, _ in points
+        if p is not None
+    }
     if kinds == {"time"}:
         where = {p: _time(p) for _, p, _ in points if p is not None}
     elif kinds == {"number"}:
         where = {p: _number(p) for _, p, _ in points if p is not None}
     else:
-        where = {p: float(categories.index(str(p))) if str(p) in categories else 0.0
-                 for _, p, _ in points if p is not None}
+        where = {
+            p: float(categories.index(str(p))) if str(p) in categories else 0.0 for _, p, _ in points if p is not None
+        }
     spots = [v for v in where.values() if v is not None]
     p_lo, p_hi = min(spots), max(spots)
     pad = (p_hi - p_lo) * 0.04 or 0.5
@@ -307,7 +325,9 @@ def _draw_panel(panel, layout, categories, horizontal, top, bottom, legend, pane
     if horizontal:
         parts.append(f'<line x1="{left}" x2="{left}" y1="{top}" y2="{bottom}" stroke="{AXIS}"/>')
         for name in categories:
-            parts.append(_text(left - 8, pos(name) + 4, name if len(name) <= 34 else name[:33] + "…", size=12, anchor="end"))
+            parts.append(
+                _text(left - 8, pos(name) + 4, name if len(name) <= 34 else name[:33] + "…", size=12, anchor="end")
+            )
     else:
         parts.append(f'<line x1="{left}" x2="{right}" y1="{bottom}" y2="{bottom}" stroke="{AXIS}"/>')
         parts += _position_ticks(kinds, where, pos, bottom, p_lo, p_hi, categories)
@@ -326,34 +346,48 @@ def _draw_panel(panel, layout, categories, horizontal, top, bottom, legend, pane
             for idx, (p, n) in enumerate(mine):
                 size = slot * 0.8
                 if kinds == {"time"} and idx < len(widths) and _number(widths[idx]):
-                    size = _number(widths[idx]) / ((p_hi - p_lo) or 1) * ((bottom - top) if horizontal else (right - left))
+                    size = (
+                        _number(widths[idx]) / ((p_hi - p_lo) or 1) * ((bottom - top) if horizontal else (right - left))
+                    )
                 band = size / group
                 centre = pos(p) - size / 2 + band * k + band / 2
-                start = base.get((panel.axis, p, n >= 0), ticks[0] if log else 0.0) if stacked else (ticks[0] if log else 0.0)
+                start = (
+                    base.get((panel.axis, p, n >= 0), ticks[0] if log else 0.0)
+                    if stacked
+                    else (ticks[0] if log else 0.0)
+                )
                 end = start + n if stacked else n
                 if stacked:
                     base[(panel.axis, p, n >= 0)] = end
                 a, b = sorted((val(start), val(end)))
                 if horizontal:
-                    parts.append(f'<rect x="{a:.1f}" y="{centre - band / 2:.1f}" width="{b - a:.1f}" '
-                                 f'height="{band * 0.92:.1f}" fill="{escape(color)}"/>')
+                    parts.append(
+                        f'<rect x="{a:.1f}" y="{centre - band / 2:.1f}" width="{b - a:.1f}" '
+                        f'height="{band * 0.92:.1f}" fill="{escape(color)}"/>'
+                    )
                 else:
-                    parts.append(f'<rect x="{centre - band / 2:.1f}" y="{a:.1f}" width="{band * 0.92:.1f}" '
-                                 f'height="{b - a:.1f}" fill="{escape(color)}"/>')
+                    parts.append(
+                        f'<rect x="{centre - band / 2:.1f}" y="{a:.1f}" width="{band * 0.92:.1f}" '
+                        f'height="{b - a:.1f}" fill="{escape(color)}"/>'
+                    )
             continue
         mode = str(trace.get("mode") or "lines+markers")
         spots_px = [((val(n), pos(p)) if horizontal else (pos(p), val(n))) for p, n in mine]
         if "lines" in mode and len(spots_px) > 1:
             dash = (trace.get("line") or {}).get("dash")
             pattern = ' stroke-dasharray="3 4"' if dash in ("dot", "dash", "dashdot") else ""
-            parts.append(f'<polyline points="{" ".join(f"{x:.1f},{y:.1f}" for x, y in spots_px)}" fill="none" '
-                         f'stroke="{escape(color)}" stroke-width="2.5"{pattern}/>')
+            parts.append(
+                f'<polyline points="{" ".join(f"{x:.1f},{y:.1f}" for x, y in spots_px)}" fill="none" '
+                f'stroke="{escape(color)}" stroke-width="2.5"{pattern}/>'
+            )
         if "markers" in mode:
             symbol = str((trace.get("marker") or {}).get("symbol") or "")
             fill = "white" if "open" in symbol else escape(color)
             for x, y in spots_px:
-                parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4.5" fill="{fill}" stroke="{escape(color)}" '
-                             'stroke-width="2"/>')
+                parts.append(
+                    f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4.5" fill="{fill}" stroke="{escape(color)}" '
+                    'stroke-width="2"/>'
+                )
         if "text" in mode:
             labels = _values(trace.get("text"))
             for (x, y), label in zip(spots_px, [lab for (p, n), lab in zip(mine, labels, strict=False)], strict=False):
@@ -392,8 +426,9 @@ def pos_of(value: float, p_lo: float, p_hi: float, pos, where) -> float:
 
 
 def _tick(x: float, bottom: float, label: str) -> str:
-    return (f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{bottom}" y2="{bottom + 5}" stroke="{AXIS}"/>'
-            + _text(x, bottom + 20, label, size=12, anchor="middle", fill=MUTED))
+    return f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{bottom}" y2="{bottom + 5}" stroke="{AXIS}"/>' + _text(
+        x, bottom + 20, label, size=12, anchor="middle", fill=MUTED
+    )
 
 
 def png(svg: str, zoom: float = 1.5) -> bytes:

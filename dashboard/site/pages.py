@@ -99,9 +99,7 @@ def citation(drawn: Drawn, info: dict, address: str) -> str:
 
 
 def iframe(url: str, title: str) -> str:
-    return (
-        f'<iframe src="{url}" title="{title}" width="100%" height="560" style="border:0" loading="lazy"></iframe>'
-    )
+    return f'<iframe src="{url}" title="{title}" width="100%" height="560" style="border:0" loading="lazy"></iframe>'
 
 
 def chart_page(drawn: Drawn, info: dict, figure_json: str, others: Mapping[str, str]) -> str:
@@ -120,7 +118,8 @@ def chart_page(drawn: Drawn, info: dict, figure_json: str, others: Mapping[str, 
         f"<h1>{escape(drawn.title)}</h1>\n",
     ]
     if drawn.words:
-        parts.append(f"<p><strong>{escape(_('In words:'))}</strong> {escape(drawn.words)}</p>\n")
+        in_words = _("In words:")
+        parts.append(f"<p><strong>{escape(in_words)}</strong> {escape(drawn.words)}</p>\n")
     if drawn.caption:
         parts.append(f'<p class="note">{escape(drawn.caption)}</p>\n')
     if drawn.gaps is not None and not drawn.gaps.empty:
@@ -130,7 +129,9 @@ def chart_page(drawn: Drawn, info: dict, figure_json: str, others: Mapping[str, 
         )
         parts.append(
             '<p class="note">'
-            + escape(_("Periods the publisher reported that this dataset has no figure for: {parts}.").format(parts=listed))
+            + escape(
+                _("Periods the publisher reported that this dataset has no figure for: {parts}.").format(parts=listed)
+            )
             + "</p>\n"
         )
     parts.append(_figure(drawn, figure_json))
@@ -144,11 +145,14 @@ def chart_page(drawn: Drawn, info: dict, figure_json: str, others: Mapping[str, 
         (f"../../../releases/dataset-{version}.zip", _("The whole release (zip)")),
     ]
     parts.append(
-        "<h2>" + escape(_("Download")) + '</h2>\n<ul class="files">'
+        "<h2>"
+        + escape(_("Download"))
+        + '</h2>\n<ul class="files">'
         + "".join(f'<li><a href="{escape(href)}">{escape(label)}</a></li>' for href, label in files)
         + "</ul>\n"
     )
-    parts.append(f"<details open><summary>{escape(_('Table'))}</summary>{table_html(drawn.table)}</details>\n")
+    table_label = _("Table")
+    parts.append(f"<details open><summary>{escape(table_label)}</summary>{table_html(drawn.table)}</details>\n")
     parts.append("<h2>" + escape(_("Sources")) + "</h2>\n<ul>")
     for source in drawn.sources:
         grades = ", ".join(source.get("grades") or [])
@@ -158,7 +162,7 @@ def chart_page(drawn: Drawn, info: dict, figure_json: str, others: Mapping[str, 
             f"<li>{escape(source.get('publisher') or '')}: {escape(str(name))}"
             + (f" ({escape(grades)})" if grades else "")
             + (f". {documents}" if documents else "")
-            + (f" <span class=\"muted\">{escape(str(source['licence']))}</span>" if source.get("licence") else "")
+            + (f' <span class="muted">{escape(str(source["licence"]))}</span>' if source.get("licence") else "")
             + "</li>"
         )
     parts.append("</ul>\n")
@@ -168,10 +172,13 @@ def chart_page(drawn: Drawn, info: dict, figure_json: str, others: Mapping[str, 
     pinned = chart_url(chart_id, lang, "embed.html", version)
     moving = chart_url(chart_id, lang, "embed.html", LATEST)
     title = escape(drawn.title, quote=True)
+    this_version, always_latest = _("This version (never changes):"), _("Always the latest release:")
     parts.append(
-        "<h2>" + escape(_("Embed this chart")) + "</h2>\n"
-        f"<p>{escape(_('This version (never changes):'))}</p><pre>{escape(iframe(pinned, title))}</pre>\n"
-        f"<p>{escape(_('Always the latest release:'))}</p><pre>{escape(iframe(moving, title))}</pre>\n"
+        "<h2>"
+        + escape(_("Embed this chart"))
+        + "</h2>\n"
+        + f"<p>{escape(this_version)}</p><pre>{escape(iframe(pinned, title))}</pre>\n"
+        + f"<p>{escape(always_latest)}</p><pre>{escape(iframe(moving, title))}</pre>\n"
     )
     parts.append(
         f'<p><a href="{escape(dashboard, quote=True)}">'
@@ -203,9 +210,12 @@ def _footer(info: dict) -> str:
     text = _("Dataset version {version}, built {built} UTC").format(
         version=info["dataset_version"], built=f"{info['built_at']:%Y-%m-%d %H:%M}"
     )
+    licence = _("Licence")
     return (
-        f'</main>\n<footer class="site"><p class="muted">{escape(text)}. {escape(_("Licence"))}: '
-        + escape(_("Code MIT; curation CC BY 4.0; source figures keep their publishers' terms (listed with each source)."))
+        f'</main>\n<footer class="site"><p class="muted">{escape(text)}. {escape(licence)}: '
+        + escape(
+            _("Code MIT; curation CC BY 4.0; source figures keep their publishers' terms (listed with each source).")
+        )
         + "</p></footer>\n</body>\n</html>\n"
     )
 
@@ -214,9 +224,10 @@ def index_page(lang: str, drawn: Sequence[Drawn], info: dict, page_names: Mappin
     """Every chart of the release in one language, by dashboard page."""
     title = _("Charts of dataset version {version}").format(version=info["dataset_version"])
     other = next(o for o in LANGS if o != lang)
+    this_release = _("This release")
     parts = [
         _head(title, lang, 1, script=False),
-        f'<header class="site"><a href="../index.html">{escape(_("This release"))}</a>',
+        f'<header class="site"><a href="../index.html">{escape(this_release)}</a>',
         f'<a href="../{other}/index.html" hreflang="{other}" lang="{other}">{escape(i18n.LANGUAGES[other])}</a>',
         f"</header>\n<main>\n<h1>{escape(title)}</h1>\n",
     ]
@@ -243,11 +254,11 @@ def root_page(info: dict, drawn: Mapping[str, Sequence[Drawn]]) -> str:
         (f"../../releases/{version}/datapackage.json", _("Data package of this release")),
         (f"../../releases/dataset-{version}.zip", _("The whole release (zip)")),
     ]
-    count = len(drawn.get("en", []))
+    summary = _("{n} charts, each with its table, CSV, JSON, images and embed page.").format(n=len(drawn.get("en", [])))
     return (
         _head(title, "en", 0, script=False)
         + f"<main>\n<h1>{escape(title)}</h1>\n"
-        + f"<p>{escape(_('{n} charts, each with its table, CSV, JSON, images and embed page.').format(n=count))}</p>\n"
+        + f"<p>{escape(summary)}</p>\n"
         + "<ul>"
         + "".join(f'<li><a href="{escape(h)}">{escape(t)}</a></li>' for h, t in files)
         + f'</ul>\n<p class="muted">{escape(site_url())}/{LATEST}/</p>\n'

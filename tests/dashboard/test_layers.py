@@ -48,6 +48,7 @@ PLAIN = {
     "pdf",
     "turns",
     "catalogue",
+    "site",  # the static site builder (a package): dashboard/site/*.py
 }
 #: The Streamlit layer: caches, the per-run pin of the dataset file, widgets, the chart block, the protocol.
 STREAMLIT_LAYER = {"app", "live", "blocks", "filters", "embed", "protocol", "log_limit", "serve"}
@@ -68,13 +69,21 @@ def dashboard_imports(path: Path) -> set[str]:
 
 def test_every_dashboard_module_has_its_layer():
     modules = {p.stem for p in (ROOT / "dashboard").glob("*.py")} - {"__init__"}
+    modules |= {p.parent.name for p in (ROOT / "dashboard").glob("*/__init__.py")} - {"app_pages"}  # pages: below
     assert modules == PLAIN | STREAMLIT_LAYER
     assert not PLAIN & STREAMLIT_LAYER
 
 
-@pytest.mark.parametrize("module", sorted(PLAIN))
-def test_the_plain_layer_imports_neither_streamlit_nor_the_streamlit_layer(module):
-    path = ROOT / "dashboard" / f"{module}.py"
+def _plain_files() -> list[Path]:
+    return [
+        path
+        for module in sorted(PLAIN)
+        for path in ([ROOT / "dashboard" / f"{module}.py"] if module != "site" else files("dashboard/site"))
+    ]
+
+
+@pytest.mark.parametrize("path", _plain_files(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_plain_layer_imports_neither_streamlit_nor_the_streamlit_layer(path):
     assert not {m for m in imported_modules(path) if m.split(".")[0] == "streamlit"}
     assert dashboard_imports(path) <= PLAIN, dashboard_imports(path) - PLAIN
 
@@ -121,7 +130,7 @@ def test_queries_and_database_access_do_not_import_streamlit(module):
 def test_the_briefing_command_and_the_queries_run_without_streamlit_and_importing_db_changes_nothing():
     script = (
         "import sys\n"
-        "import dashboard.briefing, dashboard.db, dashboard.queries\n"
+        "import dashboard.briefing, dashboard.db, dashboard.queries, dashboard.site.build\n"
         "assert 'streamlit' not in sys.modules, 'streamlit was imported'\n"
         "from streamlit.runtime.app_session import AppSession\n"
         "assert not getattr(AppSession.handle_backmsg, 'dashboard_guard', False)\n"

@@ -31,7 +31,12 @@ def test_versioned_pages_are_immutable_and_latest_is_cached_briefly(stack, site)
     )
     assert status == 200 and headers.get("content-encoding") == "gzip" and len(script) > 1_000_000
     assert headers["content-type"].startswith("application/javascript")
-    for suffix, kind in (("png", "image/png"), ("svg", "image/svg+xml"), ("csv", "text/csv"), ("json", "application/json")):
+    for suffix, kind in (
+        ("png", "image/png"),
+        ("svg", "image/svg+xml"),
+        ("csv", "text/csv"),
+        ("json", "application/json"),
+    ):
         status, headers, _ = http_get(f"{stack.url}/site/{site.version}/ur/ledger.{suffix}")
         assert status == 200 and headers["content-type"].startswith(kind), suffix
     status, headers, _ = http_get(f"{stack.url}/site/latest/feed.atom")

@@ -24,7 +24,7 @@ from etl.provenance import rehash
 
 ROOT = Path(__file__).resolve().parents[2]
 ATOM = "{http://www.w3.org/2005/Atom}"
-HOSTILE = "X <script>window.__x=1</script><img src=x onerror=alert(1)> & \"quoted\""
+HOSTILE = 'X <script>window.__x=1</script><img src=x onerror=alert(1)> & "quoted"'
 
 
 @pytest.fixture(scope="module")

@@ -70,7 +70,11 @@ def _page_figure(path) -> dict:
 def _same(a, b) -> bool:
     if isinstance(a, float) and isinstance(b, float) and np.isnan(a) and np.isnan(b):
         return True
-    return a == b or (a is None and isinstance(b, float) and np.isnan(b)) or (b is None and isinstance(a, float) and np.isnan(a))
+    return (
+        a == b
+        or (a is None and isinstance(b, float) and np.isnan(b))
+        or (b is None and isinstance(a, float) and np.isnan(a))
+    )
 
 
 @pytest.mark.parametrize("chart_id", list(registry.CHARTS))
