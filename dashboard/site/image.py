@@ -431,7 +431,7 @@ def _tick(x: float, bottom: float, label: str) -> str:
     )
 
 
-def png(svg: str, zoom: float = 1.5) -> bytes:
+def png(svg: str, zoom: float = 1.0) -> bytes:
     """The SVG rasterised by resvg with the shipped fonts only (the machine's own fonts are never used)."""
     return bytes(
         resvg_py.svg_to_bytes(

@@ -30,6 +30,8 @@ def test_versioned_pages_are_immutable_and_latest_is_cached_briefly(stack, site)
         f"{stack.url}/site/{site.version}/assets/plotly.min.js", {"Accept-Encoding": "gzip"}
     )
     assert status == 200 and headers.get("content-encoding") == "gzip" and len(script) > 1_000_000
+    compressed = site.folder / "assets" / "plotly.min.js.gz"  # the build's .gz, served as it is (gzip_static)
+    assert int(headers["content-length"]) == compressed.stat().st_size
     assert headers["content-type"].startswith("application/javascript")
     for suffix, kind in (
         ("png", "image/png"),
