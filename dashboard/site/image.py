@@ -121,6 +121,8 @@ def _panels(spec: dict) -> list[_Panel]:
     layout = spec.get("layout", {})
     panels: dict[str, _Panel] = {}
     for trace in spec.get("data", []):
+        if trace.get("type") in ("choropleth", "choroplethmap", "choroplethmapbox"):
+            trace = _map_as_bars(trace)  # a map drawn as its values by place, largest first
         if trace.get("type", "scatter") not in ("bar", "scatter"):
             continue
         axis = trace.get("yaxis", "y")
@@ -132,6 +134,21 @@ def _panels(spec: dict) -> list[_Panel]:
             if abs(float(note.get("y", -1)) - panel.top) < 1e-6:
                 panel.title = str(note.get("text", ""))
     return ordered
+
+
+def _map_as_bars(trace: dict) -> dict:
+    """A map trace's values by place as horizontal bars (the picture keeps the numbers, not the polygons)."""
+    places = _values(trace.get("text")) or _values(trace.get("locations"))
+    pairs = [(str(p), _number(v)) for p, v in zip(places, _values(trace.get("z")), strict=False)]
+    pairs = sorted((pair for pair in pairs if pair[1] is not None), key=lambda pair: -(pair[1] or 0.0))
+    return {
+        "type": "bar",
+        "orientation": "h",
+        "y": [p for p, _v in pairs],
+        "x": [v for _p, v in pairs],
+        "name": trace.get("name") or "",
+        "marker": {"color": "#0072B2"},
+    }
 
 
 def _text(
@@ -213,13 +230,11 @@ def chart_svg(spec: dict, title: str, subtitle: str, footer: Footer, *, rtl: boo
         top, bottom = y + 10, y + panel_height - 40
         body += _draw_panel(panel, spec.get("layout", {}), categories, horizontal, top, bottom, legend, index)
         y += panel_height
-    legend_rows = []
-    x = 70
+    x = 70.0
     for name, color in legend.items():
         label = name if len(name) <= 60 else name[:59] + "…"
         width = 26 + 7.5 * len(label)
         if x + width > WIDTH - 30:
-            legend_rows.append(y)
             y += 22
             x = 70
         body.append(f'<rect x="{x}" y="{y + 2}" width="14" height="10" fill="{escape(color)}"/>')
@@ -268,6 +283,7 @@ def _draw_panel(panel, layout, categories, horizontal, top, bottom, legend, pane
     parts: list[str] = []
     if not numbers:
         return [_text((left + right) / 2, (top + bottom) / 2, "—", size=30, anchor="middle", fill=MUTED)]
+    hi: float
     if log:
         lo, hi = math.floor(math.log10(min(numbers))), math.ceil(math.log10(max(numbers)))
         ticks = [float(10**e) for e in range(lo, max(hi, lo + 1) + 1)]
@@ -307,7 +323,8 @@ def _draw_panel(panel, layout, categories, horizontal, top, bottom, legend, pane
     stacked = layout.get("barmode") == "stack"
 
     def pos(p) -> float:  # pixel along the position axis
-        share = (where.get(p, p_lo) - p_lo) / ((p_hi - p_lo) or 1)
+        spot = where.get(p)
+        share = ((spot if spot is not None else p_lo) - p_lo) / ((p_hi - p_lo) or 1)
         return top + share * (bottom - top) if horizontal else left + share * (right - left)
 
     def val(v: float) -> float:  # pixel along the value axis
@@ -345,10 +362,9 @@ def _draw_panel(panel, layout, categories, horizontal, top, bottom, legend, pane
             k = 0 if stacked else next(n for n, t in enumerate(bar_traces) if t is trace)
             for idx, (p, n) in enumerate(mine):
                 size = slot * 0.8
-                if kinds == {"time"} and idx < len(widths) and _number(widths[idx]):
-                    size = (
-                        _number(widths[idx]) / ((p_hi - p_lo) or 1) * ((bottom - top) if horizontal else (right - left))
-                    )
+                span = _number(widths[idx]) if kinds == {"time"} and idx < len(widths) else None
+                if span:
+                    size = span / ((p_hi - p_lo) or 1) * ((bottom - top) if horizontal else (right - left))
                 band = size / group
                 centre = pos(p) - size / 2 + band * k + band / 2
                 start = (

@@ -179,3 +179,15 @@ def test_a_versioned_folder_is_never_rewritten(built_site):
     stamp = (built_site.folder / "en" / "ledger.png").stat().st_mtime_ns
     again = build(built_site.folder.parent.parent)
     assert not again.built and (built_site.folder / "en" / "ledger.png").stat().st_mtime_ns == stamp
+
+
+def test_a_map_is_drawn_as_its_values_by_place():
+    """A chart drawn as a map keeps its numbers in the picture: each place with its value, largest first."""
+    spec = {
+        "data": [{"type": "choroplethmap", "locations": ["PK-KP", "PK-BA"], "z": [10, 30], "text": ["KP", "Bal"]}],
+        "layout": {},
+    }
+    svg = image.chart_svg(spec, "Map", "", image.Footer("Source: X", "Dataset version aaaaaa", "u"))
+    texts = image.text_of(svg)
+    assert texts.index("Bal") < texts.index("KP") and "30" in texts
+    assert svg.count("<rect") >= 3  # background and one bar per place
