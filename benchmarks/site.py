@@ -211,12 +211,17 @@ def measure(embed_views: int, static_views: int, readers: int) -> dict:
         "static": {"views": static_views, "failures": static_failures, "cpu_per_view": static_cpu},
         "static_page_only": {"views": static_views, "failures": page_only_failures, "cpu_per_view": page_only_cpu},
         "crowd": crowd,
+        "load": os.getloadavg()[0],
     }
 
 
 def _own_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
+
+
+def _verdict(ok: bool) -> str:
+    return "**met**" if ok else "**not met**"
 
 
 def _ratio(a: float, b: float) -> str:
@@ -229,7 +234,8 @@ def report_markdown(r: dict, command: str) -> str:
         [
             "## The static site: build, CPU per view against a Streamlit embed, 1,000 readers (`python -m benchmarks.site`)",
             "",
-            f"Run on {r['when']}; {r['cores']} cores (shared with other work), Python {r['python']}. Command: `{command}`.",
+            f"Run on {r['when']}; {r['cores']} cores shared with other work (load average {r['load']:.1f} when the "
+            f"readers ran), Python {r['python']}. Command: `{command}`.",
             "",
             f"- **Build** of the shipped data's site ({b['charts']} charts × 2 languages, each with page, embed page, "
             f"CSV, JSON, SVG and PNG): {b['seconds']:.1f} s, {b['files']} files, {b['bytes'] / 1e6:.1f} MB "
@@ -248,6 +254,11 @@ def report_markdown(r: dict, command: str) -> str:
             f"{c['nginx_p95_ms']:.0f} ms from first byte read to last byte sent and used {c['nginx_cpu_seconds']:.2f} s "
             f"of CPU for all of them; the readers, one Python process on the same 2 cores, used "
             f"{c['client_cpu_seconds']:.1f} s: the latency readers saw is mostly the load generator's own queue.",
+            "",
+            f"Targets: CPU per view ≥ 100 × less, {_verdict(e['cpu_per_view'] >= 100 * p['cpu_per_view'])} for a "
+            f"page view, {_verdict(e['cpu_per_view'] >= 100 * s['cpu_per_view'])} for a first visit with plotly.js; "
+            f"1,000 readers with 0 failures {_verdict(c['failures'] == 0)}, p95 < 200 ms "
+            f"{_verdict(c['p95_ms'] < 200)} as the readers measured it.",
         ]
     )
 
