@@ -7,22 +7,27 @@ Our World in Data does), not only written beside it.
 The SVG is written here from the plotly figure spec the registry builds (bars, lines, points and panels, the
 same numbers the page draws with plotly.js), so no browser is needed; the PNG is that SVG rasterised by resvg
 (``resvg-py``, a self-contained wheel) with the fonts that ship with the dashboard (Noto Naskh Arabic for Urdu,
-DejaVu Sans for Latin text), never the machine's own, so the same release gives the same picture anywhere.
+DejaVu Sans for Latin text), never the machine's own, so the same release gives the same picture anywhere. An
+Urdu line that mixes in Latin names or digits is laid out here run by run (each run measured by rendering it), as
+resvg mixes up glyphs when one text element switches fonts between right-to-left and left-to-right runs.
 Every text is escaped: a label from data is drawn as text, never read as markup.
 """
 
 from __future__ import annotations
 
+import io
 import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from html import escape
 from pathlib import Path
 
 import numpy as np
 import resvg_py
+from PIL import Image
 
 FONTS = Path(__file__).resolve().parent.parent / "assets" / "fonts"
 FONT_FILES = [FONTS / "DejaVuSans.ttf", FONTS / "NotoNaskhArabic-Regular.ttf"]
@@ -163,31 +168,98 @@ def _text(
     weight: str = "normal",
     family: str = LATIN,
 ) -> str:
+    """One line of text. A right-to-left line that mixes Arabic script with Latin letters or digits is laid out
+    here run by run, each run in its own font and element: resvg draws a glyph of one font with the other when
+    one text element switches fonts between bidirectional runs (a Latin "U" inside an Urdu word)."""
+    if rtl and _LATIN.search(text) and _ARABIC.search(text):
+        return _mixed_line(x, y, text, size=size, anchor=anchor, fill=fill, weight=weight)
+    if rtl and _ARABIC.search(text):
+        family = "Noto Naskh Arabic"
+    elif rtl:
+        family = LATIN
     direction = ' direction="rtl" unicode-bidi="embed"' if rtl else ""
     return (
         f'<text x="{x:.1f}" y="{y:.1f}" font-family="{escape(family)}" font-size="{size}" fill="{fill}" '
-        f'text-anchor="{anchor}" font-weight="{weight}"{direction}>{_runs(text)}</text>'
+        f'text-anchor="{anchor}" font-weight="{weight}"{direction}>{escape(text)}</text>'
     )
 
 
-_ARABIC_SCRIPT = re.compile(
-    r"([\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]+(?:[ \u060C\u061B\u061F\u06D4]+[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]+)*)"
-)
+_ARABIC_LETTERS = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
+_ARABIC = re.compile(f"[{_ARABIC_LETTERS}]")
+_LATIN = re.compile(r"[A-Za-z0-9]")
+#: A left-to-right run inside a right-to-left line: from a Latin letter or digit to the last one (a closing
+#: bracket or % included), with anything but Arabic letters between; spaces and other neutrals around it stay
+#: with the right-to-left text, as the bidirectional algorithm places them.
+_LTR_RUN = re.compile(f"[A-Za-z0-9][^{_ARABIC_LETTERS}]*[A-Za-z0-9)\\]%]|[A-Za-z0-9]")
 
 
-def _runs(text: str) -> str:
-    """Escaped text with each Arabic-script run in the Naskh font and the rest in DejaVu Sans (resvg falls back
-    between fonts unreliably inside one mixed run, so each run names its own)."""
-    parts = _ARABIC_SCRIPT.split(text)
-    if len(parts) == 1:
-        return escape(text)
-    out = []
-    for i, part in enumerate(parts):
-        if not part:
-            continue
-        family = "Noto Naskh Arabic" if i % 2 else "DejaVu Sans"
-        out.append(f'<tspan font-family="{family}">{escape(part)}</tspan>')
-    return "".join(out)
+def _mixed_line(x: float, y: float, text: str, *, size: float, anchor: str, fill: str, weight: str) -> str:
+    runs: list[tuple[bool, str]] = []  # (left to right?, text), in logical order
+    cursor = 0
+    for match in _LTR_RUN.finditer(text):
+        if match.start() > cursor:
+            runs.append((False, text[cursor : match.start()]))
+        runs.append((True, match.group()))
+        cursor = match.end()
+    if cursor < len(text):
+        runs.append((False, text[cursor:]))
+    space = size * 0.28
+    split: list[tuple[bool, str]] = []
+    for ltr, part in runs:  # punctuation at the edges of a right-to-left run is placed by the line, not the run
+        edges = None if ltr else _EDGES.match(part)
+        if edges and (edges.group(1).strip() or edges.group(3).strip()):
+            split += [(True, edges.group(1)), (False, edges.group(2)), (True, edges.group(3))]
+        else:
+            split.append((ltr, part))
+    pieces = [  # each piece without its outer spaces, which become gaps of their own
+        (ltr, part.strip(), space * (len(part) - len(part.lstrip())), space * (len(part) - len(part.rstrip())))
+        for ltr, part in split
+        if part
+    ]
+    widths = [lead + _width(core, ltr, size) + trail for ltr, core, lead, trail in pieces]
+    total = sum(widths)
+    if anchor == "middle":
+        right = x + total / 2
+    elif anchor == "end":
+        right = x
+    else:  # a right-to-left line starts at its right edge
+        right = x + total if x < WIDTH / 2 else x
+    parts = []
+    for ltr, core, lead, trail in pieces:  # logical order runs from right to left
+        right -= lead
+        if core:
+            family = "Noto Naskh Arabic" if _ARABIC.search(core) else "DejaVu Sans"
+            direction = "" if ltr else ' direction="rtl" unicode-bidi="embed"'
+            parts.append(
+                f'<text x="{right:.1f}" y="{y:.1f}" font-family="{family}" font-size="{size}" fill="{fill}" '
+                f'text-anchor="end" font-weight="{weight}"{direction}>{escape(core)}</text>'
+            )
+            right -= _width(core, ltr, size)
+        right -= trail
+    return "".join(parts)
+
+
+_EDGES = re.compile(r"^([\s:;,./\-–،؛۔]*)(.*?)([\s:;,./\-–،؛۔]*)$", re.DOTALL)
+
+
+@lru_cache(maxsize=4096)
+def _width(core: str, ltr: bool, size: float) -> float:
+    """How wide ``core`` (no outer spaces) is drawn in its font: measured by rendering it alone (ink from its
+    first to its last pixel, at twice the size), plus a little side bearing."""
+    if not core:
+        return 0.0
+    family = "Noto Naskh Arabic" if _ARABIC.search(core) else "DejaVu Sans"
+    direction = "" if ltr else ' direction="rtl" unicode-bidi="embed"'
+    box = int(size * (len(core) + 4))
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{box}" height="{int(size * 2.5)}">'
+        f'<text x="{box - size:.1f}" y="{size * 1.6:.1f}" font-family="{family}" font-size="{size}" '
+        f'text-anchor="end"{direction}>{escape(core)}</text></svg>'
+    )
+    pixels = np.asarray(Image.open(io.BytesIO(png(svg, zoom=2.0))).convert("L"))
+    columns = np.flatnonzero((pixels < 200).any(axis=0))
+    ink = (columns[-1] - columns[0] + 1) / 2.0 if columns.size else 0.0
+    return float(ink) + size * 0.1
 
 
 def _wrap(text: str, limit: int) -> list[str]:
@@ -210,11 +282,12 @@ def chart_svg(spec: dict, title: str, subtitle: str, footer: Footer, *, rtl: boo
     panel_height = max(PANEL_HEIGHT, 34 * len(categories) + 40) if horizontal else PANEL_HEIGHT
     edge = WIDTH - 30 if rtl else 30
     anchor = "end" if rtl else "start"
+    weight = "normal" if rtl else "bold"  # the Naskh font ships in one weight: no faked bold for Urdu
     head = [
-        _text(edge, 42, line, size=22, anchor=anchor, rtl=rtl, weight="bold", family=family)
-        for line in _wrap(title, 70)[:2]
+        _text(edge, 42 + 30 * i, line, size=22, anchor=anchor, rtl=rtl, weight=weight, family=family)
+        for i, line in enumerate(_wrap(title, 70)[:2])
     ]
-    y = 42 + 28 * len(head)
+    y = 42 + 30 * len(head) - 4
     if subtitle:
         head.append(_text(edge, y, subtitle, size=14, anchor=anchor, fill=MUTED, rtl=rtl, family=family))
         y += 18

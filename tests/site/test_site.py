@@ -191,3 +191,20 @@ def test_a_map_is_drawn_as_its_values_by_place():
     texts = image.text_of(svg)
     assert texts.index("Bal") < texts.index("KP") and "30" in texts
     assert svg.count("<rect") >= 3  # background and one bar per place
+
+
+def test_an_urdu_line_with_latin_names_is_drawn_run_by_run_in_reading_order():
+    """Each run in one font and one element (resvg confuses glyphs when one element switches fonts between
+    directions), the first run rightmost, each next one to its left, none overlapping."""
+    line = image._text(900, 40, "PTA: بلاک کیے گئے URLs (مجموعی)", size=20, anchor="end", rtl=True)
+    elements = re.findall(r'<text x="([\d.]+)"[^>]*font-family="([^"]+)"[^>]*>(.*?)</text>', line)
+    texts = [t for _x, _f, t in elements]
+    assert texts == ["PTA", ":", "بلاک کیے گئے", "URLs", "(مجموعی)"]
+    for _x, family, text in elements:
+        arabic = bool(re.search("[\u0600-\u06ff]", text))
+        assert family == ("Noto Naskh Arabic" if arabic else "DejaVu Sans")
+        assert not (arabic and re.search("[A-Za-z]", text))
+    right_edges = [float(x) for x, _f, _t in elements]
+    assert right_edges == sorted(right_edges, reverse=True) and right_edges[0] == 900
+    widths = [a - b for a, b in zip(right_edges, right_edges[1:], strict=False)]
+    assert all(w > 0 for w in widths)
