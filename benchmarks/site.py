@@ -114,7 +114,9 @@ async def _response(reader: asyncio.StreamReader) -> int:
     return status
 
 
-async def _readers(url: str, readers: int, pages: list[str], start_at: float, offset: int) -> tuple[list[float], int]:
+async def _readers(
+    url: str, readers: int, pages: list[str], start_at: float, offset: int, spread: float = 0.0, total: int = 1
+) -> tuple[list[float], int]:
     """``readers`` readers arriving at ``start_at`` (wall clock), each on one kept-alive connection (as a browser
     does) fetching the pages one after the other; every request timed from sending it to its last byte (the
     first includes opening the connection). Returns the latencies and the number of failed requests."""
@@ -126,6 +128,8 @@ async def _readers(url: str, readers: int, pages: list[str], start_at: float, of
     async def reader(index: int) -> None:
         nonlocal failures
         await start.wait()
+        if spread:  # arrivals spread evenly over ``spread`` seconds, in reader order across the processes
+            await asyncio.sleep(spread * index / total)
         began = time.perf_counter()
         try:
             stream, writer = await asyncio.open_connection(host, port)
@@ -153,18 +157,28 @@ async def _readers(url: str, readers: int, pages: list[str], start_at: float, of
     return latencies, failures
 
 
-def _reader_process(url: str, readers: int, pages: list[str], start_at: float, offset: int):
-    return run_coroutine(_readers(url, readers, pages, start_at, offset))
+def _reader_process(url, readers, pages, start_at, offset, spread, total):
+    return run_coroutine(_readers(url, readers, pages, start_at, offset, spread, total))
 
 
-def crowd(url: str, readers: int, pages: list[str], processes: int = 2) -> dict:
-    """The readers split over ``processes`` load-generating processes (one per core), all starting together."""
+def crowd(url: str, readers: int, pages: list[str], processes: int = 2, spread: float = 0.0) -> dict:
+    """The readers split over ``processes`` load-generating processes (one per core), all starting together, or
+    arriving evenly over ``spread`` seconds."""
     start_at = time.time() + 2.0
     share = [readers // processes + (1 if i < readers % processes else 0) for i in range(processes)]
     offsets = [sum(share[:i]) for i in range(processes)]
     with ProcessPoolExecutor(processes) as pool:
         results = list(
-            pool.map(_reader_process, [url] * processes, share, [pages] * processes, [start_at] * processes, offsets)
+            pool.map(
+                _reader_process,
+                [url] * processes,
+                share,
+                [pages] * processes,
+                [start_at] * processes,
+                offsets,
+                [spread] * processes,
+                [readers] * processes,
+            )
         )
     wall = time.time() - start_at  # from the readers' common start to the last answer
     latencies = sorted(x for found, _failures in results for x in found)
@@ -219,6 +233,7 @@ def measure(embed_views: int, static_views: int, readers: int) -> dict:
             )
             readings["nginx_requests"] = len(server_times)
             readings["nginx_p95_ms"] = server_times[int(len(server_times) * 0.95) - 1] * 1000 if server_times else None
+            spread = crowd(url, readers, pages[:5], spread=1.0)
     return {
         "when": f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         "cores": os.cpu_count(),
@@ -228,6 +243,7 @@ def measure(embed_views: int, static_views: int, readers: int) -> dict:
         "static": {"views": static_views, "failures": static_failures, "cpu_per_view": static_cpu},
         "static_page_only": {"views": static_views, "failures": page_only_failures, "cpu_per_view": page_only_cpu},
         "crowd": readings,
+        "spread": spread,
         "load": os.getloadavg()[0],
     }
 
@@ -272,6 +288,9 @@ def report_markdown(r: dict, command: str) -> str:
             f"{c['nginx_p95_ms']:.0f} ms from first byte read to last byte sent and used {c['nginx_cpu_seconds']:.2f} s "
             f"of CPU for all of them; the readers, {c['processes']} Python processes on the same 2 cores, used "
             f"{c['client_cpu_seconds']:.1f} s: the latency readers saw is mostly the load generator's own queue.",
+            f"- The same {r['spread']['readers']:,} readers arriving evenly over one second instead of in the same instant: "
+            f"{r['spread']['failures']} failed, p50 {r['spread']['p50_ms']:.0f} ms, p95 {r['spread']['p95_ms']:.0f} ms, "
+            f"slowest {r['spread']['max_ms']:.0f} ms.",
             "",
             f"Targets: CPU per view ≥ 100 × less, {_verdict(e['cpu_per_view'] >= 100 * p['cpu_per_view'])} for a "
             f"page view, {_verdict(e['cpu_per_view'] >= 100 * s['cpu_per_view'])} for a first visit with plotly.js; "
