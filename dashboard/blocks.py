@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
+import os
 import pickle
 import re
 from collections.abc import Sequence
@@ -20,6 +21,8 @@ from dashboard import charts, filters, i18n, live, queries, registry, summaries
 from dashboard.filters import LINK_SETTINGS
 from dashboard.i18n import N_, _
 from dashboard.markdown import md_escape, md_link
+from dashboard.site import urls as site_urls
+from dataset.location import published_dir
 from dataset.safe_csv import to_csv_bytes
 
 SYNTHETIC_LABEL = N_("ILLUSTRATIVE (SYNTHETIC) DATA: generated for demonstration, not real figures")
@@ -313,6 +316,7 @@ def chart_block(
             language=None,
             wrap_lines=True,
         )
+    static_copies(chart_id, info["dataset_version"], title)
     if events is not None and not events.empty:
         with st.expander(_("Events marked on this chart, with their sources")):
             for event in events.itertuples():
@@ -320,6 +324,38 @@ def chart_block(
                     f"- {i18n.day(event.event_date)}: {md_escape(event.title)} "
                     f"({md_link(_short(event.source_url), event.source_url)})"
                 )
+
+
+def static_base() -> str:
+    """The public address of the static site: as configured, else ``/site`` on the host the reader came to."""
+    configured = os.environ.get(site_urls.SITE_URL_ENV)
+    if configured:
+        return configured.rstrip("/")
+    origin = re.match(r"^https?://[^/?#]+", st.context.url or "")
+    return (origin.group(0) if origin else "") + "/site"
+
+
+def static_copies(chart_id: str, version: str, title: str) -> None:
+    """Where the chart is published as static files (when the release's site is built): this version, whose
+    address never changes, and the latest release, with the iframe code of each."""
+    if chart_id not in registry.CHARTS or not (published_dir() / site_urls.SITE_DIR / version).is_dir():
+        return
+    lang, base = i18n.current(), static_base()
+    title = title.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+    with st.expander(_("Share or embed a copy that does not change")):
+        for label, folder in (
+            (_("This version (never changes):"), version),
+            (_("Always the latest release:"), site_urls.LATEST),
+        ):
+            page = site_urls.chart_url(chart_id, lang, "html", folder, base)
+            embed = site_urls.chart_url(chart_id, lang, "embed.html", folder, base)
+            st.markdown(f"{md_escape(label)} {md_link(page, page)}")
+            st.code(
+                f'<iframe src="{embed}" title="{title}" width="100%" height="560" style="border:0" loading="lazy">'
+                "</iframe>",
+                language="html",
+                wrap_lines=True,
+            )
 
 
 def _short(url: str) -> str:

@@ -18,9 +18,11 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.util import calc_hash
 
-from dashboard import blocks, queries, registry
+from dashboard import blocks, i18n, queries, registry
 from dashboard.blocks import chart_block
 from dashboard.i18n import _
+from dashboard.site import urls as site_urls
+from dataset.location import published_dir
 
 #: The query parameter naming the chart (Streamlit keeps ``embed`` for its own embed mode).
 CHART_PARAM = "chart"
@@ -96,3 +98,13 @@ def render() -> None:
         else f"[{blocks.md_escape(page)}](/{chart.page}#{chart_id})"
     )
     st.caption(f"{blocks.md_escape(blocks.citation_line(title))} {link}")
+    version = blocks.dataset()["dataset_version"]
+    if (published_dir() / site_urls.SITE_DIR / version).is_dir():  # the same chart as static files, for articles
+        base, lang = blocks.static_base(), i18n.current()
+        pinned = site_urls.chart_url(chart_id, lang, "embed.html", version, base)
+        latest = site_urls.chart_url(chart_id, lang, "embed.html", site_urls.LATEST, base)
+        st.caption(
+            _("For an article, embed the static copy: {pinned} (this version) or {latest} (always the latest).").format(
+                pinned=blocks.md_link(_("this chart, pinned"), pinned), latest=blocks.md_link(_("latest"), latest)
+            )
+        )

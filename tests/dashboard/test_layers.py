@@ -47,6 +47,7 @@ PLAIN = {
     "pdf",
     "turns",
     "catalogue",
+    "site",  # the static site builder (a package): dashboard/site/*.py
 }
 #: The Streamlit layer: caches, the per-run pin of the dataset file, widgets, the chart block, the protocol.
 STREAMLIT_LAYER = {"app", "live", "blocks", "filters", "embed", "protocol", "log_limit", "serve"}
@@ -74,7 +75,7 @@ def module_files(module: str) -> list[Path]:
 def test_every_dashboard_module_has_its_layer():
     modules = {p.stem for p in (ROOT / "dashboard").glob("*.py")} - {"__init__"}
     packages = {p.parent.name for p in (ROOT / "dashboard").glob("*/__init__.py")} - {"app_pages"}
-    assert packages == {"briefing"}, "the briefing pack is its own package"
+    assert {"briefing", "site"} <= packages, "the briefing pack and the static site are packages"
     assert modules | packages == PLAIN | STREAMLIT_LAYER
     assert not PLAIN & STREAMLIT_LAYER
 
@@ -129,7 +130,7 @@ def test_queries_and_database_access_do_not_import_streamlit(module):
 def test_the_briefing_command_and_the_queries_run_without_streamlit_and_importing_db_changes_nothing():
     script = (
         "import sys\n"
-        "import dashboard.briefing, dashboard.db, dashboard.queries\n"
+        "import dashboard.briefing, dashboard.db, dashboard.queries, dashboard.site.build\n"
         "assert 'streamlit' not in sys.modules, 'streamlit was imported'\n"
         "from streamlit.runtime.app_session import AppSession\n"
         "assert not getattr(AppSession.handle_backmsg, 'dashboard_guard', False)\n"

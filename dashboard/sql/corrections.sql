@@ -1,0 +1,2 @@
+-- The public corrections log: what was corrected, when and why (present in releases that publish it).
+SELECT * FROM corrections
