@@ -48,24 +48,6 @@ class SiteBuildError(RuntimeError):
     """The site could not be built; nothing was published."""
 
 
-def default_choice(chart: registry.ChartDef, first: int, last: int) -> registry.Choice:
-    """A chart's default view: its own when the registry gives one, else the embed's (every platform and
-    category over every year), or the Overview's last ten years for the Overview's charts."""
-    own = getattr(chart, "default_choice", None)
-    if callable(own):
-        return own(first, last)
-    return registry.overview_choice(last) if chart.page == "overview" else registry.everything(first, last)
-
-
-def render(chart: registry.ChartDef, choice: registry.Choice) -> tuple[charts.Chart, pd.DataFrame]:
-    """A chart for ``choice``: its figure spec and its table (the registry's ``render`` when it has one)."""
-    shared = getattr(registry, "render", None)
-    if callable(shared):
-        return shared(chart, choice)
-    table = chart.table(choice)
-    return chart.plot(table, choice).build(), table
-
-
 @dataclass
 class Drawn:
     """One chart drawn in one language: everything its files are made from."""
@@ -127,8 +109,8 @@ def records(table: pd.DataFrame) -> list[dict]:
 
 def draw(chart: registry.ChartDef, lang: str, first: int, last: int, catalogue: pd.DataFrame) -> Drawn:
     i18n.set_language(lang)
-    choice = default_choice(chart, first, last)
-    figure, table = render(chart, choice)
+    choice = chart.default_choice(first, last)
+    figure, table = registry.render(chart, choice)
     spec = charts.validated(figure.spec())
     subtitle = str((spec["layout"].get("title") or {}).get("text") or "")
     words = summaries.describe(table, chart.summary(choice)) if chart.summary else None
@@ -173,7 +155,7 @@ def chart_json(drawn: Drawn, info: dict, address: str) -> dict:
         "title": drawn.title,
         "subtitle": drawn.subtitle,
         "unit": unit if isinstance(unit, str) else (unit or {}).get("text"),
-        "value_column": drawn.chart.summary(default_choice(drawn.chart, 2000, 2000)).value
+        "value_column": drawn.chart.summary(drawn.chart.default_choice(2000, 2000)).value
         if drawn.chart.summary
         else None,
         "definition": drawn.caption,

@@ -15,8 +15,9 @@ import pytest
 from PIL import Image
 
 from dashboard import charts, db, i18n, queries, registry
+from dashboard.registry import render
 from dashboard.site import image
-from dashboard.site.build import default_choice, records, render
+from dashboard.site.build import records
 from dashboard.site.urls import LANGS, LATEST
 
 SUFFIXES = ("html", "embed.html", "csv", "json", "svg", "png")
@@ -84,7 +85,7 @@ def test_csv_json_and_plot_hold_the_dashboards_numbers(built_site, chart_id):
     i18n.set_language("en")
     with db.reading(db.Dataset(str(database))):
         first, last = queries.year_bounds()
-        figure, table = render(chart, default_choice(chart, first, last))
+        figure, table = render(chart, chart.default_choice(first, last))
         spec = figure.spec()
     folder = built_site.folder / "en"
     assert json.loads((folder / f"{chart_id}.json").read_text(encoding="utf-8"))["rows"] == json.loads(
