@@ -30,7 +30,9 @@ DATA_INPUTS := $(shell find data etl dataset -type f -not -name '*.pyc' 2>/dev/n
 $(DASHBOARD_DATA_DIR)/LATEST: $(BIN)/.installed $(DATA_INPUTS)
 	$(BIN)/python -m etl build
 
+# The static site of the release (published/site/<version>/ and latest/); quick when that version's is built.
 data: $(DASHBOARD_DATA_DIR)/LATEST
+	$(BIN)/python -m dashboard.site
 
 run: data
 	$(BIN)/python -m dashboard.serve --server.port $(PORT) --server.address localhost
@@ -44,6 +46,7 @@ demo: $(BIN)/.installed
 	$(BIN)/python -m etl generate-events --dataset gtd --rows 10000 --seed 2025 --out $(DEMO_DIR)/gtd-illustrative.csv
 	$(BIN)/python -m etl build --out $(DEMO_DIR)/published --case-log $(DEMO_DIR)/caselog-illustrative.parquet \
 	  --events $(DEMO_DIR)/acled-illustrative.csv --events $(DEMO_DIR)/gtd-illustrative.csv
+	$(BIN)/python -m dashboard.site --published $(DEMO_DIR)/published
 	DASHBOARD_DATA_DIR=$(DEMO_DIR)/published $(BIN)/python -m dashboard.serve --server.port $(PORT) --server.address localhost
 
 # nginx in front of several replicas under supervisord, all as the current user (docs/DEPLOY.md).
@@ -91,6 +94,7 @@ bench: data
 	$(BIN)/python -m benchmarks
 	$(BIN)/python -m benchmarks.load --report
 	$(BIN)/python -m benchmarks.hostile --report
+	$(BIN)/python -m benchmarks.site --report
 
 # Concurrent websocket sessions against a running dashboard (e.g. behind the proxy): make load URL=http://host:port
 load: data

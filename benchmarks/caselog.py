@@ -80,7 +80,7 @@ def report(results: list[dict]) -> str:
         f"Command: `BENCH_CASELOG_SIZES={sizes} BENCH_CASELOG_RUNS={RUNS} python -m benchmarks.caselog` "
         "(also part of `make bench`). Generated logs (`python -m etl generate-caselog --rows N --seed 1`), "
         "each mode run once unmeasured first. **etl**: the project's validation, identifier removal, "
-        "aggregation, disclosure control and the writing of the published tables (`etl/caselog.py`); "
+        "aggregation, disclosure control and the writing of the published tables (`etl/caselog/`); "
         "**duckdb**: a bare `GROUP BY` of the same file, dimensions and figures (request counts by status, "
         "both quantiles from one `quantile_cont` over `[0.5, 0.9]`, the shares answered within 24 h and "
         "72 h), no validation, DuckDB's own CSV type detection; **pandas**: "

@@ -78,7 +78,7 @@ def report(results: list[dict]) -> str:
         "Command: `make bench` (or `python -m benchmarks.events`; `BENCH_EVENTS_ROWS`, `BENCH_EVENTS_RUNS`). "
         "Illustrative files with each dataset's exact header (`python -m etl generate-events --rows N --seed 1`), "
         "CSV. **etl**: reading the needed columns, the checks, group / province / type mapping and the monthly "
-        "aggregation (`etl/incident_events.py`); **scan**: DuckDB reading every column of the same file into a "
+        "aggregation (`etl/incident_events/`); **scan**: DuckDB reading every column of the same file into a "
         "table, no checks. Each run in its own process, the two alternated; the ratio is the median of the "
         "pairwise ratios.",
         "",

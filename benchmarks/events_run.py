@@ -1,6 +1,6 @@
 """One timed event-export run in its own process: ``python -m benchmarks.events_run MODE FILE``.
 
-Modes: ``etl`` (the project's reading, checks, mapping and monthly aggregation, ``etl/incident_events.py``)
+Modes: ``etl`` (the project's reading, checks, mapping and monthly aggregation, ``etl/incident_events/``)
 and ``scan`` (DuckDB's bare scan of the same file: every column read, no checks, the floor for any tool
 that reads the whole file). Prints one JSON line: seconds for the work itself and peak resident memory.
 """

@@ -38,14 +38,15 @@ REPLICA_COUNTS = (1, 2)
 
 
 @contextmanager
-def deployment(data_dir: Path, replicas: int, run_dir: Path):
-    """supervisord → nginx + ``replicas`` Streamlit replicas; yields (proxy URL, replica pids)."""
+def deployment(data_dir: Path, replicas: int, run_dir: Path, workers: str = "1"):
+    """supervisord → nginx (``workers`` processes) + ``replicas`` Streamlit replicas; yields (proxy URL, replica
+    pids)."""
     settings = Settings(
         run_dir=run_dir,
         listen=f"127.0.0.1:{free_port()}",
         replica_ports=[free_port() for _ in range(replicas)],
         data_dir=data_dir,
-        workers="1",
+        workers=workers,
         nginx_user=_user() if os.geteuid() == 0 else "",
         # every simulated reader comes from 127.0.0.1: the per-address limits would measure themselves
         sessions_per_client=10_000,

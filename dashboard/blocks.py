@@ -5,12 +5,13 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
+import os
 import pickle
 import re
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -19,33 +20,13 @@ import streamlit as st
 from dashboard import charts, filters, i18n, live, queries, registry, reports, summaries
 from dashboard.filters import LINK_SETTINGS
 from dashboard.i18n import N_, _
+from dashboard.markdown import md_escape, md_link
+from dashboard.site import urls as site_urls
+from dataset.location import published_dir
 from dataset.safe_csv import to_csv_bytes
 
 SYNTHETIC_LABEL = N_("ILLUSTRATIVE (SYNTHETIC) DATA: generated for demonstration, not real figures")
 FONT_FILE = Path(__file__).parent / "assets" / "fonts" / "NotoNaskhArabic-Regular.ttf"
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~])")
-
-
-def md_escape(text: object) -> str:
-    """Text from data shown as literal text in Markdown (no links, HTML, or $maths$)."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
-
-
-_WEB_ADDRESS = re.compile(r"^https?://[^\s/]", re.IGNORECASE)
-_ENDS_A_LINK = re.compile(r"[\s()\[\]<>\"'\\`]")
-
-
-def md_link(text: object, url: object) -> str:
-    """A Markdown link to a web address from data that stays one link and nothing else.
-
-    Only http(s) targets are linked, with every character that could close the link or start another
-    element percent-encoded (an address like ``https://a.org/x)![](https://b.org/pixel)`` from a data file
-    must not become an image fetched from elsewhere); anything else is shown as plain text.
-    """
-    target = "" if url is None or url != url else str(url)
-    if not _WEB_ADDRESS.match(target):
-        return md_escape(text)
-    return f"[{md_escape(text)}]({_ENDS_A_LINK.sub(lambda m: quote(m.group(), safe=''), target)})"
 
 
 def synthetic_label() -> str:
@@ -175,9 +156,9 @@ def cached(builder, *args, **kwargs) -> go.Figure:
 
 
 def figure_of(chart: registry.ChartDef, choice: registry.Choice) -> tuple[go.Figure, pd.DataFrame]:
-    """A registered chart for ``choice``: its figure (through the chart cache) and its table."""
-    table = chart.table(choice)
-    plot = chart.plot(table, choice)
+    """A registered chart for ``choice``: its figure and its table, as ``registry.render`` makes them, the figure
+    built through the chart cache."""
+    plot, table = registry.plotted(chart, choice)
     return cached(plot.builder, *plot.args, **plot.kwargs), table
 
 
@@ -187,11 +168,11 @@ def draw(chart: registry.ChartDef, choice: registry.Choice) -> pd.DataFrame:
     summary = chart.summary(choice) if chart.summary else None
     chart_block(
         chart.id,
-        chart.heading(choice),
+        chart.heading(choice, table),
         figure,
         table,
-        caption=chart.caption_text(),
-        events=choice.events,
+        caption=chart.caption_text(choice, table),
+        events=choice.events if chart.marks_events else None,
         summary=summary,
         gaps=chart.gaps(choice) if chart.gaps else None,
     )
@@ -341,6 +322,7 @@ def chart_block(
             language=None,
             wrap_lines=True,
         )
+    static_copies(chart_id, info["dataset_version"], title)
     report_control(chart_id, title, info["dataset_version"])
     if events is not None and not events.empty:
         with st.expander(_("Events marked on this chart, with their sources")):
@@ -404,6 +386,38 @@ def report_control(chart_id: str, title: str, version: str) -> None:
             )
         else:
             st.warning(_("Reports cannot be taken right now. Please try again later."))
+
+
+def static_base() -> str:
+    """The public address of the static site: as configured, else ``/site`` on the host the reader came to."""
+    configured = os.environ.get(site_urls.SITE_URL_ENV)
+    if configured:
+        return configured.rstrip("/")
+    origin = re.match(r"^https?://[^/?#]+", st.context.url or "")
+    return (origin.group(0) if origin else "") + "/site"
+
+
+def static_copies(chart_id: str, version: str, title: str) -> None:
+    """Where the chart is published as static files (when the release's site is built): this version, whose
+    address never changes, and the latest release, with the iframe code of each."""
+    if chart_id not in registry.CHARTS or not (published_dir() / site_urls.SITE_DIR / version).is_dir():
+        return
+    lang, base = i18n.current(), static_base()
+    title = title.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+    with st.expander(_("Share or embed a copy that does not change")):
+        for label, folder in (
+            (_("This version (never changes):"), version),
+            (_("Always the latest release:"), site_urls.LATEST),
+        ):
+            page = site_urls.chart_url(chart_id, lang, "html", folder, base)
+            embed = site_urls.chart_url(chart_id, lang, "embed.html", folder, base)
+            st.markdown(f"{md_escape(label)} {md_link(page, page)}")
+            st.code(
+                f'<iframe src="{embed}" title="{title}" width="100%" height="560" style="border:0" loading="lazy">'
+                "</iframe>",
+                language="html",
+                wrap_lines=True,
+            )
 
 
 def _short(url: str) -> str:

@@ -27,7 +27,13 @@ FIXED_DATE = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 # the briefing pack has its own domain
-BRIEFING_FILES = ("briefing.py", "briefing_figures.py", "briefing_words.py", "app_pages/briefing.py")
+BRIEFING_FILES = (
+    "briefing/__init__.py",
+    "briefing/__main__.py",
+    "briefing/figures.py",
+    "briefing/words.py",
+    "app_pages/briefing.py",
+)
 
 
 #: The translation functions the extractor looks for, with where their messages are (Babel's keyword specs).

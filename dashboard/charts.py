@@ -625,20 +625,15 @@ def ledger(frame: pd.DataFrame, title: str) -> Chart:
     return fig
 
 
-def bound_prefix(qualifiers: pd.Series | None, length: int) -> list[str]:
-    """'at least ' or '≈ ' before a figure the source gave as a lower bound or approximately; '' when exact."""
-    if qualifiers is None:
-        return [""] * length
-    words = {"lower_bound": _("at least") + " ", "approx": "≈ "}
-    return [words.get(q, "") if isinstance(q, str) else "" for q in qualifiers]
-
-
 def incidents_by_source(frame: pd.DataFrame, measure: str, title: str, events: pd.DataFrame | None = None) -> Chart:
     """One panel per source organisation and definition (never summed): bars of ``measure`` per period."""
     if frame.empty:
         return _empty(title)
     panels = list(dict.fromkeys(zip(frame["source_org"], frame["definition_id"], strict=True)))
-    frame = frame.assign(**{f"{measure}_bound": bound_prefix(frame.get(f"{measure}_qualifier"), len(frame))})
+    qualifiers = frame[f"{measure}_qualifier"] if f"{measure}_qualifier" in frame else [None] * len(frame)
+    frame = frame.assign(  # the figure as the source gave it ("at least 1,066"), for the hover
+        **{f"{measure}_as_given": [i18n.qualified(v, q) for v, q in zip(frame[measure], qualifiers, strict=True)]}
+    )
     labels = dict(zip(zip(frame["source_org"], frame["definition_id"], strict=True), frame["definition"], strict=True))
     titles = [f"{org}: {labels[(org, d)]}" for org, d in panels]
     fig = Chart(rows=len(panels), shared_xaxes=True, vertical_spacing=0.25 / len(panels), subplot_titles=titles)
@@ -653,9 +648,9 @@ def incidents_by_source(frame: pd.DataFrame, measure: str, title: str, events: p
             width=(pd.to_datetime(rows["period_end"]) - pd.to_datetime(rows["period_start"])).dt.days
             * 86_400_000
             * 0.8,
-            customdata=rows[["period", "definition", f"{measure}_bound"]],
+            customdata=rows[["period", "definition", f"{measure}_as_given"]],
             row=i,
-            hovertemplate="%{customdata[0]}: %{customdata[2]}%{y:,}<br>%{customdata[1]}<extra>" + org + "</extra>",
+            hovertemplate="%{customdata[0]}: %{customdata[2]}<br>%{customdata[1]}<extra>" + org + "</extra>",
         )
         add_events(fig, events, lo, hi, row=i, labelled=i == 1)
     _layout(fig, title)

@@ -1,8 +1,8 @@
 """Embeddable charts: ``/embed?chart=<id>`` draws one chart with its table, CSV and sources, and nothing else.
 
 For a news article's iframe: no sidebar, no navigation, the whole period of the dataset. Each chart is
-its page's chart, from the one definition in ``registry.py``, drawn for every platform and category with no
-events; the ids are the pages' chart ids, so a chart's anchor on its page and its embed share one name. The
+its page's chart, from the one definition in ``registry.py``, drawn for its default view (every platform and
+category, no events: ``ChartDef.default_choice``); the ids are the pages' chart ids, so a chart's anchor on its page and its embed share one name. The
 proxy lets other sites frame ``/embed?chart=<an id here>`` only (``deploy/nginx.conf.in``); ``/embed`` without
 a valid chart draws a notice and nothing else.
 """
@@ -18,9 +18,11 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.util import calc_hash
 
-from dashboard import blocks, queries, registry
+from dashboard import blocks, i18n, queries, registry
 from dashboard.blocks import chart_block
 from dashboard.i18n import _
+from dashboard.site import urls as site_urls
+from dataset.location import published_dir
 
 #: The query parameter naming the chart (Streamlit keeps ``embed`` for its own embed mode).
 CHART_PARAM = "chart"
@@ -33,14 +35,15 @@ class EmbeddableChart:
     page: str  # url_path of the page the chart belongs to, for the "full view" link
     page_title: str
     build: Callable[
-        [int, int], tuple[go.Figure, pd.DataFrame, str | None]
-    ]  # (first year, last year) → figure, table, caption
+        [int, int], tuple[str, go.Figure, pd.DataFrame, str | None]
+    ]  # (first year, last year) → heading, figure, table, caption
 
 
 def _embeddable(chart: registry.ChartDef) -> EmbeddableChart:
-    def build(first: int, last: int) -> tuple[go.Figure, pd.DataFrame, str | None]:
-        figure, table = blocks.figure_of(chart, registry.everything(first, last))
-        return figure, table, chart.caption_text()
+    def build(first: int, last: int) -> tuple[str, go.Figure, pd.DataFrame, str | None]:
+        choice = chart.default_choice(first, last)
+        figure, table = blocks.figure_of(chart, choice)
+        return chart.heading(choice, table), figure, table, chart.caption_text(choice, table)
 
     return EmbeddableChart(chart.title, chart.page, registry.PAGE_TITLES[chart.page], build)
 
@@ -85,8 +88,7 @@ def render() -> None:
         st.markdown("\n".join(f"- `{name}`: {blocks.md_escape(c.title)}" for name, c in CHARTS.items()))
         return
     first, last = queries.year_bounds()
-    figure, table, caption = chart.build(first, last)
-    title = _(chart.title).format(measure=_("Attacks"))
+    title, figure, table, caption = chart.build(first, last)
     chart_block(chart_id, title, figure, table, caption=caption)
     site = (st.context.url or "").rsplit("/", 1)[0]  # from the client: made a link only by md_link's rules
     page = _(chart.page_title)
@@ -96,3 +98,13 @@ def render() -> None:
         else f"[{blocks.md_escape(page)}](/{chart.page}#{chart_id})"
     )
     st.caption(f"{blocks.md_escape(blocks.citation_line(title))} {link}")
+    version = blocks.dataset()["dataset_version"]
+    if (published_dir() / site_urls.SITE_DIR / version).is_dir():  # the same chart as static files, for articles
+        base, lang = blocks.static_base(), i18n.current()
+        pinned = site_urls.chart_url(chart_id, lang, "embed.html", version, base)
+        latest = site_urls.chart_url(chart_id, lang, "embed.html", site_urls.LATEST, base)
+        st.caption(
+            _("For an article, embed the static copy: {pinned} (this version) or {latest} (always the latest).").format(
+                pinned=blocks.md_link(_("this chart, pinned"), pinned), latest=blocks.md_link(_("latest"), latest)
+            )
+        )

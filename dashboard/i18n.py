@@ -158,6 +158,28 @@ def num(value, decimals: int = 0, lang: str | None = None) -> str:
     return format_decimal(value, format=pattern, locale=BABEL_LOCALES[lang or current()])
 
 
+def qualified(figure: object, kind: object = None, written: str | None = None) -> str:
+    """A figure as its source gave it: "at least 1,066" for a lower bound, "≈ 229,000" for an approximate figure,
+    "1,063" for an exact one. The one place a qualified figure is worded (pages, charts, summaries, briefing).
+
+    ``kind`` is the source's own word for it (``value_kind`` or a ``*_qualifier`` column: ``lower_bound``,
+    ``approx``; anything else is shown as is). ``written`` is the figure already written out when the caller
+    writes it its own way (a percentage, "not published"); by default the locale's digits. A missing figure
+    carries no qualifier: it is ``written``, or "not reported".
+    """
+    missing_figure = figure is None or (not isinstance(figure, str) and pd.isna(figure))
+    if missing_figure:
+        return written if written is not None else _("not reported")
+    if written is None:
+        number = float(figure)  # type: ignore[arg-type]
+        written = num(number, 0 if number.is_integer() else 1)
+    if kind == "lower_bound":
+        return _("at least {value}").format(value=written)
+    if kind == "approx":
+        return "≈ " + written
+    return written
+
+
 def pct(value, decimals: int = 1, lang: str | None = None) -> str:
     """A share given as a percentage figure (45.2 → "45.2%")."""
     if value is None or pd.isna(value):

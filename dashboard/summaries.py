@@ -43,11 +43,12 @@ def describe(table: pd.DataFrame, spec: Summary) -> str:
         part = part.sort_values(spec.order or spec.when)
         latest = part.iloc[-1]
         piece = _("{value} in {when}").format(
-            value=_bound(latest, spec) + fmt(latest[spec.value]), when=_text(latest[spec.when])
+            value=i18n.qualified(latest[spec.value], _kind(latest, spec), fmt(latest[spec.value])),
+            when=_text(latest[spec.when]),
         )
         # A comparison in words is made only between two exact figures of the same series (the series keys
         # carry the source, definition and region): never with an approximate or lower-bound figure.
-        if len(part) >= 2 and not _bound(latest, spec) and not _bound(part.iloc[-2], spec):
+        if len(part) >= 2 and not _kind(latest, spec) and not _kind(part.iloc[-2], spec):
             previous = part.iloc[-2]
             change = latest[spec.value] - previous[spec.value]
             template = (
@@ -83,11 +84,11 @@ def _ranking(rows: pd.DataFrame, spec: Summary) -> str:
     return text
 
 
-def _bound(row: pd.Series, spec: Summary) -> str:
-    """'at least ' / '≈ ' when the row's figure is a lower bound or approximate, '' when it is exact."""
+def _kind(row: pd.Series, spec: Summary) -> str | None:
+    """How the source gave the row's figure: "lower_bound", "approx", or None when it is exact."""
     qualifier = row.get(f"{spec.value}_qualifier", row.get("value_kind"))
     if isinstance(qualifier, str) and qualifier and qualifier != "exact":
-        return _("at least") + " " if qualifier == "lower_bound" else "≈ "
+        return "lower_bound" if qualifier == "lower_bound" else "approx"
     approx = row.get("approx")
     if (
         f"{spec.value}_qualifier" not in row
@@ -96,8 +97,8 @@ def _bound(row: pd.Series, spec: Summary) -> str:
         and not pd.isna(approx)
         and bool(approx)
     ):
-        return "≈ "
-    return ""
+        return "approx"
+    return None
 
 
 def _percent(value) -> str:

@@ -35,6 +35,8 @@ SYSTEM_TABLES = {
                 "later (those are in source_restatements)."
             ),
             "cite_as": "How the publisher asks to be cited, where it says so (e.g. UCDP's articles).",
+            "last_checked": "When python -m etl fetch last asked the publisher for this file (UTC); empty: never.",
+            "last_changed": "When a fetch last found the publisher's file changed and replaced it (UTC).",
         },
     ),
     "quarantine": (
@@ -125,6 +127,8 @@ SYSTEM_TABLES = {
             "rows_cited_repost": "Rows cited to an aggregator or repost (no better copy found).",
             "cadence_note": "What the publisher's reports cover and how often.",
             "cadence_citation_url": "Where that is stated.",
+            "source_last_checked": "When the files of this series were last checked with their publisher (fetch).",
+            "source_last_changed": "When a fetch last found one of them changed at the publisher.",
         },
     ),
     "series_missing_periods": (

@@ -7,6 +7,7 @@
 # LATEST pointer alone (rsync writes it under a temporary name and renames it into place, so a replica
 # reads either the old pointer or the new one, never a pointer to a file not yet there), then old files
 # the source has pruned. A push that fails part-way leaves the destination serving its previous release.
+# The static site goes the same way: its version folders first, the site/latest link with the LATEST pointer.
 set -eu
 if [ $# -lt 2 ]; then
   echo "usage: $0 PUBLISHED_DIR DEST [DEST ...]" >&2
@@ -17,8 +18,9 @@ shift
 [ -f "$src/LATEST" ] || { echo "$src has no LATEST: nothing has been published there" >&2; exit 2; }
 for dest in "$@"; do
   dest=${dest%/}
-  rsync -a --exclude LATEST --exclude '.*' --exclude '*.tmp' "$src/" "$dest/"
+  rsync -a --exclude LATEST --exclude /site/latest --exclude '.*' --exclude '*.tmp' "$src/" "$dest/"
   rsync -a "$src/LATEST" "$dest/LATEST"
-  rsync -a --delete --exclude LATEST --exclude '.*' --exclude '*.tmp' "$src/" "$dest/"
+  if [ -L "$src/site/latest" ]; then rsync -a "$src/site/latest" "$dest/site/"; fi
+  rsync -a --delete --exclude LATEST --exclude /site/latest --exclude '.*' --exclude '*.tmp' "$src/" "$dest/"
   echo "$dest: $(cat "$src/LATEST")"
 done

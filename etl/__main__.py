@@ -1,4 +1,4 @@
-"""Command line: ``python -m etl build | validate PATH | rehash PATH`` (see ``--help``)."""
+"""Command line: ``python -m etl build | validate PATH | fetch SOURCE | rehash PATH`` (see ``--help``)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,9 @@ Build the transparency dashboard's dataset from the files in data/.
 Every source file has a provenance file beside it (<file>.provenance.json: publisher, licence,
 checksum). The build reads each through the adapter for its layout, validates every row against the
 table's contract in data/contracts/, quarantines bad rows (file, line, column, rule), loads one
-DuckDB file and publishes it atomically. The dashboard reads what was published last.
+DuckDB file and publishes it atomically. The dashboard reads what was published last. A case log or
+event export given without a provenance file gets one drafted from its recognised layout, printed and
+written beside it (--strict refuses it instead). `fetch` refreshes sources from their publishers.
 
 Published into: ${DATA_DIR_ENV} if set, else ./published (override with --out).
 Exit codes: 0 done; 1 rows were refused (validate); 2 nothing was published: a file could not be
@@ -35,7 +37,11 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     build = commands.add_parser("build", help="read, validate, load and publish the whole dataset")
     build.add_argument("--out", type=Path, help=f"directory to publish into (default: ${DATA_DIR_ENV} or ./published)")
-    build.add_argument("--strict", action="store_true", help="refuse to publish if any row is quarantined")
+    build.add_argument(
+        "--strict",
+        action="store_true",
+        help="refuse to publish if any row is quarantined, or a --case-log / --events file has no provenance file",
+    )
     build.add_argument("--quiet", action="store_true", help="no progress display, summary only")
     build.add_argument(
         "--case-log",
@@ -43,8 +49,8 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         default=[],
         metavar="PATH",
-        help="an agency's case log (CSV or Parquet, provenance file beside it) to aggregate and "
-        "publish as anonymised monthly figures; repeatable",
+        help="an agency's case log (CSV or Parquet) to aggregate and publish as anonymised monthly figures; "
+        "without a provenance file beside it one is drafted (refused under --strict); repeatable",
     )
     build.add_argument(
         "--events",
@@ -52,8 +58,9 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         default=[],
         metavar="PATH",
-        help="your own ACLED, UCDP GED or GTD export (CSV or Parquet, recognised by its header, provenance "
-        "file beside it) to publish as monthly incident aggregates; repeatable",
+        help="your own ACLED, UCDP GED or GTD export (CSV or Parquet, recognised by its header) to publish as "
+        "monthly incident aggregates; without a provenance file beside it one is drafted from the recognised "
+        "layout (refused under --strict); repeatable",
     )
     build.add_argument(
         "--k",
@@ -82,6 +89,16 @@ def main(argv: list[str] | None = None) -> int:
         "validate", help="check one file against the layout its header matches; publish nothing"
     )
     check.add_argument("path", type=Path)
+    fetch = commands.add_parser(
+        "fetch",
+        help="refresh source files from their publishers (conditional download, checked, replaced atomically)",
+    )
+    fetch.add_argument(
+        "source", nargs="?", help="google, ucdp_ged or acled (ACLED needs ACLED_API_KEY and ACLED_EMAIL)"
+    )
+    fetch.add_argument("--all", action="store_true", help="every source (ACLED only when its key is set)")
+    fetch.add_argument("--url", help="download from this address instead of the publisher's (a mirror)")
+    fetch.add_argument("--data-dir", type=Path, help="the data folder to update (default: data/)")
     rehash = commands.add_parser(
         "rehash", help="record a deliberately changed file's new checksum in its provenance file"
     )
@@ -120,6 +137,8 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_OK
         if args.command == "validate":
             return _validate(args.path, console)
+        if args.command == "fetch":
+            return _fetch(args, console)
         return _rehash(args.path, console)
     except SourceError as exc:
         Console(stderr=True, highlight=False).print(f"[bold red]Refused:[/] {exc}")
@@ -139,6 +158,7 @@ def _build(args, console: Console) -> int:
         "k": args.k or DEFAULT_K,
         "event_exports": args.events,
     }
+    options["on_draft"] = lambda provenance: _print_draft(provenance, console)
     if args.quiet:
         result = run(out_dir, **options)
     else:
@@ -211,22 +231,44 @@ def _build(args, console: Console) -> int:
     return EXIT_OK
 
 
+def _print_draft(provenance, console: Console) -> None:
+    """A provenance file the build drafted: what it says, where it is, how to correct it."""
+    import json
+
+    from etl.provenance import provenance_path
+
+    meta = provenance.meta
+    console.print(
+        f"[bold]{provenance.path.name}: no provenance file, so one was drafted from its layout "
+        f"({meta['layout']}, {meta['layout_release']}) and written beside it as "
+        f"{provenance_path(provenance.path).name}:[/]"
+    )
+    console.print(json.dumps(meta, indent=2, ensure_ascii=False), markup=False, soft_wrap=True)  # copyable
+    console.print(
+        f"[yellow]'retrieved' ({meta['retrieved']}) is the file's date, assumed.[/] Correct it to the date you "
+        "exported the file, check publisher, title and licence, and build again (editing the provenance file "
+        "needs no rehash). With --strict a file without a provenance file is refused."
+    )
+
+
 def _validate(path: Path, console: Console) -> int:
-    from etl.adapters import Refs, detect, registry
+    from etl.adapters import Refs, registry
     from etl.build import REFERENCE_ORDER, _remember, read_and_validate
     from etl.paths import DATA_DIR
     from etl.provenance import discover
-    from etl.readers import read_csv_text
+    from etl.recognise import recognise
 
     path = path.resolve()
-    if not path.exists():
-        raise SourceError(f"{path.name}: no such file.")
-    if _is_event_export(path):
-        return _validate_events(path, console)
-    if path.suffix == ".geojson":
-        layout = registry()["geojson_boundaries"]
-    else:
-        layout = detect(read_csv_text(path).header, path.name)
+    found = recognise(path)
+    console.print(
+        f"{path.name}: recognised as {found.kind.replace('_', ' ')} layout {found.layout}, release: {found.release}"
+        f" (documented in {found.documented}); would publish into {found.publishes_into}. Nothing is written."
+    )
+    if found.kind == "events":
+        return _validate_events(path, console, found.encoding)
+    if found.kind == "case_log":
+        return _validate_case_log(path, console)
+    layout = registry()[found.layout]
     refs, references = Refs(), dict[tuple, set]()
     layouts = registry()
     for provenance in discover(DATA_DIR):  # reference tables, for label mapping and key checks
@@ -239,38 +281,47 @@ def _validate(path: Path, console: Console) -> int:
         f"{path.name}: layout {layout.name} → table {layout.table}; rows read {result.rows_read:,}, "
         f"valid {result.rows_loaded:,}, refused {result.rows_quarantined:,}"
     )
-    if result.failures:
-        table = Table("line", "column", "rule", "message")
-        for f in result.failures[:200]:
-            table.add_row(str(f.line or ""), f.column or "—", f.rule, f.message)
-        console.print(table)
-        if len(result.failures) > 200:
-            console.print(f"… and {len(result.failures) - 200} more failures.")
-        return EXIT_QUARANTINED
-    return EXIT_OK
+    frame = result.frame
+    if frame is not None and len(frame) and "period_end" in frame.columns:
+        periods = frame["period_end"].dropna()
+        countries = frame["country_code"].dropna().nunique() if "country_code" in frame.columns else 0
+        console.print(
+            f"  would publish {len(frame):,} rows into {layout.table}: periods ending {periods.min()} to "
+            f"{periods.max()}, {countries:,} {'country' if countries == 1 else 'countries'}"
+        )
+    return _print_failures(result.failures, console)
 
 
-def _is_event_export(path: Path) -> bool:
-    from etl import incident_events
+def _validate_case_log(path: Path, console: Console) -> int:
+    """A case log: every check, the aggregation and disclosure control, nothing published."""
+    from etl import caselog
 
-    try:
-        names = set(incident_events.file_header(path, "utf-8"))
-    except SourceError:
-        try:
-            names = set(incident_events.file_header(path, "latin-1"))
-        except SourceError:
-            return False
-    return any(set(layout.signature) <= names for layout in incident_events.LAYOUTS)
+    result = caselog.check(path)
+    console.print(
+        f"{path.name}: case log; rows read {result.rows_read:,}: aggregated {result.rows_aggregated:,}, refused "
+        f"{result.rows_quarantined:,}; would publish {result.cells:,} monthly cells, of which "
+        f"{result.suppressed_primary + result.suppressed_secondary:,} withheld (k = {caselog.DEFAULT_K})"
+    )
+    return _print_failures(result.failures, console)
 
 
-def _validate_events(path: Path, console: Console) -> int:
+def _print_failures(failures: list, console: Console) -> int:
+    if not failures:
+        return EXIT_OK
+    table = Table("line", "column", "rule", "message")
+    for f in failures[:200]:
+        table.add_row(str(f.line or ""), f.column or "—", f.rule, f.message)
+    console.print(table)
+    if len(failures) > 200:
+        console.print(f"… and {len(failures) - 200} more failures.")
+    return EXIT_QUARANTINED
+
+
+def _validate_events(path: Path, console: Console, encoding: str = "utf-8") -> int:
     """An ACLED, UCDP GED or GTD export: every check and the aggregation, nothing published."""
     from etl import incident_events
 
-    try:
-        result = incident_events.check(path)
-    except SourceError:
-        result = incident_events.check(path, "latin-1")  # GTD's own CSV is often Latin-1
+    result = incident_events.check(path, encoding)  # GTD's own CSV is often Latin-1
     console.print(
         f"{path.name}: {result.dataset} export; rows read {result.rows_read:,}: aggregated {result.rows_aggregated:,}, "
         f"outside Pakistan {result.rows_outside_pakistan:,}, out of scope {result.rows_out_of_scope:,}, "
@@ -283,13 +334,33 @@ def _validate_events(path: Path, console: Console) -> int:
         )
     for field, name, events in result.unmapped[:20]:
         console.print(f"  not in the mapping tables: {field} {name!r} ({events:,} events)")
-    if result.failures:
-        table = Table("line", "column", "rule", "message")
-        for f in result.failures[:200]:
-            table.add_row(str(f.line or ""), f.column or "—", f.rule, f.message)
-        console.print(table)
-        return EXIT_QUARANTINED
-    return EXIT_OK
+    return _print_failures(result.failures, console)
+
+
+def _fetch(args, console: Console) -> int:
+    from etl import fetch
+    from etl.paths import DATA_DIR
+
+    data_dir = (args.data_dir or DATA_DIR).resolve()
+    if args.all == bool(args.source):
+        raise SourceError(f"Give one source ({', '.join(fetch.SOURCES)}) or --all.")
+    if args.all:
+        results = fetch.fetch_all(data_dir)
+    else:
+        try:
+            results = [fetch.fetch(args.source, data_dir, url=args.url)]
+        except SourceError as exc:
+            results = [exc]
+    failed = 0
+    for result in results:
+        if isinstance(result, SourceError):
+            failed += 1
+            Console(stderr=True, highlight=False).print(f"[bold red]Refused:[/] {result}")
+        else:
+            console.print(result.message)
+    if not failed and any(getattr(r, "status", "") == "changed" for r in results):
+        console.print("Build next (python -m etl build): the release's changelog will show what the publisher revised.")
+    return EXIT_REFUSED if failed else EXIT_OK
 
 
 def _rehash(path: Path, console: Console) -> int:

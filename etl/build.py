@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Sequence
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,16 +17,18 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl import ETL_VERSION, caselog, coverage, incident_events, restatements
-from etl.adapters import Layout, Refs, detect, registry
+from etl import ETL_VERSION, coverage, incident_events, restatements
+from etl.adapters import Layout, Refs, recognise, registry
 from etl.adapters.curated import REFERENCE_TABLES
 from etl.caselog import DEFAULT_K
 from etl.contracts import Contract, all_contracts, load_contract, quote, validate
 from etl.errors import Failure, SourceError
+from etl.inputs import KINDS, Given
 from etl.paths import DATA_DIR
-from etl.provenance import Provenance, discover, read_provenance
+from etl.provenance import Provenance, discover
 from etl.publish import current_database, publish, remove_stale_staging, staging_path
 from etl.readers import LINE, RawTable, read_csv_text
+from etl.recognise import provenance_or_draft
 from etl.release import export_release
 
 #: Loaded first, in this order: later tables map labels and check keys against earlier ones.
@@ -37,7 +38,8 @@ CREATE TABLE sources (
   source_id VARCHAR PRIMARY KEY, file VARCHAR, layout VARCHAR, loaded_into VARCHAR, publisher VARCHAR,
   title VARCHAR, url VARCHAR, licence VARCHAR, retrieved VARCHAR, published VARCHAR, measures VARCHAR,
   derived_from VARCHAR, sha256 VARCHAR, rows_read BIGINT, rows_loaded BIGINT, rows_quarantined BIGINT,
-  table_rows BIGINT, cite_as VARCHAR, publisher_ur VARCHAR, title_ur VARCHAR
+  table_rows BIGINT, cite_as VARCHAR, publisher_ur VARCHAR, title_ur VARCHAR, last_checked VARCHAR,
+  last_changed VARCHAR
 );
 CREATE TABLE quarantine (
   source_id VARCHAR, file VARCHAR, line BIGINT, "column" VARCHAR, rule VARCHAR, message VARCHAR
@@ -88,6 +90,7 @@ class BuildResult:
     case_logs: list = field(default_factory=list)  # caselog.CaseLogResult per case log aggregated
     event_exports: list = field(default_factory=list)  # incident_events.EventsResult per event file (shipped first)
     superseded: list = field(default_factory=list)  # shipped event files a user's export of the same dataset replaced
+    drafted: list = field(default_factory=list)  # provenance drafted for files given without one
 
     @property
     def quarantined(self) -> int:
@@ -106,19 +109,36 @@ def run(
     case_logs: Sequence[Path] = (),
     k: int = DEFAULT_K,
     event_exports: Sequence[Path] = (),
+    on_draft: Callable[[Provenance], None] = lambda provenance: None,
 ) -> BuildResult:
     """Build and publish the dataset from ``data_dir`` (and any case logs or event exports) into ``out_dir``.
 
+    A case log or event export given without a provenance file gets one drafted from its recognised layout,
+    written beside it and passed to ``on_draft``; under ``strict`` it is refused instead.
     Raises SourceError when a file cannot be read or, under ``strict``, when any row was quarantined.
     """
     timer = _StageTimer()
+    drafted: list[Provenance] = []
+
+    def provenance_of(path: Path, kind: str) -> Provenance:
+        provenance, is_draft = provenance_or_draft(Path(path), kind, strict)
+        if is_draft:
+            drafted.append(provenance)
+            on_draft(provenance)
+        return provenance
+
     with timer("read"):
         on_stage("read", "checking provenance and checksums")
         sources = _ordered(discover(data_dir))
-        case_sources = [read_provenance(Path(p)) for p in case_logs]
-        event_sources = [read_provenance(Path(p)) for p in event_exports]
+        case_sources = [provenance_of(p, "case_log") for p in case_logs]
+        event_sources = [provenance_of(p, "events") for p in event_exports]
         shipped_events, superseded = _shipped_event_files(sources, event_sources)
         sources = [p for p in sources if p not in shipped_events]  # superseded ones stay, for provenance only
+    given = [
+        *(Given(KINDS["case_log"], p) for p in case_sources),
+        *(Given(KINDS["events"], p, shipped=True) for p in shipped_events),
+        *(Given(KINDS["events"], p) for p in event_sources),
+    ]
     refs, references = Refs(), dict[tuple, set]()
     results = []
     for provenance in sources:
@@ -143,21 +163,19 @@ def run(
     try:
         with timer("load"):
             on_stage("load", building.name)
-            case_results: list = []
-            event_results: list = []
+            outcomes: list = []
             version = _load(
                 building,
                 results,
                 strict,
                 previous=current_database(out_dir),
-                case_logs=case_sources,
-                k=k,
-                case_results=case_results,
+                given=given,
+                options={"k": k},
+                outcomes=outcomes,
                 on_stage=on_stage,
-                event_exports=[*shipped_events, *event_sources],
-                event_results=event_results,
-                shipped={p.source_id for p in shipped_events},
             )
+            case_results = [o for g, o in zip(given, outcomes, strict=True) if g.kind.name == "case_log"]
+            event_results = [o for g, o in zip(given, outcomes, strict=True) if g.kind.name == "events"]
         with timer("export"):
             on_stage("export", "open-data release: CSV, Parquet, datapackage.json, checksums, zip")
             export_release(building, out_dir)
@@ -166,7 +184,7 @@ def run(
     finally:
         building.unlink(missing_ok=True)
         building.with_name(building.name + ".wal").unlink(missing_ok=True)
-    return BuildResult(version, database, results, timer.seconds, case_results, event_results, superseded)
+    return BuildResult(version, database, results, timer.seconds, case_results, event_results, superseded, drafted)
 
 
 def _shipped_event_files(sources: list[Provenance], user_exports: list[Provenance]):
@@ -196,14 +214,23 @@ def _read(path: Path, layout: Layout) -> RawTable:
     if layout.reader is not None:
         return layout.reader(path)
     raw = read_csv_text(path)
-    found = detect(raw.header, path.name)
-    # Headers are matched ignoring surrounding spaces; give the adapter the layout's exact names.
-    exact = {h.strip(): h for h in found.header}
-    raw.frame.columns = [exact.get(str(c).strip(), c) for c in raw.frame.columns]
+    found, version = recognise(raw.header, path.name)
     if found.name != layout.name:
         raise SourceError(
             f"{path.name}: its provenance says layout {layout.name}, but its header is the {found.name} layout."
         )
+    # Headers are matched ignoring surrounding spaces; give the adapter the layout's exact names, whichever
+    # release of the layout the file is (an earlier release's spellings renamed, its missing columns empty).
+    exact = {h.strip(): h for h in found.header}
+    renamed = {old.strip(): new for old, new in version.renamed.items()} if version else {}
+    raw.frame.columns = [exact.get(renamed.get(str(c).strip(), str(c).strip()), c) for c in raw.frame.columns]
+    for name in found.header:
+        if name not in raw.frame.columns:
+            raw.frame[name] = pd.Series(pd.NA, index=raw.frame.index, dtype="string")
+    for column, form in version.dates.items() if version else ():
+        # this release's dates to ISO; one that does not parse stays as written, for the contract to refuse
+        parsed = pd.to_datetime(raw.frame[column], format=form, errors="coerce").dt.strftime("%Y-%m-%d")
+        raw.frame[column] = parsed.astype("string").fillna(raw.frame[column])
     return raw
 
 
@@ -275,15 +302,14 @@ def _load(
     results: list[SourceResult],
     strict: bool,
     previous: Path | None = None,
-    case_logs: Sequence[Provenance] = (),
-    k: int = DEFAULT_K,
-    case_results: list | None = None,
+    given: Sequence[Given] = (),
+    options: dict | None = None,
+    outcomes: list | None = None,
     on_stage: Callable[[str, str], None] = lambda stage, detail: None,
-    event_exports: Sequence[Provenance] = (),
-    event_results: list | None = None,
-    shipped: AbstractSet[str] = frozenset(),
 ) -> str:
-    """Create every table, insert the valid rows, write sources/quarantine/build_info; return the version."""
+    """Create every table, insert the valid rows, aggregate each given case log or event file through its kind
+    (``etl/inputs.py``), write sources/quarantine/build_info; return the version. ``outcomes`` receives each
+    given file's result, in order."""
     con = duckdb.connect(str(path))
     try:
         contracts = all_contracts()
@@ -304,35 +330,21 @@ def _load(
         for contract in contracts:
             _set_aside_restated(con, contract, results)
         coverage.record(con)
-        for provenance in case_logs:
-            on_stage("load", f"aggregating case log {provenance.path.name}")
-            case = caselog.aggregate(con, provenance, k)
-            if strict and case.failures:
+        for item in given:
+            on_stage("load", f"aggregating {item.kind.noun} {item.provenance.path.name}")
+            outcome = item.kind.aggregate(con, item.provenance, options or {})
+            if hasattr(outcome, "shipped"):
+                outcome.shipped = item.shipped
+            if strict and outcome.failures:
                 raise SourceError(
-                    f"Strict mode: {case.rows_quarantined} rows of {provenance.path.name} were "
+                    f"Strict mode: {outcome.rows_quarantined} rows of {item.provenance.path.name} were "
                     "quarantined, so nothing was published."
                 )
-            _record_case_log(con, provenance, case)
-            if case_results is not None:
-                case_results.append(case)
-        for provenance in event_exports:
-            on_stage("load", f"aggregating event export {provenance.path.name}")
-            events = incident_events.aggregate(con, provenance)
-            events.shipped = provenance.source_id in shipped
-            if strict and events.failures:
-                raise SourceError(
-                    f"Strict mode: {events.rows_quarantined} rows of {provenance.path.name} were "
-                    "quarantined, so nothing was published."
-                )
-            counts = (
-                events.rows_read,
-                events.rows_read - events.rows_quarantined,
-                events.rows_quarantined,
-                events.cells,
+            _insert_source(
+                con, item.provenance.meta, item.kind.loaded_into, item.kind.report(outcome), outcome.failures
             )
-            _insert_source(con, provenance.meta, "incident_events_monthly", counts, events.failures)
-            if event_results is not None:
-                event_results.append(events)
+            if outcomes is not None:
+                outcomes.append(outcome)
         version = _content_version(con, [c.name for c in contracts] + ["sources", "quarantine"])
         # a correction not yet released is first carried by this release (after the version: no circle)
         con.execute("UPDATE corrections SET release_version = ? WHERE release_version IS NULL", [version])
@@ -436,17 +448,12 @@ def _record_source(con: duckdb.DuckDBPyConnection, result: SourceResult) -> None
     )
 
 
-def _record_case_log(con: duckdb.DuckDBPyConnection, provenance: Provenance, case) -> None:
-    counts = (case.rows_read, case.rows_aggregated, case.rows_quarantined, case.cells)
-    _insert_source(con, provenance.meta, "case_requests_monthly", counts, case.failures)
-
-
 def _insert_source(
     con: duckdb.DuckDBPyConnection, meta: dict, loaded_into: str | None, counts: tuple, failures: list[Failure]
 ) -> None:
     """One row of the sources table (provenance and row counts) and the file's quarantined rows."""
     con.execute(
-        "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             meta["source_id"],
             meta["file"],
@@ -465,6 +472,8 @@ def _insert_source(
             meta.get("cite_as") or None,
             meta.get("publisher_ur") or None,
             meta.get("title_ur") or None,
+            (meta.get("fetch") or {}).get("checked"),  # python -m etl fetch: when last asked, and last changed
+            (meta.get("fetch") or {}).get("changed"),
         ],
     )
     if failures:

@@ -207,6 +207,9 @@ RULE_MESSAGES = {
     "pii_ip_address": "looks like an IP address; aggregate inputs must not hold personal identifiers",
     "pii_url": "holds a URL in a value column; aggregate inputs must not hold identifiers",
     "pii_handle": "looks like an @handle; aggregate inputs must not hold personal identifiers",
+    "url_form": "is not a web address (http or https, a host name, no spaces)",
+    "pii_in_url": "a web address with an e-mail address, phone number or CNIC in it; aggregate inputs must not "
+    "hold personal identifiers",
 }
 
 

@@ -18,7 +18,8 @@ CREATE TABLE series_coverage (
   first_period VARCHAR, last_period VARCHAR, first_date DATE, last_date DATE,
   periods_with_figures BIGINT, periods_published BIGINT, periods_missing BIGINT, missing_periods VARCHAR,
   next_report_due VARCHAR, rows BIGINT, rows_cited_publisher BIGINT, rows_cited_press BIGINT,
-  rows_cited_repost BIGINT, cadence_note VARCHAR, cadence_citation_url VARCHAR
+  rows_cited_repost BIGINT, cadence_note VARCHAR, cadence_citation_url VARCHAR,
+  source_last_checked VARCHAR, source_last_changed VARCHAR
 );
 CREATE TABLE series_missing_periods (
   series_id VARCHAR, period_label VARCHAR, period_start DATE, period_end DATE

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from typing import Protocol
+from urllib.parse import unquote_plus, urlsplit
 
 import pandas as pd
 
@@ -41,6 +42,45 @@ class _IPAddress:
         return None
 
 
+class _NotAWebAddress:
+    """A value of a URL column that is not a web address: a scheme other than http or https, no host name
+    (with a dot, or ``localhost``), or whitespace anywhere. ``search`` gives the reason."""
+
+    def search(self, text: str, /) -> str | None:
+        if any(c.isspace() for c in text):
+            return "whitespace"
+        try:
+            parts = urlsplit(text)
+            host = parts.hostname or ""
+        except ValueError:
+            return "unparseable"
+        if parts.scheme.lower() not in ("http", "https"):
+            return "scheme"
+        if "." not in host.strip(".") and host != "localhost":
+            return "host"
+        return None
+
+
+class _IdentifierInAddress:
+    """An e-mail address, phone number or CNIC hidden in a web address's path, query or fragment (percent-
+    encoded or not), or in its user part. Only the dashed CNIC form counts here: 13-digit runs are common in
+    addresses (article ids, millisecond timestamps)."""
+
+    _CNIC = re.compile(r"(?<!\d)\d{5}-\d{7}-\d(?!\d)")
+
+    def search(self, text: str, /) -> str | None:
+        try:
+            parts = urlsplit(text)
+        except ValueError:
+            return None
+        hidden = unquote_plus(" ".join(filter(None, (parts.username, parts.path, parts.query, parts.fragment))))
+        for finder in (IDENTIFIER_PATTERNS["pii_email"], self._CNIC, IDENTIFIER_PATTERNS["pii_phone"]):
+            found = finder.search(hidden)
+            if found:
+                return "identifier"
+        return None
+
+
 # Ordered: the first pattern that matches names the rule. Each is anchored on word-ish
 # boundaries so that ordinary counts ("1,135,814") and years never match. Each runs in time linear in
 # the value's length (a hostile file may hold 100,000-character values): a match may only start where
@@ -52,13 +92,16 @@ IDENTIFIER_PATTERNS: dict[str, re.Pattern[str] | Finder] = {
     "pii_ip_address": _IPAddress(),
     "pii_url": re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE),
     "pii_handle": re.compile(r"(?<![\w@])@[A-Za-z0-9_]{2,}"),
+    "url_form": _NotAWebAddress(),
+    "pii_in_url": _IdentifierInAddress(),
 }
+_URL_RULES = ("url_form", "pii_in_url")
 
 #: Which checks apply to which kind of text column (contract field ``x-text-kind``).
 CHECKS_BY_KIND: dict[str, tuple[str, ...]] = {
-    "label": tuple(IDENTIFIER_PATTERNS),
-    "free_text": tuple(k for k in IDENTIFIER_PATTERNS if k != "pii_url"),  # notes may cite documents
-    "uri": (),  # validated by its own pattern
+    "label": tuple(k for k in IDENTIFIER_PATTERNS if k not in _URL_RULES),
+    "free_text": tuple(k for k in IDENTIFIER_PATTERNS if k not in (*_URL_RULES, "pii_url")),  # may cite documents
+    "uri": _URL_RULES,  # a web address, with no identifier hidden in it
     "geometry": (),
 }
 

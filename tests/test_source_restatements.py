@@ -11,7 +11,8 @@ from pathlib import Path
 import duckdb
 from streamlit.testing.v1 import AppTest
 
-from dashboard import briefing_figures, i18n
+from dashboard import i18n
+from dashboard.briefing import figures as briefing_figures
 from etl.build import run
 from etl.paths import DATA_DIR_ENV
 from etl.provenance import rehash

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import briefing, filters, i18n, live, pdf, queries
-from dashboard.briefing_words import PROVINCES, province_name
+from dashboard.briefing.words import PROVINCES, province_name
 from dashboard.i18n import _
 from dashboard.protocol import ReaderMessage
 

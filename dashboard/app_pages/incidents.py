@@ -1,14 +1,14 @@
 """Incident trends: militant violence per period and province, each source on its own, beside takedowns."""
 
+from dataclasses import replace
+
 import pandas as pd
 import streamlit as st
 
 from dashboard import charts, filters, i18n, queries
-from dashboard.blocks import SYNTHETIC_LABEL, cached, chart_block, draw, md_escape
-from dashboard.colors import GROUP_COLORS
+from dashboard.blocks import SYNTHETIC_LABEL, draw, md_escape
 from dashboard.i18n import _
 from dashboard.registry import CHARTS, Choice
-from dashboard.summaries import Summary
 
 SOURCES = ["PIPS", "PICSS", "SATP"]
 DEFINITIONS = {
@@ -36,18 +36,9 @@ st.markdown(
     + " ".join(f"**{k}**: {v}" for k, v in DEFINITIONS.items() if k in source_orgs)
 )
 
-national = draw(  # defined once for the page and its embed (dashboard/registry.py)
-    CHARTS["incidents-national"],
-    Choice(year_from, year_to, [], [], events=events, source_orgs=source_orgs, measure=measure),
-)
-chart_block(
-    "deaths-by-victim",
-    _("Who was killed, where the source says"),
-    cached(charts.deaths_by_victim, national, _("Deaths by victim type (stacked) and total as reported (bar mark)")),
-    national[national[["killed_security", "killed_civilians", "killed_militants"]].notna().any(axis=1)],
-    caption=_("A total above the stacked parts means the source counted others too (e.g. peace-committee members)."),
-    summary=Summary("killed_total", "period", ("source_org", "definition"), order="period_end"),
-)
+choice = Choice(year_from, year_to, [], [], events=events, source_orgs=source_orgs, measure=measure)
+draw(CHARTS["incidents-national"], choice)  # each chart defined once, for the page and its embed (registry.py)
+draw(CHARTS["deaths-by-victim"], choice)
 
 st.header(_("By province"))
 available = queries.incident_years_by_province()
@@ -72,34 +63,10 @@ provinces = filters.choose_many(
     empty_means_all=False,
 )
 filters.show_link_notice()  # again, for a bad map setting in the link (the first notice came before these filters)
-by_province = queries.incidents_by_province(map_source, map_year, provinces)
-value = f"{measure}_per_million" if per_million else measure
-label = MEASURES[measure] + (_(" per million") if per_million else "")
-chart_block(
-    "incidents-map",
-    _("{measure} by province, {source} {year}").format(measure=label, source=map_source, year=map_year)
-    + (f" ({by_province['definition'].iloc[0]})" if not by_province.empty else ""),
-    cached(
-        charts.province_map,
-        by_province,
-        list(queries.province_names()),
-        value,
-        _("{measure}, {year} ({source})").format(measure=label, year=map_year, source=map_source),
-        label,
-    ),
-    by_province,
-    caption=_(
-        "Provinces without a figure from this source are left blank. Khyber Pakhtunkhwa "
-        "includes the former FATA (merged in 2018); where a source reports them apart, "
-        "its two figures are added. Gilgit-Baltistan and Azad Jammu and Kashmir have no 2023 "
-        "census population, so no per-million figure. A province whose parts are not all exact figures is left "
-        "blank rather than added."
-    ),
-    summary=Summary(value, None, "region"),
-)
+choice = replace(choice, map_source=map_source, map_year=map_year, provinces=provinces, per_million=per_million)
+draw(CHARTS["incidents-map"], choice)
 
 event_sets = queries.event_datasets()
-monthly = pd.DataFrame()
 if not event_sets.empty:
     st.header(_("Monthly trends from event data"))
     available_sets = list(dict.fromkeys(event_sets["dataset"]))
@@ -163,97 +130,11 @@ if not event_sets.empty:
     with st.expander(_("What each dataset's terms allow to be published")):
         for dataset_id, terms in queries.EVENT_TERMS.items():
             st.markdown(f"**{queries.EVENT_DATASETS[dataset_id]}**: {md_escape(_(terms))}")
+    choice = replace(choice, event_set=event_set, event_by=event_by, event_measure=event_measure)
     monthly = queries.event_monthly(event_set, year_from, year_to, provinces)
-    by_labels = {
-        "group_id": dict(zip(monthly["group_id"], monthly["group_name"], strict=False)),
-        "region_code": dict(zip(monthly["region_code"], monthly["region"], strict=False))
-        | {None: _("Province not given")},
-        "event_type": {},
-    }[event_by]
-    series = queries.event_series(monthly, event_by, event_measure)
-    measure_label = {"events": _("Events"), "fatalities": _("Deaths")}[event_measure]
-    year_only = int(monthly.loc[monthly["month"].isna(), "events"].sum())
-    chart_block(
-        "event-monthly",
-        _("{measure} per month, {dataset}, by {breakdown}").format(
-            measure=measure_label,
-            dataset=queries.EVENT_DATASETS[event_set],
-            breakdown={"group_id": _("militant group"), "region_code": _("province"), "event_type": _("event type")}[
-                event_by
-            ],
-        ),
-        cached(
-            charts.stacked_monthly,
-            series,
-            event_by,
-            by_labels,
-            event_measure,
-            _("{measure} per month ({dataset})").format(
-                measure=measure_label, dataset=queries.EVENT_DATASETS[event_set]
-            ),
-            measure_label.lower(),
-            GROUP_COLORS if event_by == "group_id" else None,
-        ),
-        series,
-        caption=(
-            _(
-                "An event's group is the first named militant group among its actors; 'Unidentified' when the "
-                "source names none. "
-            )
-            + (
-                i18n.ngettext(
-                    "{n} event dated to the year only is not drawn (it has no month). ",
-                    "{n} events dated to the year only are not drawn (they have no month). ",
-                    year_only,
-                ).format(n=i18n.num(year_only))
-                if year_only
-                else ""
-            )
-            + _("Events dated only to the week or month are counted in that month.")
-        ),
-        summary=Summary(event_measure, "month", event_by),
-    )
-    ucdp_deaths = queries.ucdp_fatalities_monthly(year_from, year_to)
+    draw(CHARTS["event-monthly"], choice)
     # Drawn for every period, empty where UCDP has no month in it: the page keeps the same charts.
-    preliminary = ucdp_deaths.loc[ucdp_deaths["preliminary"], "month"]
-    preliminary_label = _("preliminary (UCDP Candidate)")
-    chart_block(
-        "ucdp-deaths-monthly",
-        _("UCDP deaths per month by type of violence, a series of its own")
-        + (
-            _("; preliminary from {first}").format(first=pd.Timestamp(preliminary.min()).strftime("%Y-%m"))
-            if len(preliminary)
-            else ""
-        ),
-        cached(
-            charts.fatalities_by_violence_type,
-            ucdp_deaths,
-            {key: _(label) for key, label in queries.VIOLENCE_TYPES.items()},
-            _("UCDP best-estimate deaths per month"),
-            _("deaths"),
-            preliminary_label,
-        ),
-        ucdp_deaths.drop(columns=["cite_as"]),
-        caption=(
-            _(
-                "UCDP's own monthly totals, drawn beside the events above and never added to them (they count "
-                "the same deaths)."
-            )
-            + " "
-            + (
-                _(
-                    "From {first} on the months are preliminary: they rest on UCDP Candidate events and are "
-                    "revised in later releases. "
-                ).format(first=pd.Timestamp(preliminary.min()).strftime("%Y-%m"))
-                if len(preliminary)
-                else ""
-            )
-            + " ".join(
-                _("Cite: {citation}").format(citation=md_escape(c)) for c in ucdp_deaths["cite_as"].dropna().unique()
-            )
-        ),
-        summary=Summary("fatalities", "month", "violence_type"),
-    )
+    draw(CHARTS["ucdp-deaths-monthly"], choice)
     month_labels = sorted(pd.to_datetime(monthly["month"].dropna()).dt.strftime("%Y-%m").unique())
     map_months = (
         st.select_slider(
@@ -266,53 +147,9 @@ if not event_sets.empty:
         if len(month_labels) > 1
         else (month_labels * 2)[:2] or ("", "")
     )
-    by_province_events = queries.event_by_province(
-        monthly, map_months[0], map_months[1], queries.EVENT_DATASETS[event_set]
-    )
-    event_value = f"{event_measure}_per_million" if per_million else event_measure
-    event_label = measure_label + (_(" per million") if per_million else "")
-    chart_block(
-        "event-map",
-        _("{measure} by province, {dataset}, {first} to {last}").format(
-            measure=event_label, dataset=queries.EVENT_DATASETS[event_set], first=map_months[0], last=map_months[1]
-        ),
-        cached(
-            charts.province_map,
-            by_province_events,
-            list(queries.province_names()),
-            event_value,
-            _("{measure}, {first} to {last} ({dataset})").format(
-                measure=event_label, first=map_months[0], last=map_months[1], dataset=queries.EVENT_DATASETS[event_set]
-            ),
-            event_label,
-        ),
-        by_province_events,
-        caption=_(
-            "Events of the chosen months added up. Events without a province, or dated to the year only, are "
-            "left out of the map."
-        ),
-        summary=Summary(event_value, None, "region"),
-    )
-    annual = pd.concat(
-        [national, queries.event_annual(monthly, event_set)],
-        ignore_index=True,
-    )
-    chart_block(
-        "event-vs-annual",
-        _("{measure}: event data beside the annual reports").format(measure=MEASURES.get(measure, measure)),
-        cached(
-            charts.incidents_by_source,
-            annual,
-            measure if measure != "injured_total" else "attacks",
-            _("Each source on its own panel, with its own definition: never added together"),
-        ),
-        annual,
-        caption=_(
-            "Event counts (one row per event) and the think tanks' attack counts measure different things; "
-            "compare their shapes over time, not their levels."
-        ),
-        summary=Summary("attacks", "period", ("source_org", "definition"), order="period_end"),
-    )
+    choice = replace(choice, event_months=(map_months[0], map_months[1]))
+    draw(CHARTS["event-map"], choice)
+    draw(CHARTS["event-vs-annual"], choice)
     unmapped = queries.event_unmapped(event_set)
     if not unmapped.empty:
         with st.expander(
@@ -328,32 +165,4 @@ if not event_sets.empty:
 
 st.header(_("Takedowns and incidents on one timeline"))
 st.warning(_(charts.NOT_CAUSE), icon=":material/warning:")
-takedowns = queries.google_totals(["PK"], year_from, year_to)
-attacks = national[national["attacks"].notna()]
-attacks = attacks.assign(source_org=attacks["source_org"] + " (" + attacks["definition"] + ")")
-if not monthly.empty:
-    attacks = queries.event_monthly_for_timeline(monthly, event_set)
-timeline_table = pd.concat(
-    [
-        takedowns.assign(series=_("Google: requests from Pakistan"), value=takedowns["requests"]),
-        attacks.assign(series=attacks["source_org"] + _(": attacks"), value=attacks["attacks"]),
-    ],
-    ignore_index=True,
-)[["series", "period", "period_start", "period_end", "value", "source_id", "citation_url"]]
-chart_block(
-    "takedowns-vs-incidents",
-    _("Removal requests and militant attacks"),
-    cached(
-        charts.timeline,
-        takedowns,
-        attacks,
-        _("Shared time axis, separate scales"),
-        events=events,
-        incidents_title=_("Militant incidents in Pakistan, per source (monthly event data)")
-        if not monthly.empty
-        else _("Militant attacks in Pakistan, per source organisation"),
-    ),
-    timeline_table,
-    events=events,
-    summary=Summary("value", "period", "series", order="period_start"),
-)
+draw(CHARTS["takedowns-vs-incidents"], choice)

@@ -22,13 +22,6 @@ def signed(change: float) -> str:
     return ("+" if change > 0 else "") + i18n.num(change)
 
 
-def bounded(value, kind) -> str:
-    """A figure as the source gave it: 'at least 1,066', '≈ 229,000' or '1,063'."""
-    if isinstance(kind, str) and kind == "lower_bound":
-        return _("at least {value}").format(value=figure_value(value))
-    return figure_value(value, isinstance(kind, str) and kind == "approx")
-
-
 #: The figures on the cards, as a table to download: each with its period, qualifier and the row it comes from.
 headline: list[dict] = []
 
@@ -44,7 +37,7 @@ def keep(figure: str, period: str, value, qualifier, row: pd.Series, definition:
             "period": period,
             "value": value,
             "qualifier": qualifier if isinstance(qualifier, str) else "exact",
-            "as_shown": bounded(value, qualifier),
+            "as_shown": i18n.qualified(value, qualifier),
             "definition": definition,
             "source_id": row.get("source_id"),
             "source_line": row.get("source_line"),
@@ -90,7 +83,7 @@ if len(pta_total) >= 2:
     exact = latest["value_kind"] == "exact" and previous["value_kind"] == "exact"
     cards[1].metric(
         _("URLs blocked by PTA, cumulative to {date}").format(date=md_escape(latest["date_label"])),
-        bounded(latest["urls_blocked"], latest["value_kind"]),
+        i18n.qualified(latest["urls_blocked"], latest["value_kind"]),
         # A difference is shown only between two exact figures: never from a rounded or lower-bound one.
         delta=_("{change} since {date}").format(
             change=signed(latest["urls_blocked"] - previous["urls_blocked"]), date=md_escape(previous["date_label"])
@@ -138,7 +131,7 @@ for card, org, definition_id in ((cards[2], "PIPS", "terrorist_attacks"), (cards
             _("{org}: {definition}, {period}").format(
                 org=org, definition=latest["definition"], period=latest["period"]
             ),
-            bounded(latest["attacks"], latest["attacks_qualifier"]),
+            i18n.qualified(latest["attacks"], latest["attacks_qualifier"]),
             delta=delta,
             delta_color="off",
             help=_("{org} counts: {definition} (as printed).").format(
@@ -156,7 +149,7 @@ for card, org, definition_id in ((cards[2], "PIPS", "terrorist_attacks"), (cards
             )
         card.caption(
             _("{killed} killed. {org} counts: {definition} (as printed; {link}).").format(
-                killed=bounded(latest["killed_total"], latest["killed_total_qualifier"]),
+                killed=i18n.qualified(latest["killed_total"], latest["killed_total_qualifier"]),
                 org=org,
                 definition="“" + md_escape(latest["definition_as_printed"]) + "”",
                 link=md_link(_("report"), latest["citation_url"]),

@@ -4,11 +4,10 @@ from datetime import date
 
 import streamlit as st
 
-from dashboard import charts, filters, i18n, queries
-from dashboard.blocks import SYNTHETIC_LABEL, cached, chart_block, draw, md_escape
+from dashboard import filters, i18n, queries
+from dashboard.blocks import SYNTHETIC_LABEL, draw, md_escape
 from dashboard.i18n import _
 from dashboard.registry import CHARTS, Choice
-from dashboard.summaries import Summary
 from dataset.tables import SUPPRESSION_RULE
 
 first, last = queries.year_bounds()
@@ -24,24 +23,7 @@ filters.show_link_notice()
 
 draw(CHARTS["compliance-rates"], choice)
 
-pta = queries.pta_by_platform(platforms, year_from, year_to)
-pta_rates = pta[pta["blocked_pct_of_processed"].notna() & pta["as_of"].notna()]
-chart_block(
-    "pta-block-rate",
-    _("Share of the URLs PTA processed that ended up blocked, per platform"),
-    cached(
-        charts.snapshots,
-        pta_rates,
-        "blocked_pct_of_processed",
-        _("Blocked as % of processed, cumulative, each dot one report"),
-        _("per cent"),
-        events=events,
-    ),
-    pta_rates,
-    caption=_("PTA's own running totals; 'processed' includes URLs still accessible and URLs the platform rejected."),
-    events=events,
-    summary=Summary("blocked_pct_of_processed", "date_label", "platform", order="as_of", percent=True),
-)
+draw(CHARTS["pta-block-rate"], choice)
 
 st.header(_("The two-sided ledger"))
 st.markdown(
@@ -124,87 +106,12 @@ else:
             k=k,
         )
     )
-    months = queries.case_platform_months(platforms, year_from, year_to)
-    chart_block(
+    for chart_id in (
         "case-response-times",
-        _("How long platforms take to answer"),
-        cached(
-            charts.monthly_by_platform,
-            months,
-            "response_hours_p50",
-            _("Median hours to answer (dotted: 90th percentile)"),
-            "hours",
-            second="response_hours_p90",
-            second_label=_("90th percentile"),
-        ),
-        months,
-        caption=_("Per month and platform; a gap is a month whose total was withheld (fewer than k requests)."),
-        summary=Summary("response_hours_p50", "month", "platform"),
-    )
-    chart_block(
         "case-within-24h",
-        _("Share answered within 24 hours"),
-        cached(
-            charts.monthly_by_platform,
-            months,
-            "answered_within_24h_pct",
-            _("Answered within 24 h (dotted: within 72 h), % of answered requests"),
-            _("per cent"),
-            second="answered_within_72h_pct",
-            second_label=_("within 72 h"),
-        ),
-        months,
-        summary=Summary("answered_within_24h_pct", "month", "platform", percent=True),
-    )
-    chart_block(
         "case-outcomes",
-        _("Outcomes over time"),
-        cached(charts.status_over_time, months, _("Requests per month by outcome")),
-        months,
-        caption=_("Sum of the published monthly platform totals; withheld totals are left out."),
-        summary=Summary("requests", "month", "platform"),
-    )
-    breakdown_table = queries.case_breakdown(platforms, year_from, year_to)
-    mirrors = queries.case_mirrors(platforms, year_from, year_to)
-    chart_block(
         "case-mirrors",
-        _("Mirrors re-appearing: requests against copies of accounts already removed"),
-        cached(
-            charts.monthly_by_platform,
-            mirrors,
-            "mirror_requests",
-            _("Requests against mirror accounts per month"),
-            "requests",
-        ),
-        mirrors,
-        caption=_("Published cells only; cells withheld for disclosure control are not counted."),
-        summary=Summary("mirror_requests", "month", "platform"),
-    )
-    chart_block(
         "case-by-group",
-        _("Requests by linked militant group"),
-        cached(
-            charts.breakdown,
-            breakdown_table,
-            "linked_group",
-            "requests_in_published_cells",
-            _("Linked group, selected period"),
-        ),
-        breakdown_table,
-        caption=_("Published cells only; see withheld_cells in the table."),
-        summary=Summary("requests_in_published_cells", None, "linked_group"),
-    )
-    chart_block(
         "case-by-origin",
-        _("Requests by where the targeted accounts are run from"),
-        cached(
-            charts.breakdown,
-            breakdown_table,
-            "origin_country",
-            "requests_in_published_cells",
-            _("Origin country, selected period"),
-        ),
-        breakdown_table,
-        caption=_("ISO country codes; 'unknown' where the agency did not establish it."),
-        summary=Summary("requests_in_published_cells", None, "origin_country"),
-    )
+    ):
+        draw(CHARTS[chart_id], choice)

@@ -8,4 +8,4 @@ WHERE r.source_id = 'google_removals_detailed' AND r.country_code = $country
   AND year(r.period_end) BETWEEN $year_from AND $year_to
   AND list_contains($categories, r.category_id)
 GROUP BY ALL
-ORDER BY r.period_end, requests DESC
+ORDER BY r.period_end, requests DESC, r.category_id

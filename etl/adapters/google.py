@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from etl.adapters import Layout, Refs, map_labels
+from etl.adapters import Layout, Refs, Version, map_labels
 from etl.errors import Failure
 from etl.readers import LINE, RawTable
 
@@ -52,6 +52,56 @@ DETAILED_HISTORICAL_HEADER = (
     "Executive, Police, etc.",
     "Items Requested To Be Removed",
 )
+
+#: Where each release's header can be seen (Google publishes only the current zip; older downloads survive in
+#: copies others kept). Current: google-government-removals.zip as vendored in github.com/azadesel/info_suppression
+#: @ 0a05b05a (to 2025-06-30); the historical files as kept in github.com/krmaynard/content-policy @ 7335b194.
+CURRENT_DOCUMENTED = (
+    "google-government-removals.zip (2025 release), copy in github.com/azadesel/info_suppression @ 0a05b05a"
+)
+SUMMARY_VERSIONS = (
+    Version(
+        "2019H1–2022H1 release (column 'Requester')",
+        tuple("Requester" if h == "Requestor" else h for h in SUMMARY_HEADER),
+        {"Requester": "Requestor"},
+        "google-government-removal-requests.csv to 2022-06-30, copy in github.com/krmaynard/content-policy @ 64081103",
+    ),
+)
+HISTORICAL_SUMMARY_VERSIONS = (
+    Version(
+        "early release (column 'Country', before 'Country/Region')",
+        tuple("Country" if h == "Country/Region" else h for h in HISTORICAL_SUMMARY_HEADER),
+        {"Country": "Country/Region"},
+        "the historical summary's header as copied with column 'Country' into a public test fixture of a "
+        "transparency-report scraper (2009-12-31 rows: Argentina 42, Brazil 291 requests)",
+    ),
+    Version(
+        "Portuguese download (pt-BR interface; dates MM/DD/YYYY)",
+        (
+            "Período até",
+            "País",
+            "Código de território CLDR",
+            *(
+                f"{group}: {measure}"
+                for group in (
+                    "Todas as solicitações",
+                    "Ordens judiciais",
+                    "Outras solicitações (governo, polícia etc.)",
+                )
+                for measure in (
+                    "número de solicitações",
+                    "% total ou parcialmente em conformidade",
+                    "itens cuja remoção foi solicitada",
+                )
+            ),
+        ),
+        {},  # filled below: position by position onto the English header
+        "google-government-removal-requests.csv in Portuguese, copy in github.com/lucasmaiasilva/site_visu @ 2e6d7c41",
+        dates={"Period Ending": "%m/%d/%Y"},
+    ),
+)
+_pt = HISTORICAL_SUMMARY_VERSIONS[1]
+_pt.renamed.update(dict(zip(_pt.header, HISTORICAL_SUMMARY_HEADER, strict=True)))
 
 
 def _base(frame: pd.DataFrame, source_id: str | None, default_id: str) -> pd.DataFrame:
@@ -181,6 +231,9 @@ LAYOUTS = (
         SUMMARY_HEADER,
         _summary,
         "Google removal requests by country and requestor, 2019 onward",
+        versions=SUMMARY_VERSIONS,
+        current="2019H1–2025H1 release (column 'Requestor')",
+        documented=CURRENT_DOCUMENTED,
     ),
     Layout(
         "google_detailed",
@@ -188,6 +241,8 @@ LAYOUTS = (
         DETAILED_HEADER,
         _detailed,
         "Google removal requests by country, product and reason",
+        current="2011H1–2025H1 release",
+        documented=CURRENT_DOCUMENTED,
     ),
     Layout(
         "google_summary_historical",
@@ -195,6 +250,9 @@ LAYOUTS = (
         HISTORICAL_SUMMARY_HEADER,
         _summary_historical,
         "Google removal requests by country, older layout with court orders and other requests",
+        versions=HISTORICAL_SUMMARY_VERSIONS,
+        current="2009H2–2019H1 release (column 'Country/Region')",
+        documented="google-government-removal-requests-historical.csv, copy in github.com/krmaynard/content-policy @ 7335b194",
     ),
     Layout(
         "google_detailed_historical",
@@ -202,5 +260,7 @@ LAYOUTS = (
         DETAILED_HISTORICAL_HEADER,
         _detailed_historical,
         "Google removal requests by product and reason, older layout",
+        current="2009H2–2019H1 release",
+        documented=CURRENT_DOCUMENTED,
     ),
 )

@@ -3,14 +3,15 @@
 CREATE TEMP VIEW series_rows AS
 WITH facts AS (
     SELECT 'platform_reported_requests' AS table_name, reporter_id AS org, NULL AS definition_id,
-           period_start, period_end, date_precision, NULL::DATE AS as_of, citation_grade
+           period_start, period_end, date_precision, NULL::DATE AS as_of, citation_grade, source_id
     FROM platform_reported_requests WHERE country_code = 'PK'
     UNION ALL
     SELECT 'regulator_reported_actions', regulator, NULL, period_start, period_end, date_precision, as_of,
-           citation_grade
+           citation_grade, source_id
     FROM regulator_reported_actions
     UNION ALL
-    SELECT 'incidents', source_org, definition_id, period_start, period_end, date_precision, NULL, citation_grade
+    SELECT 'incidents', source_org, definition_id, period_start, period_end, date_precision, NULL, citation_grade,
+           source_id
     FROM incidents WHERE region_code = 'PK'
 )
 SELECT s.series_id, s.cadence, f.*
@@ -62,6 +63,11 @@ SELECT s.series_id, s.name, s.publisher, s.cadence,
        (SELECT count(*) FILTER (WHERE citation_grade = 'publisher') FROM series_rows AS r WHERE r.series_id = s.series_id),
        (SELECT count(*) FILTER (WHERE citation_grade = 'press') FROM series_rows AS r WHERE r.series_id = s.series_id),
        (SELECT count(*) FILTER (WHERE citation_grade = 'repost') FROM series_rows AS r WHERE r.series_id = s.series_id),
-       s.cadence_note, s.cadence_citation_url
+       s.cadence_note, s.cadence_citation_url,
+       -- the files this series is loaded from, as python -m etl fetch last asked their publisher (NULL: never)
+       (SELECT max(last_checked) FROM sources
+        WHERE source_id IN (SELECT source_id FROM series_rows AS r WHERE r.series_id = s.series_id)),
+       (SELECT max(last_changed) FROM sources
+        WHERE source_id IN (SELECT source_id FROM series_rows AS r WHERE r.series_id = s.series_id))
 FROM series AS s
 ORDER BY s.series_id;

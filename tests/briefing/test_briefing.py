@@ -144,3 +144,22 @@ def test_synthetic_figures_are_labelled_as_illustrative(with_synthetic_data):
 
 def test_real_data_only_carries_no_synthetic_label(briefs):
     assert '<span class="synthetic">' not in briefs["en"] and 'class="banner"' not in briefs["en"]
+
+
+def test_the_brief_reads_a_chart_figure_from_the_charts_own_table(published_dir, monkeypatch):
+    """Where the brief gives a figure of a dashboard chart, it takes it from that chart's definition (one query
+    for both): a change to the chart's table is a change to the brief."""
+    from dataclasses import replace
+
+    from dashboard import registry
+
+    chart = registry.CHARTS["google-requests-items"]
+
+    def marked(choice):
+        table = chart.table(choice)
+        return table.assign(requests=table["requests"].where(table.index != table.index[-1], 987654))
+
+    shown = briefing.build_html(*PERIOD, "en")
+    assert i18n.num(987654, lang="en") not in shown
+    monkeypatch.setitem(registry.CHARTS, chart.id, replace(chart, table=marked))
+    assert i18n.num(987654, lang="en") in section(briefing.build_html(*PERIOD, "en"), "key-figures")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from babel.messages.pofile import read_po, write_po
 from streamlit.testing.v1 import AppTest
@@ -165,3 +166,44 @@ def test_editing_one_word_of_a_message_keeps_its_translation_as_a_fuzzy_suggesti
     assert not updated.get("Incident trends").fuzzy
     assert updated.get("Show events on time axes") is None
     assert counts["ur"] == 1  # counted as still to translate
+
+
+@pytest.mark.parametrize(
+    ("lang", "lower_bound", "approx", "missing"),
+    [("en", "at least 1,066", "≈ 229,000", "not reported"), ("ur", "کم از کم 1,066", "≈ 229,000", "رپورٹ نہیں ہوا")],
+)
+def test_a_qualified_figure_is_worded_once_for_pages_charts_summaries_and_the_briefing(
+    lang, lower_bound, approx, missing
+):
+    from dashboard import charts, summaries
+    from dashboard.briefing import words as briefing_words
+
+    i18n.set_language(lang)
+    try:
+        assert i18n.qualified(1066, "lower_bound") == lower_bound
+        assert i18n.qualified(229000.0, "approx") == approx
+        assert i18n.qualified(1063, "exact") == i18n.qualified(1063, None) == "1,063"
+        assert i18n.qualified(None, "lower_bound") == missing  # no "at least" before a figure that is not there
+        assert i18n.qualified(12.5, "lower_bound", i18n.pct(12.5)) == i18n.gettext("at least {value}", lang).format(
+            value=i18n.pct(12.5)
+        )
+        # the same words wherever a lower-bound figure is shown
+        assert briefing_words.bounded(1066, "lower_bound") == lower_bound
+        table = pd.DataFrame(
+            {
+                "period": ["2024", "2025"],
+                "period_start": ["2024-01-01", "2025-01-01"],
+                "period_end": ["2024-12-31", "2025-12-31"],
+                "source_org": ["PICSS", "PICSS"],
+                "definition_id": ["militant_attacks", "militant_attacks"],
+                "definition": ["militant attacks", "militant attacks"],
+                "attacks": [1063, 1066],
+                "attacks_qualifier": [None, "lower_bound"],
+            }
+        )
+        assert lower_bound in summaries.describe(table, summaries.Summary("attacks", "period"))
+        [bars] = charts.incidents_by_source(table, "attacks", "t").spec()["data"]
+        hovers = [row[2] for row in bars["customdata"]]
+        assert hovers == ["1,063", lower_bound]
+    finally:
+        i18n.set_language("en")

@@ -40,15 +40,15 @@ PLAIN = {
     "registry",
     "summaries",
     "i18n",
+    "markdown",
     "colors",
-    "briefing",
-    "briefing_figures",
-    "briefing_words",
+    "briefing",  # a package: its __init__, __main__, figures and words
     "svg_charts",
     "pdf",
     "turns",
     "catalogue",
     "reports",
+    "site",  # the static site builder (a package): dashboard/site/*.py
 }
 #: The Streamlit layer: caches, the per-run pin of the dataset file, widgets, the chart block, the protocol.
 STREAMLIT_LAYER = {"app", "live", "blocks", "filters", "embed", "protocol", "log_limit", "serve"}
@@ -67,17 +67,25 @@ def dashboard_imports(path: Path) -> set[str]:
     return names
 
 
+def module_files(module: str) -> list[Path]:
+    """The files of a dashboard module: ``<module>.py``, or every file of the package ``<module>/``."""
+    package = ROOT / "dashboard" / module
+    return sorted(package.glob("*.py")) if package.is_dir() else [ROOT / "dashboard" / f"{module}.py"]
+
+
 def test_every_dashboard_module_has_its_layer():
     modules = {p.stem for p in (ROOT / "dashboard").glob("*.py")} - {"__init__"}
-    assert modules == PLAIN | STREAMLIT_LAYER
+    packages = {p.parent.name for p in (ROOT / "dashboard").glob("*/__init__.py")} - {"app_pages"}
+    assert {"briefing", "site"} <= packages, "the briefing pack and the static site are packages"
+    assert modules | packages == PLAIN | STREAMLIT_LAYER
     assert not PLAIN & STREAMLIT_LAYER
 
 
 @pytest.mark.parametrize("module", sorted(PLAIN))
 def test_the_plain_layer_imports_neither_streamlit_nor_the_streamlit_layer(module):
-    path = ROOT / "dashboard" / f"{module}.py"
-    assert not {m for m in imported_modules(path) if m.split(".")[0] == "streamlit"}
-    assert dashboard_imports(path) <= PLAIN, dashboard_imports(path) - PLAIN
+    for path in module_files(module):
+        assert not {m for m in imported_modules(path) if m.split(".")[0] == "streamlit"}, path
+        assert dashboard_imports(path) <= PLAIN, (path, dashboard_imports(path) - PLAIN)
 
 
 def test_charts_are_pure_functions_of_their_frame():
@@ -100,7 +108,8 @@ def test_the_etl_imports_neither_the_dashboard_nor_streamlit(path):
 def test_the_rules_name_real_imports():
     """The checks above see imports: a page's Streamlit import and live's DuckDB import are found."""
     assert "streamlit" in imported_modules(ROOT / "dashboard" / "app_pages" / "requests.py")
-    assert {"blocks", "registry", "charts"} <= dashboard_imports(ROOT / "dashboard" / "app_pages" / "requests.py")
+    assert {"blocks", "registry"} <= dashboard_imports(ROOT / "dashboard" / "app_pages" / "requests.py")
+    assert "charts" in dashboard_imports(ROOT / "dashboard" / "registry.py")
     assert {"db", "queries"} <= dashboard_imports(ROOT / "dashboard" / "live.py")
 
 
@@ -122,7 +131,7 @@ def test_queries_and_database_access_do_not_import_streamlit(module):
 def test_the_briefing_command_and_the_queries_run_without_streamlit_and_importing_db_changes_nothing():
     script = (
         "import sys\n"
-        "import dashboard.briefing, dashboard.db, dashboard.queries\n"
+        "import dashboard.briefing, dashboard.db, dashboard.queries, dashboard.site.build\n"
         "assert 'streamlit' not in sys.modules, 'streamlit was imported'\n"
         "from streamlit.runtime.app_session import AppSession\n"
         "assert not getattr(AppSession.handle_backmsg, 'dashboard_guard', False)\n"

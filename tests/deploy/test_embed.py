@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import embed, i18n
+from dashboard import embed, i18n, queries, registry
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "dashboard" / "app.py")
@@ -39,7 +39,9 @@ def test_each_embeddable_chart_draws_alone_with_table_csv_and_source(chart_id):
     captions = " ".join(c.value for c in app.caption)
     assert "Source" in captions
     assert "dataset version" in captions and f"#{chart_id}" in captions  # where it comes from, and a way back
-    assert app.subheader[0].value == embed.CHARTS[chart_id].title.format(measure="Attacks")
+    chart = registry.CHARTS[chart_id]
+    first, last = queries.year_bounds()
+    assert app.subheader[0].value == chart.heading(chart.default_choice(first, last))  # its page's heading
 
 
 def test_embed_has_no_sidebar_and_no_other_page_content():

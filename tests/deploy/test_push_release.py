@@ -66,3 +66,18 @@ def test_nothing_is_pushed_from_a_folder_without_a_release(rsync, tmp_path):
     result = push(tmp_path / "empty", tmp_path / "host")
     assert result.returncode == 2 and "no LATEST" in result.stderr
     assert not (tmp_path / "host").exists()
+
+
+def test_the_static_site_is_pushed_with_latest_as_a_link_to_a_complete_version(rsync, published_dir, tmp_path):
+    from dashboard.site.build import build
+
+    source = tmp_path / "source"
+    shutil.copytree(published_dir, source, ignore=shutil.ignore_patterns("site"))
+    site = build(source)
+    (source / "site" / f".{site.version}.999999.tmp").mkdir()  # a site being written stays where it is
+    host = tmp_path / "host"
+    assert push(source, host).returncode == 0
+    latest = host / "site" / "latest"
+    assert latest.is_symlink() and os.readlink(latest) == site.version
+    assert (latest / "en" / "ledger.html").read_bytes() == (site.folder / "en" / "ledger.html").read_bytes()
+    assert not list((host / "site").glob(".*"))

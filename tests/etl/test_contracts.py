@@ -225,7 +225,7 @@ CASES = [
         "incidents",
         {"citation_url": "https://example.org/report"},
         {"citation_url": "www.example.org/report"},
-        [("citation_url", "pattern")],
+        [("citation_url", "pattern"), ("citation_url", "url_form")],  # no scheme: not a web address either
         id="pattern-url",
     ),
     case(

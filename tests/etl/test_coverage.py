@@ -6,6 +6,7 @@ import duckdb
 import pytest
 
 from etl import coverage
+from etl.build import SYSTEM_TABLES_SQL
 from etl.contracts import load_contract
 
 
@@ -14,6 +15,11 @@ def con():
     con = duckdb.connect()
     for table in ("series", "platform_reported_requests", "regulator_reported_actions", "incidents"):
         con.execute(load_contract(table).create_table_sql())
+    con.execute(SYSTEM_TABLES_SQL)
+    con.executemany(  # the TikTok file was fetched twice from its publisher, the PTA file never
+        "INSERT INTO sources (source_id, last_checked, last_changed) VALUES (?, ?, ?)",
+        [("tiktok_file", "2026-02-01T02:30:00+00:00", "2026-01-01T02:30:00+00:00"), ("pta_file", None, None)],
+    )
     con.executemany(
         "INSERT INTO series (series_id, name, publisher, table_name, org, definition_id, cadence, expected_from, "
         "expected_to, next_report_due, cadence_note, cadence_citation_url) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -64,7 +70,7 @@ def con():
     )
     con.executemany(
         "INSERT INTO platform_reported_requests (reporter_id, country_code, period_start, period_end, date_precision, "
-        "citation_grade) VALUES ('tiktok', ?, ?, ?, 'half_year', ?)",
+        "citation_grade, source_id) VALUES ('tiktok', ?, ?, ?, 'half_year', ?, 'tiktok_file')",
         [
             ("PK", "2019-07-01", "2019-12-31", "publisher"),
             ("PK", "2020-07-01", "2020-12-31", "press"),
@@ -82,7 +88,8 @@ def con():
         ],
     )
     con.executemany(
-        "INSERT INTO regulator_reported_actions (regulator, as_of, date_precision, citation_grade) VALUES (?, ?, ?, ?)",
+        "INSERT INTO regulator_reported_actions (regulator, as_of, date_precision, citation_grade, source_id) "
+        "VALUES (?, ?, ?, ?, 'pta_file')",
         [
             ("PTA", "2022-09-22", "day", "press"),
             ("PTA", "2022-09-22", "day", "press"),
@@ -113,3 +120,14 @@ def test_coverage_row_per_series(con):
     assert rows["picss_ma"] == ("2023", "2023", 1, 3, 2, "2022, 2024", 2, 0, 1, 1)
     # Irregular: dated reports are counted, no period is expected or missing; the undated report is a row.
     assert rows["pta"] == (None, None, 2, 0, 0, None, 4, 0, 3, 1)
+
+
+def test_coverage_says_when_each_series_files_were_last_checked_and_changed_at_the_publisher(con):
+    rows = dict(
+        (r[0], r[1:])
+        for r in con.execute(
+            "SELECT series_id, source_last_checked, source_last_changed FROM series_coverage"
+        ).fetchall()
+    )
+    assert rows["tiktok"] == ("2026-02-01T02:30:00+00:00", "2026-01-01T02:30:00+00:00")
+    assert rows["pta"] == (None, None)  # never fetched: no date is made up

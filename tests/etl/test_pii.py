@@ -79,3 +79,46 @@ def test_ordinary_figures_are_not_refused(column, value):
 
 def test_an_address_inside_a_sentence_is_refused_with_its_full_stop():
     _refused(FREE_TEXT, "the request named ::1.", "pii_ip_address")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        pytest.param("https://example.org/contact?mail=press.office%40pta.gov.pk", id="email-percent-encoded"),
+        pytest.param("https://example.org/report/press.office@pta.gov.pk/", id="email-in-path"),
+        pytest.param("https://example.org/cases?phone=0300-1234567", id="phone-in-query"),
+        pytest.param("https://example.org/p/%2B92%20300%201234567", id="phone-intl-encoded"),
+        pytest.param("https://example.org/verify/12345-1234567-1#top", id="cnic-in-path"),
+    ],
+)
+def test_an_identifier_hidden_in_a_citation_url_is_refused(url):
+    _refused("citation_url", url, "pii_in_url")
+
+
+@pytest.mark.parametrize(
+    ("url", "rules"),
+    [
+        pytest.param("http://intranet/report", {"url_form"}, id="no-host-name"),
+        pytest.param("ftp://example.org/report.pdf", {"url_form", "pattern"}, id="scheme"),
+        pytest.param("https://example.org/a report.pdf", {"url_form", "pattern"}, id="whitespace"),
+    ],
+)
+def test_a_citation_url_must_be_a_web_address(url, rules):
+    row = {**BASE["incidents"], "citation_url": url}
+    result = check("incidents", [row])
+    assert {(f.line, f.column) for f in result.failures} == {(FIRST_LINE, "citation_url")}
+    assert {f.rule for f in result.failures} == rules
+    assert all(url not in f.message for f in result.failures)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://www.dawn.com/news/1857123",
+        "https://example.org/2024/01/17/report-1700000000000.html",  # a 13-digit timestamp is no CNIC
+        "https://tribune.com.pk/story/2451234/pta-blocked-urls?page=2",
+    ],
+)
+def test_ordinary_citation_urls_pass(url):
+    row = {**BASE["incidents"], "citation_url": url}
+    assert check("incidents", [row]).failures == []

@@ -1,23 +1,25 @@
 """The briefing pack's contents: key figures with their sources, chart panels with a one-line reading, the ledger.
 
-``gather`` reads everything for a period (optionally some platforms and provinces) through ``dashboard.queries``,
-in the current language; ``dashboard.briefing`` writes it as HTML. Its strings are in the ``briefing`` catalogue.
+``gather`` reads everything for a period (optionally some platforms and provinces) in the current language: a
+figure that is a dashboard chart's table comes from that chart's definition (``registry.CHARTS[id].table``), the
+rest through ``dashboard.queries``; ``dashboard.briefing`` writes it as HTML. Its strings are in the ``briefing`` catalogue.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import pandas as pd
 
-from dashboard import briefing_words as words
 from dashboard import i18n, queries
 from dashboard import svg_charts as svg
-from dashboard.briefing_words import PROVINCES
+from dashboard.briefing import words
+from dashboard.briefing.words import PROVINCES
 from dashboard.colors import SOURCE_ORG_COLORS, platform_color
 from dashboard.i18n import _
+from dashboard.registry import CHARTS, Choice
 
 INCIDENT_ORGS = ("PIPS", "PICSS")
 # PICSS changed what it counts over the years: each definition gets its own shade of the organisation's colour.
@@ -98,19 +100,21 @@ def gather(year_from: int, year_to: int, platforms=(), provinces=()) -> Briefing
         queries.build_info(),
     )
     ids = brief.platforms or known
-    _google(brief)
-    _regulator(brief, ids)
-    _compliance(brief, ids)
-    _incidents(brief)
+    # The dashboard's charts for this selection: where a figure here is one of their tables, it is read from it.
+    choice = Choice(year_from, year_to, ids, [], source_orgs=list(INCIDENT_ORGS), provinces=brief.provinces)
+    _google(brief, choice)
+    _regulator(brief, choice)
+    _compliance(brief, choice)
+    _incidents(brief, choice)
     _events(brief)
-    _case_log(brief, ids)
-    _ledger(brief, ids)
-    _by_province(brief)
+    _case_log(brief, choice)
+    _ledger(brief, choice)
+    _by_province(brief, choice)
     return brief
 
 
-def _google(brief: Briefing) -> None:
-    frame = queries.google_totals(["PK"], brief.year_from, brief.year_to)
+def _google(brief: Briefing, choice: Choice) -> None:
+    frame = CHARTS["google-requests-items"].table(choice)
     title = _("Removal requests Google received from Pakistan, per half-year")
     if frame.empty:
         brief.panels.append(Panel(title, "", [], _("Google published no figure for Pakistan in this period.")))
@@ -187,8 +191,8 @@ def _half_year_axis(frame: pd.DataFrame) -> tuple[list[float], list[tuple[float,
     return xs, [(y * 2 + 0.5, str(y)) for y in years[::every]]
 
 
-def _regulator(brief: Briefing, ids: list[str]) -> None:
-    frame = queries.pta_by_platform(ids, brief.year_from, brief.year_to)
+def _regulator(brief: Briefing, choice: Choice) -> None:
+    frame = CHARTS["pta-blocked-by-platform"].table(choice)
     totals = frame[frame["platform_id"].isna() & frame["as_of"].notna() & (frame["scope"] == "cumulative_snapshot")]
     title = _("URLs blocked by PTA: its running total, as reported on each date")
     if totals.empty:
@@ -272,8 +276,8 @@ def _regulator(brief: Briefing, ids: list[str]) -> None:
     brief.panels.append(Panel(title, chart, legend, reading + " " + ref))
 
 
-def _compliance(brief: Briefing, ids: list[str]) -> None:
-    rates = queries.compliance_rates(sorted(set(ids) | {"google"}), brief.year_from, brief.year_to)
+def _compliance(brief: Briefing, choice: Choice) -> None:
+    rates = CHARTS["compliance-rates"].table(choice)  # the chosen platforms and Google
     title = _("Share of Pakistan's requests platforms say they acted on, per half-year")
     if rates.empty:
         brief.panels.append(Panel(title, "", [], _("No platform published a compliance figure for this period.")))
@@ -325,8 +329,8 @@ def _compliance(brief: Briefing, ids: list[str]) -> None:
     brief.panels.append(Panel(title, chart, legend, reading))
 
 
-def _incidents(brief: Briefing) -> None:
-    frame = queries.incidents_national(list(INCIDENT_ORGS), brief.year_from, brief.year_to)
+def _incidents(brief: Briefing, choice: Choice) -> None:
+    frame = CHARTS["incidents-national"].table(choice)  # PIPS and PICSS
     title = _("Militant attacks in Pakistan, as each organisation counts them")
     if frame.empty:
         brief.panels.append(Panel(title, "", [], _("No attack figures for this period.")))
@@ -417,11 +421,11 @@ def _events(brief: Briefing) -> None:
         )
 
 
-def _case_log(brief: Briefing, ids: list[str]) -> None:
+def _case_log(brief: Briefing, choice: Choice) -> None:
     info = queries.case_info()
     if info.empty:
         return
-    months = queries.case_platform_months(ids, brief.year_from, brief.year_to)
+    months = CHARTS["case-outcomes"].table(choice)
     if months.empty:
         return
     synthetic = bool(info["synthetic"].any()) or _synthetic_note(months)
@@ -448,9 +452,9 @@ def _case_log(brief: Briefing, ids: list[str]) -> None:
     )
 
 
-def _ledger(brief: Briefing, ids: list[str]) -> None:
+def _ledger(brief: Briefing, choice: Choice) -> None:
     brief.ledger_date = date(brief.year_to, 12, 31)
-    frame = queries.ledger(ids, brief.ledger_date)
+    frame = CHARTS["ledger"].table(replace(choice, as_of=brief.ledger_date))
     only_pta = []
     for row in frame.itertuples():
         has_pta, has_platform = not pd.isna(row.urls_blocked), not pd.isna(row.value_summed)
@@ -506,7 +510,7 @@ def _ledger(brief: Briefing, ids: list[str]) -> None:
         )
 
 
-def _by_province(brief: Briefing) -> None:
+def _by_province(brief: Briefing, choice: Choice) -> None:
     available = queries.incident_years_by_province()
     for org in INCIDENT_ORGS:
         years = available.loc[
@@ -515,7 +519,7 @@ def _by_province(brief: Briefing) -> None:
         if years.empty:
             continue
         year = int(years.max())
-        frame = queries.incidents_by_province(org, year, brief.provinces)
+        frame = CHARTS["incidents-map"].table(replace(choice, map_source=org, map_year=year))
         if frame.empty:
             continue
         ref = brief.cite(frame["source_id"].iloc[0], frame["citation_url"].iloc[0])

@@ -108,10 +108,9 @@ def value(value, approx: bool = False, qualifier: object = None) -> str:
 
 
 def bounded(figure, kind: object = None) -> str:
-    """A figure with the source's own precision: 'at least 1,066' for a lower bound, '≈ 229,000' if approximate."""
-    if isinstance(kind, str) and kind == "lower_bound" and figure is not None and not pd.isna(figure):
-        return _("at least {value}").format(value=value(figure))
-    return value(figure, isinstance(kind, str) and kind == "approx")
+    """A figure with the source's own precision ("at least 1,066", "≈ 229,000"), as ``i18n.qualified`` words it;
+    a missing figure reads "not published"."""
+    return i18n.qualified(figure, kind, value(figure))
 
 
 def signed(change: float) -> str:

@@ -1,6 +1,7 @@
 """Briefing pack: a brief of two to four A4 pages for a committee hearing, as one self-contained HTML file or a PDF.
 
-``build_html`` gathers the figures for a period (``dashboard.briefing_figures``) and writes them in English or
+``build_html`` gathers the figures for a period (``figures.gather``; the words for values in ``words``) and
+writes them in English or
 Urdu as one HTML document: inline CSS with print rules (A4, page breaks, page numbers), inline SVG charts and,
 for Urdu, the shipped Noto Naskh Arabic font as a data: URL and a right-to-left layout, so it opens offline.
 ``html_to_pdf`` prints it with headless Chromium. For committee staff, from the command line::
@@ -10,22 +11,21 @@ for Urdu, the shipped Noto Naskh Arabic font as a data: URL and a right-to-left 
 
 from __future__ import annotations
 
-import argparse
 import base64
 from datetime import date
 from functools import cache
 from html import escape
 from pathlib import Path
 
-from dashboard import db, i18n, queries
-from dashboard.briefing_figures import Briefing, Figure, Panel, gather
-from dashboard.briefing_words import province_name
+from dashboard import i18n, queries
+from dashboard.briefing.figures import Briefing, Figure, Panel, gather
+from dashboard.briefing.words import province_name
 from dashboard.i18n import _
 from dashboard.pdf import ChromiumMissing, chromium_available, html_to_pdf, pdf_bytes
 
 __all__ = ["ChromiumMissing", "build_html", "chromium_available", "file_name", "gather", "html_to_pdf", "pdf_bytes"]
 
-ASSETS = Path(__file__).parent / "assets"
+ASSETS = Path(__file__).parent.parent / "assets"
 
 
 def build_html(
@@ -326,32 +326,3 @@ def _citation(brief: Briefing, period: str) -> str:
         '<section id="cite"><h2>' + escape(_("Dataset version and how to cite")) + f"</h2>"
         f'<p>{escape(version)}</p><p class="citation">{escape(cite)}</p></section>'
     )
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m dashboard.briefing",
-        description="Write a briefing pack for a period of the published dataset: HTML or PDF, by --out's extension.",
-    )
-    parser.add_argument("--from", dest="year_from", type=int, required=True, help="first year")
-    parser.add_argument("--to", dest="year_to", type=int, required=True, help="last year")
-    parser.add_argument("--lang", choices=sorted(i18n.LANGUAGES), default="en", help="language of the brief")
-    parser.add_argument("--platform", action="append", default=[], help="platform id, repeatable (default: all)")
-    parser.add_argument("--province", action="append", default=[], help="province code such as PK-KP, repeatable")
-    parser.add_argument("--out", required=True, type=Path, help="brief.html or brief.pdf")
-    args = parser.parse_args(argv)
-    with db.reading(db.Dataset(db.latest_path())):  # one file for the whole brief, even if one is published now
-        html = build_html(args.year_from, args.year_to, args.lang, args.platform, args.province)
-    if args.out.suffix.lower() == ".pdf":
-        try:
-            html_to_pdf(html, args.out)
-        except ChromiumMissing as exc:
-            parser.exit(2, f"{exc}\nOr write the HTML (--out brief.html) and print it to PDF from a browser.\n")
-    else:
-        args.out.write_text(html, encoding="utf-8")
-    print(args.out)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -448,3 +448,25 @@ def _publish(con: duckdb.DuckDBPyConnection, k: int, source_id: str, synthetic: 
         )
     con.unregister("case_withheld")
     return int((reason == PRIMARY).sum()), int((reason == SECONDARY).sum())
+
+
+def check(path: Path, k: int = DEFAULT_K) -> CaseLogResult:
+    """Run a case log through every check, the aggregation and disclosure control without publishing
+    (``python -m etl validate``): an in-memory database with the reference tables it is mapped through."""
+    from etl.contracts import load_contract
+    from etl.paths import DATA_DIR
+    from etl.readers import LINE, read_csv_text
+
+    con = duckdb.connect()
+    try:
+        for name in ("platforms", "platform_aliases", "categories", "category_map"):
+            con.execute(load_contract(name).create_table_sql())
+            frame = read_csv_text(DATA_DIR / "reference" / f"{name}.csv").frame.drop(columns=[LINE])
+            con.register("reference_rows", frame)
+            con.execute(f"INSERT INTO {quote(name)} SELECT * FROM reference_rows")  # noqa: S608 (fixed names)
+            con.unregister("reference_rows")
+        for name in ("case_requests_monthly", "case_requests_monthly_platform", "case_log_info"):
+            con.execute(load_contract(name).create_table_sql())
+        return aggregate(con, Provenance(path, {"source_id": path.stem, "layout": "case_log"}), k)
+    finally:
+        con.close()

@@ -169,6 +169,12 @@ class EventsResult:
 def detect(header: list[str], file_name: str) -> EventLayout:
     """The dataset whose identifying columns the header has; a clear error naming what is missing."""
     names = {h.strip() for h in header}
+    if ACLED_BEFORE_2019 <= names:
+        raise SourceError(
+            f"{file_name}: an ACLED export from before ACLED's 2019 typology (version 7 or earlier: upper-case column "
+            "names, ALLY_ACTOR_1 …). Its event types are not the ones this project maps (event_type_map): export "
+            "the same period again from ACLED's current data (the Data Export Tool or the API), which recodes it."
+        )
     for layout in LAYOUTS:
         if set(layout.signature) <= names:
             missing = [c for c in layout.columns if c not in names]
@@ -187,6 +193,78 @@ def detect(header: list[str], file_name: str) -> EventLayout:
         f"{file_name}: not an ACLED, UCDP GED or GTD export: its header lacks the columns that identify "
         f"them (closest: {closest.title}, missing {', '.join(missing)}). See the README on event data."
     )
+
+
+#: The releases of each export layout this module reads, recognised by the columns that tell them apart
+#: (first match wins), each with where that layout is documented.
+RELEASES: dict[str, tuple[tuple[str, frozenset[str], str], ...]] = {
+    "acled": (
+        (
+            "export since 2022 (disorder_type, civilian_targeting, tags)",
+            frozenset({"disorder_type"}),
+            "ACLED Codebook 2023 (acleddata.com/knowledge-base/codebook/)",
+        ),
+        (
+            "export 2019-2021 (data_id, event_id_no_cnty, iso3; no disorder_type)",
+            frozenset({"data_id"}),
+            "ACLED Codebook 2019 (its list of columns; ACLED, 2019)",
+        ),
+        ("API or Data Export Tool selection of columns", frozenset(), "ACLED API User Guide"),
+    ),
+    "ucdp_ged": (
+        (
+            "HDX country file (GED columns + iso3)",
+            frozenset({"iso3"}),
+            "data.humdata.org/dataset/ucdp-data-for-pakistan (UCDP GED via HDX)",
+        ),
+        (
+            "GED or Candidate events CSV (GEDEvent_vYY_1, GEDEvent_vYY_0_X)",
+            frozenset({"relid", "code_status"}),
+            "UCDP GED Codebook version 22.1 / 24.1 (ucdp.uu.se/downloads/)",
+        ),
+        ("a selection of GED columns", frozenset(), "UCDP GED Codebook (ucdp.uu.se/downloads/)"),
+    ),
+    "gtd": (
+        (
+            "GTD CSV or workbook saved as CSV (codebook 2012 onward, 135 columns)",
+            frozenset({"INT_ANY", "related"}),
+            "GTD Codebook, START, University of Maryland (start.umd.edu/gtd/downloads/Codebook.pdf)",
+        ),
+        ("a selection of GTD columns", frozenset(), "GTD Codebook (start.umd.edu/gtd/)"),
+    ),
+}
+#: ACLED's exports before its 2019 typology (version 7 and earlier, upper-case names, ALLY_ACTOR_1 …): recognised
+#: and refused, because their event types are not the ones event_type_map maps.
+ACLED_BEFORE_2019 = frozenset({"EVENT_ID_CNTY", "EVENT_DATE", "EVENT_TYPE", "ALLY_ACTOR_1", "ACTOR1"})
+
+
+def release_of(
+    layout: EventLayout, header: list[str], path: Path | None = None, encoding: str = "utf-8"
+) -> tuple[str, str]:
+    """Which release of the dataset's export the header is, and where that layout is documented."""
+    names = {h.strip() for h in header}
+    release, documented = next(
+        ((name, where) for name, needs, where in RELEASES[layout.dataset] if needs <= names),
+        (layout.title, ""),
+    )
+    if path is not None and has_hashtag_row(path, encoding):
+        release += ", with HDX's HXL hashtag row under the header (skipped)"
+    return release, documented
+
+
+def has_hashtag_row(path: Path, encoding: str = "utf-8") -> bool:
+    """True when the record under the header is an HXL hashtag row (HDX's copies: ``#date+start`` …)."""
+    if path.suffix.lower() == ".parquet":
+        return False
+    try:
+        with path.open(encoding=_python_encoding(encoding), newline="") as handle:
+            reader = csv.reader(handle)
+            next(reader, None)
+            second = next(reader, [])
+    except (UnicodeDecodeError, csv.Error):
+        return False
+    cells = [c.strip() for c in second if c.strip()]
+    return bool(cells) and all(c.startswith("#") for c in cells)
 
 
 def file_header(path: Path, encoding: str = "utf-8") -> list[str]:
@@ -229,7 +307,7 @@ def aggregate(con: duckdb.DuckDBPyConnection, provenance: Provenance, now: datet
         con.execute(f"DROP TABLE IF EXISTS {table}")
     _mapping_tables(con, layout.dataset)
     counts = {f"{k}_column": v or k for k, v in layout.count_columns.items()}
-    reader = _reader(path, header, layout, encoding)
+    reader = _reader(path, header, layout, encoding, has_hashtag_row(path, encoding))
     try:
         con.execute(
             _sql("events_rows")
@@ -280,9 +358,10 @@ def _python_encoding(encoding: str) -> str:
     return "utf-8-sig" if encoding == "utf-8" else encoding
 
 
-def _reader(path: Path, header: list[str], layout: EventLayout, encoding: str) -> str:
+def _reader(path: Path, header: list[str], layout: EventLayout, encoding: str, hashtag_row: bool = False) -> str:
     """The relation reading only the layout's columns, as text; a column the export lacks is NULL. ``record``
-    numbers the rows 1, 2 … in the order the reader returns them (``_record_lines`` finds their lines)."""
+    numbers the rows 1, 2 … in the order the reader returns them (``_record_lines`` finds their lines); an HXL
+    hashtag row under the header keeps its number 1 and is left out, so every later row keeps its line."""
     present = set(header)
     columns = ", ".join(
         f"CAST({quote(c)} AS VARCHAR) AS {quote(c)}" if c in present else f"NULL::VARCHAR AS {quote(c)}"
@@ -294,7 +373,8 @@ def _reader(path: Path, header: list[str], layout: EventLayout, encoding: str) -
         "header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', columns = $columns, "
         "encoding = $encoding, parallel = false"
     )
-    return f"(SELECT {columns}, ordinality AS record FROM read_csv($path, {options}) WITH ORDINALITY)"  # noqa: S608
+    skip = " WHERE ordinality > 1" if hashtag_row else ""
+    return f"(SELECT {columns}, ordinality AS record FROM read_csv($path, {options}) WITH ORDINALITY{skip})"  # noqa: S608
 
 
 def _reader_params(path: Path, header: list[str], encoding: str) -> dict:

@@ -1,0 +1,119 @@
+"""Two releases, the second revising a figure and carrying a hostile label: the feed names the revision, the site
+switches ``latest`` only when complete (a build killed half-way leaves the previous one served), a correction
+published with a release is in the feed, and hostile text from data renders as text everywhere."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from dashboard.site.build import build
+from dashboard.site.urls import LATEST
+from etl.build import run
+from etl.provenance import rehash
+
+ROOT = Path(__file__).resolve().parents[2]
+ATOM = "{http://www.w3.org/2005/Atom}"
+HOSTILE = 'X <script>window.__x=1</script><img src=x onerror=alert(1)> & "quoted"'
+
+
+@pytest.fixture(scope="module")
+def two_releases(tmp_path_factory):
+    base = tmp_path_factory.mktemp("releases")
+    data, out = base / "data", base / "published"
+    shutil.copytree(ROOT / "data", data)
+    first = run(out, data_dir=data)
+    first_site = build(out)
+    incidents = data / "canonical" / "incidents.csv"
+    text = incidents.read_text(encoding="utf-8")
+    assert ",699,1034," in text
+    incidents.write_text(text.replace(",699,1034,", ",700,1034,"), encoding="utf-8")  # PIPS 2025 revised
+    rehash(incidents)
+    platforms = data / "reference" / "platforms.csv"
+    names = platforms.read_text(encoding="utf-8")
+    assert "\nx,X (Twitter)," in names
+    platforms.write_text(names.replace("\nx,X (Twitter),", f'\nx,"{HOSTILE.replace(chr(34), chr(34) * 2)}",'), "utf-8")
+    rehash(platforms)
+    second = run(out, data_dir=data)
+    assert second.dataset_version != first.dataset_version
+    return out, first.dataset_version, second.dataset_version, first_site
+
+
+def test_a_killed_build_leaves_latest_on_the_previous_release_then_a_complete_one_switches_it(two_releases):
+    out, first, second, _ = two_releases
+    site = out / "site"
+    assert (site / LATEST).resolve().name == first
+    env = {**os.environ, "DASHBOARD_DATA_DIR": str(out)}
+    proc = subprocess.Popen([sys.executable, "-m", "dashboard.site"], cwd=ROOT, env=env)
+    deadline = time.monotonic() + 120
+    try:
+        while time.monotonic() < deadline:  # killed while it writes its staging folder
+            staging = list(site.glob(f".{second}.*.tmp/en/*.png"))
+            if len(staging) >= 2:
+                break
+            assert proc.poll() is None, "the build ended before it could be killed"
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert staging, "the staging folder never appeared"
+    assert (site / LATEST).resolve().name == first
+    assert not (site / second).exists()
+    assert json.loads((site / LATEST / "versions.json").read_text(encoding="utf-8"))["latest"] == first
+    with duckdb.connect(str(out / f"dataset-{second}.duckdb")) as con:  # a correction published with the release
+        con.execute(
+            "CREATE TABLE corrections (corrected_on DATE, what_changed VARCHAR, why VARCHAR, revised_release VARCHAR)"
+        )
+        con.execute(
+            "INSERT INTO corrections VALUES ('2026-11-30', ?, 'PIPS annual report restated the year', ?)",
+            [f"PIPS 2025 attacks 699 → 700 {HOSTILE}", f"https://example.org/site/{second}/"],
+        )
+        con.execute("CHECKPOINT")
+    result = build(out)
+    assert result.built and result.version == second
+    assert (site / LATEST).resolve().name == second
+    assert not list(site.glob(".*.tmp"))
+
+
+def test_the_feed_names_the_revised_figure_and_lists_both_releases(two_releases):
+    out, first, second, _ = two_releases
+    feed = ET.parse(out / "site" / LATEST / "feed.atom").getroot()
+    entries = {e.find(f"{ATOM}title").text: e for e in feed.findall(f"{ATOM}entry")}
+    assert {f"Release {first}", f"Release {second}"} <= set(entries)
+    revised = entries[f"Release {second}"].find(f"{ATOM}summary").text
+    assert "incidents: 0 rows added, 0 removed, 1 revised" in revised
+    assert "attacks: 699 → 700" in revised and "PIPS | terrorist_attacks | 2025-01-01" in revised
+    correction = entries[f"Correction published with release {second}"]
+    assert HOSTILE in correction.find(f"{ATOM}summary").text  # escaped in the XML, read back as the text it was
+    assert correction.find(f"{ATOM}updated").text == "2026-11-30T00:00:00Z"
+    versions = json.loads((out / "site" / LATEST / "versions.json").read_text(encoding="utf-8"))
+    assert [v["version"] for v in versions["versions"]] == [second, first]
+    pinned = ET.parse(out / "site" / first / "feed.atom").getroot()  # the first release's own feed is unchanged
+    assert [e.find(f"{ATOM}title").text for e in pinned.findall(f"{ATOM}entry")] == [f"Release {first}"]
+
+
+def test_a_hostile_label_renders_as_text_in_pages_images_and_data(two_releases):
+    out, _, second, _ = two_releases
+    folder = out / "site" / second
+    page = (folder / "en" / "compliance-rates.html").read_text(encoding="utf-8")
+    assert "X &lt;script&gt;window.__x=1&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt; &amp;" in page
+    assert "<script>window.__x" not in page and "<img src=x" not in page
+    assert "\\u003cscript\\u003e" in page  # inside the figure's JSON too
+    for lang in ("en", "ur"):
+        svg = (folder / lang / "compliance-rates.svg").read_text(encoding="utf-8")
+        ET.fromstring(svg)  # still well-formed: the label is text, not markup
+        assert "<script" not in svg
+    embed = (folder / "en" / "ledger.embed.html").read_text(encoding="utf-8")
+    assert "<script>window.__x" not in embed
