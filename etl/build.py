@@ -346,7 +346,10 @@ def _load(
             if outcomes is not None:
                 outcomes.append(outcome)
         version = _content_version(con, [c.name for c in contracts] + ["sources", "quarantine"])
-        # a correction not yet released is first carried by this release (after the version: no circle)
+        # a correction keeps the release that first carried it; one not yet released is first carried by this
+        # release (set after the version is computed: no circle)
+        if previous is not None:
+            _carry_correction_releases(con, previous)
         con.execute("UPDATE corrections SET release_version = ? WHERE release_version IS NULL", [version])
         table_counts = {
             c.name: con.execute(f"SELECT count(*) FROM {quote(c.name)}").fetchone()[0]  # noqa: S608 (contract name)
@@ -365,6 +368,21 @@ def _load(
 
 
 FACT_TABLES = ("platform_reported_requests", "regulator_reported_actions", "incidents")
+
+
+def _carry_correction_releases(con: duckdb.DuckDBPyConnection, previous: Path) -> None:
+    """Each correction the previous release already published keeps that release's version as its first."""
+    try:
+        con.execute("ATTACH ? AS previous (READ_ONLY)", [str(previous)])
+        con.execute(
+            """UPDATE corrections AS c SET release_version = p.release_version
+               FROM previous.corrections AS p
+               WHERE c.release_version IS NULL AND p.correction_id = c.correction_id AND p.release_version IS NOT NULL"""
+        )
+    except duckdb.Error:  # the previous file predates the corrections log, or is damaged: nothing to carry
+        pass
+    finally:
+        con.execute("DETACH DATABASE IF EXISTS previous")
 
 
 def _record_changes(con: duckdb.DuckDBPyConnection, previous: Path, contracts: list[Contract], version: str) -> None:

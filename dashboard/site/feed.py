@@ -62,10 +62,20 @@ def release_record(published: Path, info: dict, corrections: pd.DataFrame | None
         ],
         "sources": sources,
         "sources_added": sorted(set(sources) - before) if before is not None else None,
-        "corrections": []
-        if corrections is None
-        else [{k: (None if pd.isna(v) else str(v)) for k, v in row.items()} for row in corrections.to_dict("records")],
+        "corrections": _first_published_in(corrections, info["dataset_version"]),
     }
+
+
+def _first_published_in(corrections: pd.DataFrame | None, version: str) -> list[dict]:
+    """The corrections a release publishes for the first time. The log is cumulative (every release carries all
+    of it) and each row names the release that first carried it (``release_version``), so a correction is one
+    entry of the feed, under that release, not one per release."""
+    if corrections is None or corrections.empty:
+        return []
+    if "release_version" in corrections.columns:
+        first = corrections["release_version"].astype("string")
+        corrections = corrections[first.isna() | (first == version)]
+    return [{k: (None if pd.isna(v) else str(v)) for k, v in row.items()} for row in corrections.to_dict("records")]
 
 
 def _records(site: Path, own: dict) -> list[dict]:
@@ -152,8 +162,12 @@ def atom(records: list[dict]) -> str:
         for correction in record.get("corrections", []):
             text = [f"{k}: {v}" for k, v in correction.items() if v]
             digest = hashlib.sha256(json.dumps(correction, sort_keys=True).encode()).hexdigest()[:16]
-            when = next((v for v in correction.values() if v and re.match(r"^\d{4}-\d{2}-\d{2}", str(v))), None)
-            link = next((v for v in correction.values() if v and str(v).startswith(("http://", "https://"))), None)
+            when = correction.get("corrected_on") or next(
+                (v for v in correction.values() if v and re.match(r"^\d{4}-\d{2}-\d{2}", str(v))), None
+            )
+            link = correction.get("evidence_url") or next(
+                (v for v in correction.values() if v and str(v).startswith(("http://", "https://"))), None
+            )
             entries.append(
                 _entry(
                     f"{base}/{version}/#correction-{digest}",

@@ -4,6 +4,7 @@ published with a release is in the feed, and hostile text from data renders as t
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import shutil
@@ -23,6 +24,7 @@ from etl.build import run
 from etl.provenance import rehash
 
 ROOT = Path(__file__).resolve().parents[2]
+REFERENCE_CORRECTIONS = ROOT / "data" / "reference" / "corrections.csv"
 ATOM = "{http://www.w3.org/2005/Atom}"
 HOSTILE = 'X <script>window.__x=1</script><img src=x onerror=alert(1)> & "quoted"'
 
@@ -74,11 +76,10 @@ def test_a_killed_build_leaves_latest_on_the_previous_release_then_a_complete_on
     assert json.loads((site / LATEST / "versions.json").read_text(encoding="utf-8"))["latest"] == first
     with duckdb.connect(str(out / f"dataset-{second}.duckdb")) as con:  # a correction published with the release
         con.execute(
-            "CREATE TABLE corrections (corrected_on DATE, what_changed VARCHAR, why VARCHAR, revised_release VARCHAR)"
-        )
-        con.execute(
-            "INSERT INTO corrections VALUES ('2026-11-30', ?, 'PIPS annual report restated the year', ?)",
-            [f"PIPS 2025 attacks 699 → 700 {HOSTILE}", f"https://example.org/site/{second}/"],
+            "INSERT INTO corrections (correction_id, corrected_on, table_name, what_changed, why, evidence_url, "
+            "release_version) VALUES ('pips-2025-restated', '2026-11-30', 'incidents', ?, "
+            "'PIPS annual report restated the year', ?, ?)",
+            [f"PIPS 2025 attacks 699 → 700 {HOSTILE}", f"https://example.org/site/{second}/", second],
         )
         con.execute("CHECKPOINT")
     result = build(out)
@@ -95,13 +96,24 @@ def test_the_feed_names_the_revised_figure_and_lists_both_releases(two_releases)
     revised = entries[f"Release {second}"].find(f"{ATOM}summary").text
     assert "incidents: 0 rows added, 0 removed, 1 revised" in revised
     assert "attacks: 699 → 700" in revised and "PIPS | terrorist_attacks | 2025-01-01" in revised
+    titles = [e.find(f"{ATOM}title").text for e in feed.findall(f"{ATOM}entry")]
+    with REFERENCE_CORRECTIONS.open(encoding="utf-8", newline="") as handle:
+        shipped = len(list(csv.DictReader(handle)))
+    # the log is cumulative: each correction is one entry, under the release that first published it
+    assert titles.count(f"Correction published with release {first}") == shipped
+    assert titles.count(f"Correction published with release {second}") == 1
+    with duckdb.connect(str(out / f"dataset-{second}.duckdb"), read_only=True) as con:
+        firsts = dict(con.execute("SELECT correction_id, release_version FROM corrections").fetchall())
+    assert firsts.pop("pips-2025-restated") == second and set(firsts.values()) == {first}
     correction = entries[f"Correction published with release {second}"]
     assert HOSTILE in correction.find(f"{ATOM}summary").text  # escaped in the XML, read back as the text it was
     assert correction.find(f"{ATOM}updated").text == "2026-11-30T00:00:00Z"
     versions = json.loads((out / "site" / LATEST / "versions.json").read_text(encoding="utf-8"))
     assert [v["version"] for v in versions["versions"]] == [second, first]
     pinned = ET.parse(out / "site" / first / "feed.atom").getroot()  # the first release's own feed is unchanged
-    assert [e.find(f"{ATOM}title").text for e in pinned.findall(f"{ATOM}entry")] == [f"Release {first}"]
+    assert [e.find(f"{ATOM}title").text for e in pinned.findall(f"{ATOM}entry")] == [f"Release {first}"] + [
+        f"Correction published with release {first}"
+    ] * shipped
 
 
 def test_a_hostile_label_renders_as_text_in_pages_images_and_data(two_releases):
