@@ -48,6 +48,7 @@ def _head(title: str, lang: str, depth: int, *, embed: bool = False, script: boo
         f'<html lang="{lang}" dir="{"rtl" if i18n.is_rtl(lang) else "ltr"}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta name="referrer" content="strict-origin-when-cross-origin">\n'
+        '<link rel="icon" href="data:,">\n'  # no icon: a browser would otherwise ask the host for /favicon.ico
         f"<title>{escape(title)}</title>\n"
         f'<link rel="stylesheet" href="{up}assets/site.css">\n{scripts}\n</head>\n'
         f'<body class="{"embed" if embed else "page"} lang-{lang}">\n'
