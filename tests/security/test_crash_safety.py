@@ -90,13 +90,24 @@ sys.exit(3)  # not killed: the kill point was never reached
 """
 
 
+#: Columns that name a release from the served history (the release that first carried a correction): a build
+#: next to an earlier release carries that release's version, a build on its own its own.
+HISTORY_COLUMNS = {"corrections": "release_version"}
+
+
+def _rows(table: str) -> str:
+    if table in HISTORY_COLUMNS:
+        return f'(SELECT * EXCLUDE ("{HISTORY_COLUMNS[table]}") FROM "{table}")'
+    return f'"{table}"'
+
+
 def _fingerprint(path: str, skip: tuple[str, ...] = ()) -> tuple:
     """Version, and row count and content hash of every table, read through the app's own connection."""
     con = db.connect(path)
     try:
         tables = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables ORDER BY 1").fetchall()]
         content = tuple(
-            (t, *con.execute(f'SELECT count(*), sum(hash(CAST(x AS VARCHAR))) FROM "{t}" AS x').fetchone())
+            (t, *con.execute(f"SELECT count(*), sum(hash(CAST(x AS VARCHAR))) FROM {_rows(t)} AS x").fetchone())
             for t in tables
             if t != "build_info" and t not in skip
         )

@@ -46,6 +46,23 @@ def two_releases(tmp_path_factory):
     assert "\nx,X (Twitter)," in names
     platforms.write_text(names.replace("\nx,X (Twitter),", f'\nx,"{HOSTILE.replace(chr(34), chr(34) * 2)}",'), "utf-8")
     rehash(platforms)
+    corrections = data / "reference" / "corrections.csv"  # a correction first published with the second release
+    with corrections.open("a", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerow(
+            [
+                "pips-2025-restated",
+                "2026-11-30",
+                "incidents",
+                f"PIPS 2025 attacks 699 → 700 {HOSTILE}",
+                "PIPS annual report restated the year",
+                "PIPS 2025: حملے 699 کی جگہ 700",
+                "PIPS کی سالانہ رپورٹ نے سال کے اعداد بدلے",
+                "https://example.org/pips-2025",
+                "",
+            ]
+        )
+    if corrections.with_name("corrections.csv.provenance.json").exists():
+        rehash(corrections)
     second = run(out, data_dir=data)
     assert second.dataset_version != first.dataset_version
     return out, first.dataset_version, second.dataset_version, first_site
@@ -74,22 +91,21 @@ def test_a_killed_build_leaves_latest_on_the_previous_release_then_a_complete_on
     assert (site / LATEST).resolve().name == first
     assert not (site / second).exists()
     assert json.loads((site / LATEST / "versions.json").read_text(encoding="utf-8"))["latest"] == first
-    with duckdb.connect(str(out / f"dataset-{second}.duckdb")) as con:  # a correction published with the release
-        con.execute(
-            "INSERT INTO corrections (correction_id, corrected_on, table_name, what_changed, why, evidence_url, "
-            "release_version) VALUES ('pips-2025-restated', '2026-11-30', 'incidents', ?, "
-            "'PIPS annual report restated the year', ?, ?)",
-            [f"PIPS 2025 attacks 699 → 700 {HOSTILE}", f"https://example.org/site/{second}/", second],
-        )
-        con.execute("CHECKPOINT")
     result = build(out)
     assert result.built and result.version == second
     assert (site / LATEST).resolve().name == second
     assert not list(site.glob(".*.tmp"))
 
 
+def _second_site(out: Path, second: str) -> None:
+    """The second release's site, built here when the kill test has not built it (each test stands alone)."""
+    if not (out / "site" / second).is_dir():
+        assert build(out).version == second
+
+
 def test_the_feed_names_the_revised_figure_and_lists_both_releases(two_releases):
     out, first, second, _ = two_releases
+    _second_site(out, second)
     feed = ET.parse(out / "site" / LATEST / "feed.atom").getroot()
     entries = {e.find(f"{ATOM}title").text: e for e in feed.findall(f"{ATOM}entry")}
     assert {f"Release {first}", f"Release {second}"} <= set(entries)
@@ -108,6 +124,7 @@ def test_the_feed_names_the_revised_figure_and_lists_both_releases(two_releases)
     correction = entries[f"Correction published with release {second}"]
     assert HOSTILE in correction.find(f"{ATOM}summary").text  # escaped in the XML, read back as the text it was
     assert correction.find(f"{ATOM}updated").text == "2026-11-30T00:00:00Z"
+    assert correction.find(f"{ATOM}link").get("href") == "https://example.org/pips-2025"
     versions = json.loads((out / "site" / LATEST / "versions.json").read_text(encoding="utf-8"))
     assert [v["version"] for v in versions["versions"]] == [second, first]
     pinned = ET.parse(out / "site" / first / "feed.atom").getroot()  # the first release's own feed is unchanged
@@ -118,6 +135,7 @@ def test_the_feed_names_the_revised_figure_and_lists_both_releases(two_releases)
 
 def test_a_hostile_label_renders_as_text_in_pages_images_and_data(two_releases):
     out, _, second, _ = two_releases
+    _second_site(out, second)
     folder = out / "site" / second
     page = (folder / "en" / "compliance-rates.html").read_text(encoding="utf-8")
     assert "X &lt;script&gt;window.__x=1&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt; &amp;" in page
