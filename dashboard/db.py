@@ -101,6 +101,21 @@ class Dataset:
         return query(self._con, name, params)
 
 
+class Remembered(Dataset):
+    """One published file whose named queries are each run once: a reader that asks the same question many
+    times (the static site draws every chart in two languages) gets a copy of the first answer."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path)
+        self._answers: dict[str, pd.DataFrame] = {}
+
+    def run(self, name: str, params: Bound = ()) -> pd.DataFrame:
+        key = repr((name, params))
+        if key not in self._answers:
+            self._answers[key] = super().run(name, params)
+        return self._answers[key].copy()
+
+
 _IN_USE: ContextVar[Source | None] = ContextVar("dataset_in_use", default=None)
 
 

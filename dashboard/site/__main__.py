@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -18,9 +19,15 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="the published folder (default: $DASHBOARD_DATA_DIR or ./published)",
     )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="processes that rasterise the chart images (default: one per core)",
+    )
     args = parser.parse_args(argv)
     try:
-        result = build((args.published or published_dir()).resolve())
+        result = build((args.published or published_dir()).resolve(), jobs=args.jobs)
     except SiteBuildError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

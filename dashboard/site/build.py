@@ -20,9 +20,12 @@ from __future__ import annotations
 
 import gzip
 import json
+import multiprocessing
 import os
 import shutil
+import threading
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -176,8 +179,11 @@ def plot_json(drawn: Drawn) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def write_chart(folder: Path, drawn: Drawn, info: dict, others: dict[str, str]) -> list[str]:
-    """Every file of one chart in one language; returns the page paths (for the sitemap)."""
+def write_chart(
+    folder: Path, drawn: Drawn, info: dict, others: dict[str, str], pictures: list[tuple[Path, str]]
+) -> list[str]:
+    """Every file of one chart in one language but its PNG, whose path and SVG are added to ``pictures`` (they
+    are rasterised together, see ``rasterise``); returns the page paths (for the sitemap)."""
     version = info["dataset_version"]
     base = f"{site_url()}/{version}"
     chart_id = checked_id(drawn.chart.id)
@@ -196,13 +202,42 @@ def write_chart(folder: Path, drawn: Drawn, info: dict, others: dict[str, str]) 
     )
     svg = image.chart_svg(drawn.spec, drawn.title, drawn.subtitle, footer, rtl=i18n.is_rtl(drawn.lang))
     (folder / chart_file(chart_id, drawn.lang, "svg")).write_text(svg, encoding="utf-8")
-    (folder / chart_file(chart_id, drawn.lang, "png")).write_bytes(image.png(svg))
+    pictures.append((folder / chart_file(chart_id, drawn.lang, "png"), svg))
     figure = plot_json(drawn)
     (folder / page_path).write_text(pages.chart_page(drawn, info, figure, others), encoding="utf-8")
     (folder / chart_file(chart_id, drawn.lang, "embed.html")).write_text(
         pages.embed_page(drawn, info, figure), encoding="utf-8"
     )
     return [page_path]
+
+
+def _end_with(parent: int) -> None:
+    """In a rasterising process: exit as soon as ``parent`` (the build) is gone, whatever killed it."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="end-with-the-build", daemon=True).start()
+
+
+def rasterise(pictures: list[tuple[Path, str]], jobs: int = 1) -> None:
+    """Write each SVG's PNG. Rasterising is most of a build's time and each image is independent, so with
+    ``jobs`` > 1 they are drawn in that many processes (resvg holds Python's lock while it draws, so threads
+    would not help); the pictures are the same either way."""
+    jobs = max(1, min(jobs, len(pictures)))
+    if jobs == 1:
+        for path, svg in pictures:
+            path.write_bytes(image.png(svg))
+        return
+    # A fresh interpreter per worker (the builder's process holds an open dataset and maybe threads), which ends
+    # with the build: a build killed while they draw leaves nothing running.
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(jobs, mp_context=spawn, initializer=_end_with, initargs=(os.getpid(),)) as pool:
+        drawn = pool.map(image.png, [svg for _path, svg in pictures], chunksize=max(1, len(pictures) // (4 * jobs)))
+        for (path, _svg), png in zip(pictures, drawn, strict=True):
+            path.write_bytes(png)
 
 
 def _copy_assets(folder: Path) -> None:
@@ -266,8 +301,9 @@ class Result:
     built: bool  # False when the version's site already existed (a versioned folder is never rewritten)
 
 
-def build(published: Path, *, dataset_path: Path | None = None) -> Result:
-    """Write the site of the dataset ``LATEST`` names (or ``dataset_path``) and switch ``latest`` to it."""
+def build(published: Path, *, dataset_path: Path | None = None, jobs: int = 1) -> Result:
+    """Write the site of the dataset ``LATEST`` names (or ``dataset_path``) and switch ``latest`` to it; the
+    images are rasterised in ``jobs`` processes (``python -m dashboard.site`` uses every core)."""
     started = time.perf_counter()
     path = dataset_path or current_database(published)
     if path is None:
@@ -275,7 +311,7 @@ def build(published: Path, *, dataset_path: Path | None = None) -> Result:
     site = published / SITE_DIR
     site.mkdir(parents=True, exist_ok=True)
     previous_lang = i18n.current()
-    with db.reading(db.Dataset(str(path))):
+    with db.reading(db.Remembered(str(path))):
         info = queries.build_info()
         version = checked_version(info["dataset_version"])
         final = site / version
@@ -287,7 +323,7 @@ def build(published: Path, *, dataset_path: Path | None = None) -> Result:
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir()
         try:
-            page_paths = _write(staging, published, info)
+            page_paths = _write(staging, published, info, jobs)
             release = feed.release_record(published, info, _corrections())
             feed.write_release_files(staging, site, release, page_paths)
             precompress(staging)
@@ -322,10 +358,11 @@ def _corrections() -> pd.DataFrame | None:
     return db.run("corrections")
 
 
-def _write(folder: Path, published: Path, info: dict) -> list[str]:
+def _write(folder: Path, published: Path, info: dict, jobs: int) -> list[str]:
     _copy_assets(folder)
     first, last = queries.year_bounds()
     page_paths: list[str] = []
+    pictures: list[tuple[Path, str]] = []
     drawn_all: dict[str, list[Drawn]] = {}
     for lang in LANGS:
         i18n.set_language(lang)
@@ -335,11 +372,12 @@ def _write(folder: Path, published: Path, info: dict) -> list[str]:
         i18n.set_language(lang)
         for drawn in drawn_all[lang]:
             others = {other: f"../{chart_file(drawn.chart.id, other, 'html')}" for other in LANGS if other != lang}
-            page_paths += write_chart(folder, drawn, info, others)
+            page_paths += write_chart(folder, drawn, info, others, pictures)
         (folder / lang / "index.html").write_text(
             pages.index_page(lang, drawn_all[lang], info, PAGE_NAMES), encoding="utf-8"
         )
         page_paths.append(f"{lang}/index.html")
+    rasterise(pictures, jobs)
     i18n.set_language("en")
     (folder / "index.html").write_text(pages.root_page(info, {lang: drawn_all[lang] for lang in LANGS}), "utf-8")
     page_paths.insert(0, "index.html")

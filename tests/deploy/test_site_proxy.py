@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.site.build import build
 from tests.deploy.conftest import csp_violations, http_get
+from tests.site.conftest import install_site
 
 
 @pytest.fixture(scope="module")
-def site(stack):
-    result = build(stack.data_dir)
+def site(stack, built_site):
+    """The session's site of the shipped data (the release the stack serves) installed in the stack's folder."""
+    result = install_site(built_site, stack.data_dir)
     (stack.data_dir / "site" / f".{result.version}.999999.tmp").mkdir(exist_ok=True)  # as a build being written
     return result
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
 import pytest
 
-from dashboard.site.build import Result, build
+from dashboard.site.build import Result, build, switch_latest
+from dashboard.site.urls import SITE_DIR
 
 
 def copy_published(source: Path, target: Path) -> Path:
@@ -20,3 +22,14 @@ def copy_published(source: Path, target: Path) -> Path:
 def built_site(published_dir, tmp_path_factory) -> Result:
     out = copy_published(published_dir, tmp_path_factory.mktemp("site") / "published")
     return build(out)
+
+
+def install_site(built: Result, published: Path) -> Result:
+    """``built``'s site copied into ``published`` (a copy of the same release) as a build there would leave it:
+    the version's folder, and ``latest`` switched to it. Building the same release twice gives the same files, so
+    the tests that need a site in a folder of their own copy the session's instead of building it again."""
+    target = published / SITE_DIR / built.version
+    if not target.is_dir():
+        shutil.copytree(built.folder, target, symlinks=True)
+    switch_latest(published / SITE_DIR, built.version)
+    return dataclasses.replace(built, folder=target)

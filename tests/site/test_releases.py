@@ -20,8 +20,10 @@ import pytest
 
 from dashboard.site.build import build
 from dashboard.site.urls import LATEST
+from dataset.location import current_database
 from etl.build import run
 from etl.provenance import rehash
+from tests.site.conftest import copy_published, install_site
 
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCE_CORRECTIONS = ROOT / "data" / "reference" / "corrections.csv"
@@ -30,12 +32,16 @@ HOSTILE = 'X <script>window.__x=1</script><img src=x onerror=alert(1)> & "quoted
 
 
 @pytest.fixture(scope="module")
-def two_releases(tmp_path_factory):
+def two_releases(tmp_path_factory, published_dir, built_site):
+    """The session's release of the shipped data and its site (copied, not built again), then a second release
+    built from a copy of the data with one figure revised, a hostile platform name and a new correction."""
     base = tmp_path_factory.mktemp("releases")
     data, out = base / "data", base / "published"
     shutil.copytree(ROOT / "data", data)
-    first = run(out, data_dir=data)
-    first_site = build(out)
+    copy_published(published_dir, out)
+    first_site = install_site(built_site, out)
+    first = current_database(out)
+    assert first is not None and first.stem == f"dataset-{first_site.version}"
     incidents = data / "canonical" / "incidents.csv"
     text = incidents.read_text(encoding="utf-8")
     assert ",699,1034," in text
@@ -64,8 +70,8 @@ def two_releases(tmp_path_factory):
     if corrections.with_name("corrections.csv.provenance.json").exists():
         rehash(corrections)
     second = run(out, data_dir=data)
-    assert second.dataset_version != first.dataset_version
-    return out, first.dataset_version, second.dataset_version, first_site
+    assert second.dataset_version != first_site.version
+    return out, first_site.version, second.dataset_version, first_site
 
 
 def test_a_killed_build_leaves_latest_on_the_previous_release_then_a_complete_one_switches_it(two_releases):

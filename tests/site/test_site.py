@@ -211,3 +211,21 @@ def test_an_urdu_line_with_latin_names_is_drawn_run_by_run_in_reading_order():
     assert right_edges == sorted(right_edges, reverse=True) and right_edges[0] == 900
     widths = [a - b for a, b in zip(right_edges, right_edges[1:], strict=False)]
     assert all(w > 0 for w in widths)
+
+
+def test_images_drawn_in_several_processes_are_the_ones_drawn_in_one(built_site, tmp_path):
+    """``python -m dashboard.site`` rasterises on every core; the session's site was drawn in one process."""
+    from dashboard.site.build import rasterise
+
+    charts_ = ["ledger", "incidents-map"]
+    pictures = [
+        (tmp_path / f"{lang}-{chart}.png", (built_site.folder / lang / f"{chart}.svg").read_text(encoding="utf-8"))
+        for lang in LANGS
+        for chart in charts_
+    ]
+    rasterise(pictures, jobs=2)
+    for lang in LANGS:
+        for chart in charts_:
+            drawn = (tmp_path / f"{lang}-{chart}.png").read_bytes()
+            assert drawn[:8] == b"\x89PNG\r\n\x1a\n"
+            assert drawn == (built_site.folder / lang / f"{chart}.png").read_bytes(), (lang, chart)
