@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8501
 export DASHBOARD_DATA_DIR ?= $(CURDIR)/published
 
-.PHONY: help install data run demo serve-prod test test-fast coverage bench lint format browser-deps deploy-deps axe-deps clean messages load audit
+.PHONY: help install data run demo serve-prod test test-fast coverage bench bench-deps lint format browser-deps deploy-deps axe-deps clean messages load audit
 
 help:
 	@echo "make run     set up, build the dataset from data/, serve the dashboard on http://localhost:$(PORT)"
@@ -90,11 +90,18 @@ test-fast: install
 coverage: install
 	$(BIN)/python -m pytest -q --cov=etl --cov=dataset --cov=dashboard --cov-report=term tests/etl tests/dashboard
 
-bench: data
+bench: data bench-deps deploy-deps
 	$(BIN)/python -m benchmarks
 	$(BIN)/python -m benchmarks.load --report
 	$(BIN)/python -m benchmarks.hostile --report
 	$(BIN)/python -m benchmarks.site --report
+
+# wrk (Debian's package), the load generator of the static site's 1,000-reader benchmark; installed when run as root.
+bench-deps:
+	@if ! command -v wrk >/dev/null; then \
+	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && apt-get install -y -qq wrk >/dev/null; \
+	  else echo "The site benchmark measures 1,000 readers with wrk: sudo apt-get install wrk (Python readers until then)"; fi; \
+	fi
 
 # Concurrent websocket sessions against a running dashboard (e.g. behind the proxy): make load URL=http://host:port
 load: data
