@@ -553,36 +553,39 @@ _define(
         marks_events=False,
     )
 )
-_define(
-    ChartDef(
-        "case-by-group",
-        N_("Requests by linked militant group"),
+
+
+def _case_breakdown_chart(chart_id: str, title: str, column: str, axis: str, caption: str) -> ChartDef:
+    """A case-log chart of requests in published cells by one column of the breakdown (group, origin)."""
+    return ChartDef(
+        chart_id,
+        title,
         "responsiveness",
         table=_case_breakdown,
-        plot=lambda table, c: Plot(
-            charts.breakdown,
-            (table, "linked_group", "requests_in_published_cells", _("Linked group, selected period")),
-        ),
-        caption=N_("Published cells only; see withheld_cells in the table."),
-        summary=lambda c: Summary("requests_in_published_cells", None, "linked_group"),
+        plot=lambda table, c: Plot(charts.breakdown, (table, column, "requests_in_published_cells", _(axis))),
+        caption=caption,
+        summary=lambda c: Summary("requests_in_published_cells", None, column),
         embeddable=False,
         marks_events=False,
     )
+
+
+_define(
+    _case_breakdown_chart(
+        "case-by-group",
+        N_("Requests by linked militant group"),
+        "linked_group",
+        N_("Linked group, selected period"),
+        N_("Published cells only; see withheld_cells in the table."),
+    )
 )
 _define(
-    ChartDef(
+    _case_breakdown_chart(
         "case-by-origin",
         N_("Requests by where the targeted accounts are run from"),
-        "responsiveness",
-        table=_case_breakdown,
-        plot=lambda table, c: Plot(
-            charts.breakdown,
-            (table, "origin_country", "requests_in_published_cells", _("Origin country, selected period")),
-        ),
-        caption=N_("ISO country codes; 'unknown' where the agency did not establish it."),
-        summary=lambda c: Summary("requests_in_published_cells", None, "origin_country"),
-        embeddable=False,
-        marks_events=False,
+        "origin_country",
+        N_("Origin country, selected period"),
+        N_("ISO country codes; 'unknown' where the agency did not establish it."),
     )
 )
 
