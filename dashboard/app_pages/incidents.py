@@ -8,9 +8,9 @@ import streamlit as st
 from dashboard import charts, filters, i18n, queries
 from dashboard.blocks import SYNTHETIC_LABEL, draw, md_escape
 from dashboard.i18n import _
-from dashboard.registry import CHARTS, Choice
+from dashboard.registry import CHARTS, INCIDENT_SOURCES, Choice, map_sources, map_years
 
-SOURCES = ["PIPS", "PICSS", "SATP"]
+SOURCES = list(INCIDENT_SOURCES)  # the organisations with incident series (registry.py)
 DEFINITIONS = {
     "PIPS": _("terrorist attacks by militant, nationalist-insurgent and sectarian groups."),
     "PICSS": _(
@@ -41,12 +41,10 @@ draw(CHARTS["incidents-national"], choice)  # each chart defined once, for the p
 draw(CHARTS["deaths-by-victim"], choice)
 
 st.header(_("By province"))
-available = queries.incident_years_by_province()
-map_sources = [s for s in SOURCES if s in set(available["source_org"])]
 left, middle, right = st.columns(3)
-with left:
-    map_source = filters.choose_one(_("Source for the map"), map_sources, key="map_source", sidebar=False)
-years = sorted(available.loc[available["source_org"] == map_source, "year"].astype(int).tolist(), reverse=True)
+with left:  # the same sources and years the embeds and the static site choose from (registry.py)
+    map_source = filters.choose_one(_("Source for the map"), map_sources(), key="map_source", sidebar=False)
+years = map_years(map_source)
 with middle:
     map_year = int(filters.choose_one(_("Year"), [str(y) for y in years], key="map_year", sidebar=False))
 with right:
