@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from dashboard import i18n
-from dashboard.i18n import _
+from dashboard.i18n import N_, _
 from dashboard.site.urls import LANGS, LATEST, chart_url, dashboard_url, site_url
 
 if TYPE_CHECKING:
@@ -207,18 +207,21 @@ def embed_page(drawn: Drawn, info: dict, figure_json: str) -> str:
     )
 
 
-def _footer(info: dict) -> str:
-    text = _("Dataset version {version}, built {built} UTC").format(
-        version=info["dataset_version"], built=f"{info['built_at']:%Y-%m-%d %H:%M}"
-    )
-    licence = _("Licence")
-    return (
-        f'</main>\n<footer class="site"><p class="muted">{escape(text)}. {escape(licence)}: '
-        + escape(
-            _("Code MIT; curation CC BY 4.0; source figures keep their publishers' terms (listed with each source).")
+def _footer(info: dict, *, both: bool = False) -> str:
+    """The release and licence line, in the page's language (``both``: English, then Urdu)."""
+    lines = []
+    for lang in ("en", "ur") if both else (i18n.current(),):
+        text = i18n.gettext(N_("Dataset version {version}, built {built} UTC"), lang).format(
+            version=info["dataset_version"], built=f"{info['built_at']:%Y-%m-%d %H:%M}"
         )
-        + "</p></footer>\n</body>\n</html>\n"
-    )
+        licence = i18n.gettext(N_("Licence"), lang)
+        terms = i18n.gettext(
+            N_("Code MIT; curation CC BY 4.0; source figures keep their publishers' terms (listed with each source)."),
+            lang,
+        )
+        marks = f' lang="{lang}" dir="rtl"' if both and i18n.is_rtl(lang) else ""
+        lines.append(f'<p class="muted"{marks}>{escape(text)}. {escape(licence)}: {escape(terms)}</p>')
+    return '</main>\n<footer class="site">' + "".join(lines) + "</footer>\n</body>\n</html>\n"
 
 
 def index_page(lang: str, drawn: Sequence[Drawn], info: dict, page_names: Mapping[str, str]) -> str:
@@ -243,25 +246,33 @@ def index_page(lang: str, drawn: Sequence[Drawn], info: dict, page_names: Mappin
     return "".join(parts)
 
 
+def _both(message: str, **values: object) -> str:
+    """``message`` in English, then in Urdu on its own line (the release's front page serves readers of both)."""
+    english, urdu = (escape(i18n.gettext(message, lang).format(**values)) for lang in ("en", "ur"))
+    return f'{english}<br><span lang="ur" dir="rtl">{urdu}</span>'
+
+
 def root_page(info: dict, drawn: Mapping[str, Sequence[Drawn]]) -> str:
-    """The release's front page: both languages, the release files, the feed and the list of versions."""
+    """The release's front page, in English and Urdu line by line: the charts of each language, the release
+    files, the feed and the list of versions."""
     version = info["dataset_version"]
-    title = _("Dataset version {version}").format(version=version)
+    title = N_("Dataset version {version}")
     files = [
-        ("en/index.html", "Charts (English)"),
-        ("ur/index.html", "چارٹ (اردو)"),
-        ("feed.atom", _("What changed, release by release (Atom feed)")),
-        ("versions.json", _("Every release (JSON)")),
-        (f"../../releases/{version}/datapackage.json", _("Data package of this release")),
-        (f"../../releases/dataset-{version}.zip", _("The whole release (zip)")),
+        ("en/index.html", escape("Charts (English)")),
+        ("ur/index.html", '<span lang="ur" dir="rtl">چارٹ (اردو)</span>'),
+        ("feed.atom", _both(N_("What changed, release by release (Atom feed)"))),
+        ("versions.json", _both(N_("Every release (JSON)"))),
+        (f"../../releases/{version}/datapackage.json", _both(N_("Data package of this release"))),
+        (f"../../releases/dataset-{version}.zip", _both(N_("The whole release (zip)"))),
     ]
-    summary = _("{n} charts, each with its table, CSV, JSON, images and embed page.").format(n=len(drawn.get("en", [])))
+    summary = N_("{n} charts, each with its table, CSV, JSON, images and embed page.")
+    both_titles = " · ".join(i18n.gettext(title, lang).format(version=version) for lang in ("en", "ur"))
     return (
-        _head(title, "en", 0, script=False)
-        + f"<main>\n<h1>{escape(title)}</h1>\n"
-        + f"<p>{escape(summary)}</p>\n"
+        _head(both_titles, "en", 0, script=False)
+        + f"<main>\n<h1>{_both(title, version=version)}</h1>\n"
+        + f"<p>{_both(summary, n=len(drawn.get('en', [])))}</p>\n"
         + "<ul>"
-        + "".join(f'<li><a href="{escape(h)}">{escape(t)}</a></li>' for h, t in files)
+        + "".join(f'<li><a href="{escape(h)}">{text}</a></li>' for h, text in files)
         + f'</ul>\n<p class="muted">{escape(site_url())}/{LATEST}/</p>\n'
-        + _footer(info)
+        + _footer(info, both=True)
     )

@@ -229,3 +229,14 @@ def test_images_drawn_in_several_processes_are_the_ones_drawn_in_one(built_site,
             drawn = (tmp_path / f"{lang}-{chart}.png").read_bytes()
             assert drawn[:8] == b"\x89PNG\r\n\x1a\n"
             assert drawn == (built_site.folder / lang / f"{chart}.png").read_bytes(), (lang, chart)
+
+
+def test_the_release_front_page_speaks_both_languages(built_site):
+    """The release's own front page (site/<version>/index.html) has every line in English and then Urdu."""
+    page = (built_site.folder / "index.html").read_text(encoding="utf-8")
+    urdu = re.findall(r'<span lang="ur" dir="rtl">([^<]+)</span>', page)
+    for message in ("Every release (JSON)", "What changed, release by release (Atom feed)", "The whole release (zip)"):
+        assert message in page
+        assert i18n.gettext(message, "ur") in urdu and i18n.gettext(message, "ur") != message
+    assert i18n.gettext("Dataset version {version}", "ur").format(version=built_site.version) in urdu
+    assert '<p class="muted" lang="ur" dir="rtl">' in page  # the release and licence line too
