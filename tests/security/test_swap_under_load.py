@@ -26,8 +26,9 @@ from tests.security.conftest import ROOT, publish_copy
 
 APP = str(ROOT / "dashboard" / "app.py")
 PAGES = ["overview", "requests", "responsiveness", "incidents", "about"]
-# One session per page: each session starts on its own page and moves one page on per run, so every page is
-# drawn from each version. Two query threads query beside them and beside each other (a third added no case).
+# One session per page: the sessions start on different pages and move one page on per run, so the first round
+# draws every page (a sixth session drew one page twice). Two query threads query beside the sessions and beside
+# each other (a third added no case).
 SESSIONS, QUERY_THREADS = len(PAGES), 2
 PUBLISHES = 1  # the second version (the real-server test below also publishes the first again)
 DEADLINE = 240.0  # seconds for the whole exchange on a busy 2-core machine
@@ -244,7 +245,7 @@ def test_real_sessions_keep_answering_while_versions_are_published(published_dir
     shutil.copytree(published_dir, out)
     first = current_database(out)
     paths = ["", "requests", "responsiveness", "incidents", "data", "about"]
-    readers = len(paths)  # one per page, each starting on its own: every page is drawn from every version
+    readers = len(paths)  # one per page: each starts on its own, so the first version is drawn on every page
 
     async def exchange(url: str):
         runs, failures, publishes = [], [], []
