@@ -89,5 +89,5 @@ def wait_healthy(url: str, timeout: float, process: subprocess.Popen | None = No
             if urllib.request.urlopen(url + "/_stcore/health", timeout=2).read() == b"ok":
                 return
         except OSError:
-            time.sleep(0.3)
+            time.sleep(0.1)  # a refused connection costs nothing: ask again soon
     raise RuntimeError(f"{url} did not become healthy within {timeout:.0f} s")

@@ -2,7 +2,8 @@
 
 tests/etl/test_publish.py kills whole builds at moments in time (mostly while reading and loading). Here the
 kill is placed exactly: a child process exports and publishes a finished dataset (the last two stages of
-``etl.build.run``) and kills itself at a named step, just before or just after each rename. Meanwhile a thread
+``etl.build.run``) and kills itself at a named step, just before or just after each rename (the publish steps
+start from one copy of a folder whose export a child finished, the export being the same before each of them). Meanwhile a thread
 keeps querying through the dashboard's own ``db.run``. After each kill the served dataset is the old version
 or the new one, whole (every table's content checked); the app never failed to answer; the next build
 removes what the killed one left behind.
@@ -82,9 +83,13 @@ def unlink(self, *args, **kwargs):
         die()
 Path.unlink = unlink
 
-building = staging_path(out)
-shutil.copyfile(source, building)
-export_release(building, out)
+building = next(out.glob(".building-*.duckdb"), None)  # staged and exported already by an earlier child
+if building is None:
+    building = staging_path(out)
+    shutil.copyfile(source, building)
+    export_release(building, out)
+    if point == "export:finished":
+        sys.exit(0)  # a folder to copy for the publish steps: they all come after the same whole export
 publish(building, out, source.stem.removeprefix("dataset-"))
 sys.exit(3)  # not killed: the kill point was never reached
 """
@@ -140,13 +145,31 @@ def test_kills_before_during_and_after_the_swap(old_and_new, published_dir, seco
             except Exception as exc:  # noqa: BLE001 - any failure to answer is the finding
                 failures.append(repr(exc))
 
+    def child(point: str, out: Path) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-c", CHILD, point, str(second_version), str(out)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
     leftovers: dict[str, list[str]] = {}
     outs = []
+    exported = tmp_path / "exported"  # the folder as a build leaves it between its export and its publish
     reader = threading.Thread(target=keep_asking)
     try:
         for number, (point, served) in enumerate(KILL_POINTS.items()):
             out = tmp_path / f"out-{number}"
-            shutil.copytree(published_dir, out)
+            if point.startswith("publish:"):  # the export before every publish step is the same: done once
+                if not exported.exists():
+                    shutil.copytree(published_dir, exported)
+                    finished = child("export:finished", exported)
+                    assert finished.returncode == 0, finished.stderr
+                    assert len(list(exported.glob(".building-*.duckdb"))) == 1
+                shutil.copytree(exported, out)
+            else:
+                shutil.copytree(published_dir, out)
             outs.append(out)
             if "pruned" in point:  # three older versions, so that publishing prunes one
                 for age, name in enumerate(["dataset-00000000000a", "dataset-00000000000b", "dataset-00000000000c"]):
@@ -155,15 +178,12 @@ def test_kills_before_during_and_after_the_swap(old_and_new, published_dir, seco
             monkeypatch.setenv(DATA_DIR_ENV, str(out))
             if not reader.is_alive():
                 reader.start()
-            child = subprocess.run(
-                [sys.executable, "-c", CHILD, point, str(second_version), str(out)],
-                cwd=ROOT,
-                capture_output=True,
-                text=True,
-                timeout=300,
-            )
-            assert child.returncode == -signal.SIGKILL, f"{point}: not killed ({child.returncode}) {child.stderr}"
-            time.sleep(0.3)  # let the reader ask a few times after the kill
+            killed = child(point, out)
+            assert killed.returncode == -signal.SIGKILL, f"{point}: not killed ({killed.returncode}) {killed.stderr}"
+            asked = len(answers) + len(failures)
+            deadline = time.monotonic() + 30
+            while len(answers) + len(failures) < asked + 3 and time.monotonic() < deadline:
+                time.sleep(0.02)  # let the reader ask a few times after the kill
             fingerprint = _fingerprint(str(current_database(out)))
             assert fingerprint == expected[served], f"killed at {point}: not the whole {served} version"
             leftovers[point] = _leftovers(out)
@@ -176,9 +196,16 @@ def test_kills_before_during_and_after_the_swap(old_and_new, published_dir, seco
     assert len(answers) > 20 and set(answers) <= {expected["old"][0], expected["new"][0]}
     assert any(leftovers.values()), "no kill left anything behind: the clean-up below tested nothing"
 
-    # The next build in each folder removes what the killed one left, and publishes normally.
+    # The next build in each folder removes what the killed one left, and publishes normally. A kill while the
+    # release folder is written and one before its zip is renamed both leave the old version served and the new
+    # release without its zip, so the next build takes the same path in both folders: one build, in the second
+    # folder with the first one's leftovers moved beside its own, removes what both kills left.
+    first = leftovers[next(iter(KILL_POINTS))]
+    assert any(n.startswith("releases/") for n in first), f"the first kill left no release being written: {first}"
+    for name in first:
+        os.replace(outs[0] / name, outs[1] / name)
     data = new_file.parent.parent / "data"  # the data folder second_version was built from
-    for out in outs[:2] + outs[-1:]:
+    for out in outs[1:2] + outs[-1:]:
         run(out, data_dir=data)
         assert _leftovers(out) == [], f"{out.name}: stale files stayed"
         # release_changes compares with whatever was served before; every other table is the new version's

@@ -101,7 +101,10 @@ def test_hostile_labels_render_as_text_and_run_nothing(chromium, hostile_url, pa
         wait_until_rendered(page, PAGES[path])
         for expander in page.locator('[data-testid="stExpander"] summary').all():
             expander.click()  # the events lists with their source links are inside expanders
-        page.wait_for_timeout(1500)
+        # Until every image has loaded or failed (an injected <img> would have fetched its address by then, and
+        # its error handler is the next task), then one frame and a task later: the handlers have had their turn.
+        page.wait_for_function("() => [...document.images].every(i => i.complete || i.loading === 'lazy')")
+        page.evaluate("() => new Promise(done => requestAnimationFrame(() => setTimeout(done, 50)))")
         found = page.evaluate(
             """() => ({
                 ran: window.__xss,

@@ -11,6 +11,8 @@ import re
 import shutil
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import streamlit as st
@@ -24,12 +26,38 @@ from tests.security.conftest import ROOT, publish_copy
 
 APP = str(ROOT / "dashboard" / "app.py")
 PAGES = ["overview", "requests", "responsiveness", "incidents", "about"]
-SESSIONS, QUERY_THREADS = 6, 3
+# One session per page: the sessions start on different pages and move one page on per run, so the first round
+# draws every page (a sixth session drew one page twice). Two query threads query beside the sessions and beside
+# each other (a third added no case).
+SESSIONS, QUERY_THREADS = len(PAGES), 2
 PUBLISHES = 1  # the second version (the real-server test below also publishes the first again)
 DEADLINE = 240.0  # seconds for the whole exchange on a busy 2-core machine
-# AppTest is not safe to run from several threads at once (its harness loses its own session-state keys), so
-# the sessions take turns drawing pages while the query threads and the publisher run freely beside them.
-APP_TEST_TURN = threading.Lock()
+
+
+class Turns:
+    """AppTest is not safe to run from several threads at once (its harness loses its own session-state keys), so
+    the sessions take turns drawing pages, in a fixed order (each session draws once before any draws again),
+    while the query threads and the publisher run freely beside them. Once stopped, no session starts a page."""
+
+    def __init__(self, count: int) -> None:
+        self.count, self.next, self.stopped = count, 0, False
+        self.condition = threading.Condition()
+
+    @contextmanager
+    def turn(self, number: int) -> Iterator[bool]:
+        """Waits for session ``number``'s turn; yields False (draw nothing) once stopped."""
+        with self.condition:
+            self.condition.wait_for(lambda: self.stopped or self.next == number)
+            try:
+                yield not self.stopped
+            finally:
+                self.next = (self.next + 1) % self.count
+                self.condition.notify_all()
+
+    def stop(self) -> None:
+        with self.condition:
+            self.stopped = True
+            self.condition.notify_all()
 
 
 def _open(page: str, probe: int | None = None) -> AppTest:
@@ -102,15 +130,18 @@ def test_sessions_keep_answering_and_move_to_the_new_version(dataset_copy, secon
     runs: list[dict] = []
     failures: list[str] = []
     stop = threading.Event()
+    turns = Turns(SESSIONS)
 
     def session(probe: int) -> None:
         turn = probe
         while not stop.is_set():
             page = PAGES[turn % len(PAGES)]
             turn += 1
-            started = time.monotonic()
             try:
-                with APP_TEST_TURN:
+                with turns.turn(probe) as drawing:
+                    if not drawing:
+                        return
+                    started = time.monotonic()
                     app = _open(page, probe).run()
             except Exception as exc:  # noqa: BLE001 - every failure is the finding
                 failures.append(f"session {probe} {page}: {exc!r}")
@@ -161,6 +192,7 @@ def test_sessions_keep_answering_and_move_to_the_new_version(dataset_copy, secon
             time.sleep(0.1)
     finally:
         stop.set()
+        turns.stop()
         for thread in threads:
             thread.join(timeout=300)
 
@@ -212,8 +244,8 @@ def test_real_sessions_keep_answering_while_versions_are_published(published_dir
     out = tmp_path / "published"
     shutil.copytree(published_dir, out)
     first = current_database(out)
-    readers = 8
     paths = ["", "requests", "responsiveness", "incidents", "data", "about"]
+    readers = len(paths)  # one per page: each starts on its own, so the first version is drawn on every page
 
     async def exchange(url: str):
         runs, failures, publishes = [], [], []
