@@ -151,24 +151,25 @@ def table(out: Path, name: str, source_id: str | None = None) -> pd.DataFrame:
     return frame
 
 
-def run_cli(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+def run_cli(*args: str, timeout: float = 300, cwd: Path = PROJECT_ROOT) -> subprocess.CompletedProcess:
+    """``python -m etl ARGS`` in ``cwd`` (a copy of the project reads its own data/: ``copy_project``)."""
     env = {**os.environ, "COLUMNS": "200"}
     env.pop("DASHBOARD_DATA_DIR", None)
     return subprocess.run(
         [sys.executable, "-m", "etl", *args],
-        cwd=PROJECT_ROOT,
+        cwd=cwd,
         env=env,
         capture_output=True,
         timeout=timeout,
     )
 
 
-def start_cli(*args: str) -> subprocess.Popen:
+def start_cli(*args: str, cwd: Path = PROJECT_ROOT) -> subprocess.Popen:
     env = {**os.environ, "COLUMNS": "200"}
     env.pop("DASHBOARD_DATA_DIR", None)
     return subprocess.Popen(
         [sys.executable, "-m", "etl", *args],
-        cwd=PROJECT_ROOT,
+        cwd=cwd,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -10,6 +10,7 @@ from etl.caselog_generate import generate
 from etl.errors import SourceError
 from etl.provenance import rehash
 from etl.publish import current_database
+from tests.etl.helpers import copy_project
 
 from .helpers import HEADER, build, csv_text, run_cli, table, write_csv_log, write_text_log
 
@@ -257,7 +258,8 @@ def test_strict_publishes_a_clean_case_log(tmp_path, reference_dir):
 def test_strict_on_the_command_line_exits_2_and_publishes_nothing(tmp_path, small):
     log, _, _ = small
     out = tmp_path / "strict-cli"
-    proc = run_cli("build", "--quiet", "--strict", "--out", str(out), "--case-log", str(log), "--k", "1")
+    project = copy_project(tmp_path / "project", files=())  # the reference tables the log is mapped through
+    proc = run_cli("build", "--quiet", "--strict", "--out", str(out), "--case-log", str(log), "--k", "1", cwd=project)
     console = (proc.stdout + proc.stderr).decode("utf-8", errors="replace")
     assert proc.returncode == 2, console[-2000:]
     assert "Strict mode" in console and "small_bad.csv" in console

@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import duckdb
@@ -48,16 +49,16 @@ def copy_data(dst: Path, *files: str) -> Path:
     return dst
 
 
-def copy_project(root: Path, *files: str) -> Path:
+def copy_project(root: Path, files: Sequence[str] | None = None) -> Path:
     """A copy of the project's code (``etl/`` and the ``dataset/`` package it shares with the dashboard) at
     ``root``, with a data folder: all of data/, or with ``files`` only those and the reference tables
-    (``copy_data``). ``python -m etl`` run in ``root`` reads its data from there."""
+    (``copy_data``; none: the reference tables alone). ``python -m etl`` run in ``root`` reads its data there."""
     for package in ("etl", "dataset"):
         shutil.copytree(PROJECT_ROOT / package, root / package, ignore=shutil.ignore_patterns("__pycache__"))
-    if files:
-        copy_data(root / "data", *files)
-    else:
+    if files is None:
         shutil.copytree(DATA_DIR, root / "data")
+    else:
+        copy_data(root / "data", *files)
     return root
 
 

@@ -310,7 +310,7 @@ def test_strict_refusal_names_the_file_and_count(tmp_path):
 def project(tmp_path: Path) -> Path:
     """A copy of the project (etl/, the dataset/ package it shares with the dashboard, and the reference tables and
     canonical incidents of data/), so the CLI reads data from a temporary tree."""
-    return copy_project(tmp_path / "project", INCIDENTS)
+    return copy_project(tmp_path / "project", [INCIDENTS])
 
 
 def test_cli_strict_build_with_a_quarantined_row_exits_2(project, tmp_path):
