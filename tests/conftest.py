@@ -62,6 +62,20 @@ def published_db(published_dir) -> Path:
 
 
 @pytest.fixture(scope="session")
+def second_build(tmp_path_factory) -> tuple[Path, str]:
+    """The same shipped data built again, by the command line (``published_dir`` was built in-process), in a copy
+    of the project (so data/ is at another path), into another folder: that folder and what the command printed.
+    Two builds of one input must give the same dataset (tests/etl/test_publish.py) and the same release files
+    (tests/test_release.py)."""
+    from tests.etl.helpers import copy_project, run_cli
+
+    root = copy_project(tmp_path_factory.mktemp("second"))
+    proc = run_cli("build", "--quiet", "--out", str(root / "pub"), cwd=root)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return root / "pub", " ".join(proc.stdout.split())
+
+
+@pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium driven by Playwright, one for the whole session: a second sync Playwright in the
     same process is refused, so every test folder (browser, deploy, security) shares this one."""
