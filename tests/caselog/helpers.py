@@ -20,7 +20,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from etl import caselog
 from etl.build import BuildResult, run
+from etl.caselog import CaseLogResult
 from etl.provenance import rehash
 from etl.publish import current_database
 
@@ -128,6 +130,14 @@ def answered_after(sent: str, hours: float | None) -> str | None:
 
 def build(out: Path, logs: Sequence[Path], data_dir: Path, k: int = 5, strict: bool = False) -> BuildResult:
     return run(out, case_logs=list(logs), k=k, strict=strict, data_dir=data_dir)
+
+
+def check(log: Path, k: int = 5) -> CaseLogResult:
+    """The log through the build's own reading, checks and aggregation (``etl.caselog.aggregate``, run by
+    ``etl.caselog.check`` as ``python -m etl validate`` runs it: in memory, mapped through the shipped reference
+    tables), nothing published: for a test of which rows are refused and how many are counted, where the
+    published tables are not what is tested."""
+    return caselog.check(log, k)
 
 
 def connect(out: Path) -> duckdb.DuckDBPyConnection:
