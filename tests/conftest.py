@@ -15,10 +15,12 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = PROJECT_ROOT / "data"
 
 
-#: Session fixtures that start one long-lived service: every test that uses one runs in the same xdist worker.
+#: Session fixtures that start one long-lived service, or are a whole build made for a few tests: every test that
+#: uses one runs in the same xdist worker, so it is made once.
 SHARED_SERVICES = {
     "stack": "deploy",  # supervisord, nginx and two replicas (tests/deploy/conftest.py)
     "app_url": "browser",  # one Streamlit server driven by Chromium (tests/browser/conftest.py)
+    "second_build": "second-build",  # the shipped data built again by the command line (below)
 }
 
 
