@@ -14,8 +14,11 @@ from etl.build import run
 from etl.caselog_generate import generate as generate_case_log
 from etl.incident_events_generate import generate as generate_events
 from etl.paths import DATA_DIR_ENV
+from tests.etl.helpers import copy_data
 
 from .conftest import PERIOD
+
+CANONICAL = [f"canonical/{t}.csv" for t in ("incidents", "platform_reported_requests", "regulator_reported_actions")]
 
 ARABIC_SCRIPT = re.compile(r"[\u0600-\u06FF]")
 # Anything that would make a browser fetch from the network: scripts, stylesheets, images, frames, fonts, imports.
@@ -124,11 +127,15 @@ def test_every_briefing_string_is_in_the_catalogue():
 
 @pytest.fixture(scope="module")
 def with_synthetic_data(tmp_path_factory, published_dir):
+    """A generated case log and a generated ACLED export, built with the reference tables, the canonical tables and
+    the shipped (real) UCDP GED events, so a real event row sits beside the synthetic ones; Google's files, which
+    give no row a label, are left out."""
     folder = tmp_path_factory.mktemp("briefing-synthetic")
     log = generate_case_log(5_000, 7, folder / "log.parquet")
     events = generate_events("acled", 1_000, 7, folder / "acled.csv")
+    data = copy_data(folder / "data", *CANONICAL, "sources/events/ucdp_ged_pakistan_1989-2021.csv")
     out = folder / "published"
-    run(out, case_logs=[log], event_exports=[events])
+    run(out, data_dir=data, case_logs=[log], event_exports=[events])
     os.environ[DATA_DIR_ENV] = str(out)
     yield out
     os.environ[DATA_DIR_ENV] = str(published_dir)
