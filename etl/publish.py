@@ -15,6 +15,7 @@ import uuid
 from pathlib import Path
 
 from dataset.location import POINTER, current_database, dataset_name
+from dataset.process import alive
 
 __all__ = ["POINTER", "current_database", "dataset_name", "publish", "remove_stale_staging", "staging_path"]
 KEEP_VERSIONS = 3  # older files stay for sessions that still read them, then go
@@ -63,7 +64,7 @@ def remove_stale_staging(out_dir: Path) -> list[Path]:
             if pid is None:
                 stale = age > UNOWNED_TEMP_SECONDS
             else:
-                stale = int(pid) == os.getpid() or not _alive(int(pid)) or age > STALE_STAGING_SECONDS
+                stale = int(pid) == os.getpid() or not alive(int(pid)) or age > STALE_STAGING_SECONDS
             if stale:
                 if path.is_dir() and not path.is_symlink():
                     shutil.rmtree(path, ignore_errors=True)
@@ -71,16 +72,6 @@ def remove_stale_staging(out_dir: Path) -> list[Path]:
                     path.unlink(missing_ok=True)
                 removed.append(path)
     return removed
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # someone else's process
-    return True
 
 
 def publish(built: Path, out_dir: Path, version: str) -> Path:

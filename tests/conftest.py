@@ -15,10 +15,12 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = PROJECT_ROOT / "data"
 
 
-#: Session fixtures that start one long-lived service: every test that uses one runs in the same xdist worker.
+#: Session fixtures that start one long-lived service, or are a whole build made for a few tests: every test that
+#: uses one runs in the same xdist worker, so it is made once.
 SHARED_SERVICES = {
     "stack": "deploy",  # supervisord, nginx and two replicas (tests/deploy/conftest.py)
     "app_url": "browser",  # one Streamlit server driven by Chromium (tests/browser/conftest.py)
+    "second_build": "second-build",  # the shipped data built again by the command line (below)
 }
 
 
@@ -59,6 +61,20 @@ def published_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def published_db(published_dir) -> Path:
     return current_database(published_dir)
+
+
+@pytest.fixture(scope="session")
+def second_build(tmp_path_factory) -> tuple[Path, str]:
+    """The same shipped data built again, by the command line (``published_dir`` was built in-process), in a copy
+    of the project (so data/ is at another path), into another folder: that folder and what the command printed.
+    Two builds of one input must give the same dataset (tests/etl/test_publish.py) and the same release files
+    (tests/test_release.py)."""
+    from tests.etl.helpers import copy_project, run_cli
+
+    root = copy_project(tmp_path_factory.mktemp("second"))
+    proc = run_cli("build", "--quiet", "--out", str(root / "pub"), cwd=root)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return root / "pub", " ".join(proc.stdout.split())
 
 
 @pytest.fixture(scope="session")

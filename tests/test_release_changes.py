@@ -16,18 +16,21 @@ from etl.provenance import rehash
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_revised_figure_is_listed_as_revised_and_shown_on_the_overview(tmp_path, published_dir):
+def test_revised_figure_is_listed_as_revised_and_shown_on_the_overview(tmp_path, published_dir, published_db):
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)
     out = tmp_path / "published"
-    first = run(out, data_dir=data)
+    # the release before the revision: the session's build of the same data (tests/conftest.py), as published
+    shutil.copytree(published_dir, out, ignore=shutil.ignore_patterns("site"))
+    first_version = published_db.stem.removeprefix("dataset-")
+    assert (out / "LATEST").read_text(encoding="utf-8").strip() == published_db.name
     incidents = data / "canonical" / "incidents.csv"
     text = incidents.read_text(encoding="utf-8")
     assert ",699,1034," in text
     incidents.write_text(text.replace(",699,1034,", ",700,1034,"), encoding="utf-8")  # PIPS 2025 revised
     rehash(incidents)
     second = run(out, data_dir=data)
-    assert second.dataset_version != first.dataset_version
+    assert second.dataset_version != first_version
     with duckdb.connect(str(second.database), read_only=True) as con:
         changes = {
             row[0]: row[1:]
@@ -35,8 +38,8 @@ def test_revised_figure_is_listed_as_revised_and_shown_on_the_overview(tmp_path,
                 "SELECT table_name, previous_version, rows_added, rows_removed, rows_revised FROM release_changes"
             ).fetchall()
         }
-    assert changes["incidents"] == (first.dataset_version, 0, 0, 1)
-    assert changes["platform_reported_requests"] == (first.dataset_version, 0, 0, 0)
+    assert changes["incidents"] == (first_version, 0, 0, 1)
+    assert changes["platform_reported_requests"] == (first_version, 0, 0, 0)
     with duckdb.connect(str(second.database), read_only=True) as con:
         revisions = con.execute(
             'SELECT table_name, row_key, "column", value_before, value_after FROM release_revisions'
@@ -48,7 +51,7 @@ def test_revised_figure_is_listed_as_revised_and_shown_on_the_overview(tmp_path,
     try:
         app = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60).run()
         assert not app.exception
-        assert any(first.dataset_version in md.value and "revised" in md.value for md in app.markdown)
+        assert any(first_version in md.value and "revised" in md.value for md in app.markdown)
         data_page = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60)
         data_page.switch_page("app_pages/data.py")
         data_page.run()

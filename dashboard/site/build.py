@@ -39,6 +39,7 @@ from dashboard.i18n import N_, _
 from dashboard.site import feed, image, pages
 from dashboard.site.urls import LANGS, LATEST, SITE_DIR, chart_file, checked_id, checked_version, site_url
 from dataset.location import current_database
+from dataset.process import alive
 from dataset.safe_csv import to_csv_bytes
 
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -269,21 +270,11 @@ def switch_latest(site: Path, version: str) -> None:
     os.replace(temporary, site / LATEST)
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _remove_abandoned(site: Path) -> None:
     """Staging folders and link names left by builds that were killed (their process is gone); never shown."""
     for path in site.glob(".*"):
         pid = path.name.removesuffix(".tmp").rsplit(".", 1)[-1]
-        if pid.isdigit() and not _alive(int(pid)):
+        if pid.isdigit() and not alive(int(pid)):
             if path.is_symlink() or path.is_file():
                 path.unlink(missing_ok=True)
             else:

@@ -29,6 +29,7 @@ from etl.errors import Failure, SourceError
 from etl.paths import CONTRACTS_DIR
 from etl.provenance import Provenance
 from etl.readers import physical_lines, record_lines
+from etl.references import checking_database
 
 DEFAULT_K = 5
 CASE_LOG_MEMORY = "1200MB"
@@ -453,20 +454,11 @@ def _publish(con: duckdb.DuckDBPyConnection, k: int, source_id: str, synthetic: 
 def check(path: Path, k: int = DEFAULT_K) -> CaseLogResult:
     """Run a case log through every check, the aggregation and disclosure control without publishing
     (``python -m etl validate``): an in-memory database with the reference tables it is mapped through."""
-    from etl.contracts import load_contract
-    from etl.paths import DATA_DIR
-    from etl.readers import LINE, read_csv_text
-
-    con = duckdb.connect()
+    con = checking_database(
+        ("platforms", "platform_aliases", "categories", "category_map"),
+        ("case_requests_monthly", "case_requests_monthly_platform", "case_log_info"),
+    )
     try:
-        for name in ("platforms", "platform_aliases", "categories", "category_map"):
-            con.execute(load_contract(name).create_table_sql())
-            frame = read_csv_text(DATA_DIR / "reference" / f"{name}.csv").frame.drop(columns=[LINE])
-            con.register("reference_rows", frame)
-            con.execute(f"INSERT INTO {quote(name)} SELECT * FROM reference_rows")  # noqa: S608 (fixed names)
-            con.unregister("reference_rows")
-        for name in ("case_requests_monthly", "case_requests_monthly_platform", "case_log_info"):
-            con.execute(load_contract(name).create_table_sql())
         return aggregate(con, Provenance(path, {"source_id": path.stem, "layout": "case_log"}), k)
     finally:
         con.close()

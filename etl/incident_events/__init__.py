@@ -26,6 +26,7 @@ from etl.errors import Failure, SourceError
 from etl.pii import identifier_rule
 from etl.provenance import Provenance
 from etl.readers import physical_lines, record_lines
+from etl.references import checking_database
 
 SQL_DIR = Path(__file__).parent / "sql"
 EVENTS_MEMORY = "1200MB"
@@ -495,22 +496,13 @@ def _publish(
 
 def check(path: Path, encoding: str = "utf-8") -> EventsResult:
     """Run an export through every check and the aggregation without publishing (``python -m etl validate``)."""
-    from etl.contracts import load_contract
-    from etl.paths import DATA_DIR
-    from etl.readers import LINE, read_csv_text
-
     layout = detect(file_header(path, encoding), path.name)
     meta = {"source_id": path.stem, "layout": layout.layout, "licence": "", "retrieved": "", "encoding": encoding}
-    con = duckdb.connect()
+    con = checking_database(
+        ("regions", "region_aliases", "militant_groups", "group_aliases", "event_type_map"),
+        ("incident_events_monthly", "incident_events_info", "incident_events_unmapped"),
+    )
     try:
-        for name in ("regions", "region_aliases", "militant_groups", "group_aliases", "event_type_map"):
-            con.execute(load_contract(name).create_table_sql())
-            frame = read_csv_text(DATA_DIR / "reference" / f"{name}.csv").frame.drop(columns=[LINE])
-            con.register("reference_rows", frame)
-            con.execute(f"INSERT INTO {quote(name)} SELECT * FROM reference_rows")  # noqa: S608 (fixed names)
-            con.unregister("reference_rows")
-        for name in ("incident_events_monthly", "incident_events_info", "incident_events_unmapped"):
-            con.execute(load_contract(name).create_table_sql())
         return aggregate(con, Provenance(path, meta))
     finally:
         con.close()

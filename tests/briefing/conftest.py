@@ -3,10 +3,13 @@ dashboard's queries, and briefs built from the session's dataset."""
 
 from __future__ import annotations
 
+import os
+
 import duckdb
 import pytest
 
 from dashboard import briefing, i18n
+from dataset.location import DATA_DIR_ENV
 
 PERIOD = (2021, 2025)
 # The configuration the dashboard opens the file with: DuckDB refuses a second connection to the same file with
@@ -50,5 +53,14 @@ def key_figures(published_db) -> dict[str, int]:
 
 @pytest.fixture(scope="session")
 def briefs(published_dir) -> dict[str, str]:
-    """The brief for 2021–2025 in English and in Urdu, all platforms and provinces."""
-    return {lang: briefing.build_html(*PERIOD, lang) for lang in i18n.LANGUAGES}
+    """The brief for 2021–2025 in English and in Urdu, all platforms and provinces, of the session's dataset
+    (pointed at explicitly: a module may have pointed the dashboard at another dataset when this is first asked)."""
+    previous = os.environ.get(DATA_DIR_ENV)
+    os.environ[DATA_DIR_ENV] = str(published_dir)
+    try:
+        return {lang: briefing.build_html(*PERIOD, lang) for lang in i18n.LANGUAGES}
+    finally:
+        if previous is None:
+            os.environ.pop(DATA_DIR_ENV, None)
+        else:
+            os.environ[DATA_DIR_ENV] = previous

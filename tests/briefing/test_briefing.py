@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import base64
-import os
 import re
+from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
@@ -14,8 +14,11 @@ from etl.build import run
 from etl.caselog_generate import generate as generate_case_log
 from etl.incident_events_generate import generate as generate_events
 from etl.paths import DATA_DIR_ENV
+from tests.etl.helpers import copy_data
 
 from .conftest import PERIOD
+
+CANONICAL = [f"canonical/{t}.csv" for t in ("incidents", "platform_reported_requests", "regulator_reported_actions")]
 
 ARABIC_SCRIPT = re.compile(r"[\u0600-\u06FF]")
 # Anything that would make a browser fetch from the network: scripts, stylesheets, images, frames, fonts, imports.
@@ -123,15 +126,24 @@ def test_every_briefing_string_is_in_the_catalogue():
 
 
 @pytest.fixture(scope="module")
-def with_synthetic_data(tmp_path_factory, published_dir):
+def synthetic_published(tmp_path_factory) -> Path:
+    """A generated case log and a generated ACLED export, built with the reference tables, the canonical tables and
+    the shipped (real) UCDP GED events, so a real event row sits beside the synthetic ones; Google's files, which
+    give no row a label, are left out."""
     folder = tmp_path_factory.mktemp("briefing-synthetic")
     log = generate_case_log(5_000, 7, folder / "log.parquet")
     events = generate_events("acled", 1_000, 7, folder / "acled.csv")
+    data = copy_data(folder / "data", *CANONICAL, "sources/events/ucdp_ged_pakistan_1989-2021.csv")
     out = folder / "published"
-    run(out, case_logs=[log], event_exports=[events])
-    os.environ[DATA_DIR_ENV] = str(out)
-    yield out
-    os.environ[DATA_DIR_ENV] = str(published_dir)
+    run(out, data_dir=data, case_logs=[log], event_exports=[events])
+    return out
+
+
+@pytest.fixture
+def with_synthetic_data(synthetic_published, monkeypatch) -> Path:
+    """The dashboard pointed at the synthetic dataset for one test (the tests after it read the session's again)."""
+    monkeypatch.setenv(DATA_DIR_ENV, str(synthetic_published))
+    return synthetic_published
 
 
 def test_synthetic_figures_are_labelled_as_illustrative(with_synthetic_data):

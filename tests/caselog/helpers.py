@@ -20,7 +20,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from etl import caselog
 from etl.build import BuildResult, run
+from etl.caselog import CaseLogResult
 from etl.provenance import rehash
 from etl.publish import current_database
 
@@ -130,6 +132,14 @@ def build(out: Path, logs: Sequence[Path], data_dir: Path, k: int = 5, strict: b
     return run(out, case_logs=list(logs), k=k, strict=strict, data_dir=data_dir)
 
 
+def check(log: Path, k: int = 5) -> CaseLogResult:
+    """The log through the build's own reading, checks and aggregation (``etl.caselog.aggregate``, run by
+    ``etl.caselog.check`` as ``python -m etl validate`` runs it: in memory, mapped through the shipped reference
+    tables), nothing published: for a test of which rows are refused and how many are counted, where the
+    published tables are not what is tested."""
+    return caselog.check(log, k)
+
+
 def connect(out: Path) -> duckdb.DuckDBPyConnection:
     database = current_database(out)
     assert database is not None, f"nothing was published in {out}"
@@ -151,24 +161,25 @@ def table(out: Path, name: str, source_id: str | None = None) -> pd.DataFrame:
     return frame
 
 
-def run_cli(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+def run_cli(*args: str, timeout: float = 300, cwd: Path = PROJECT_ROOT) -> subprocess.CompletedProcess:
+    """``python -m etl ARGS`` in ``cwd`` (a copy of the project reads its own data/: ``copy_project``)."""
     env = {**os.environ, "COLUMNS": "200"}
     env.pop("DASHBOARD_DATA_DIR", None)
     return subprocess.run(
         [sys.executable, "-m", "etl", *args],
-        cwd=PROJECT_ROOT,
+        cwd=cwd,
         env=env,
         capture_output=True,
         timeout=timeout,
     )
 
 
-def start_cli(*args: str) -> subprocess.Popen:
+def start_cli(*args: str, cwd: Path = PROJECT_ROOT) -> subprocess.Popen:
     env = {**os.environ, "COLUMNS": "200"}
     env.pop("DASHBOARD_DATA_DIR", None)
     return subprocess.Popen(
         [sys.executable, "-m", "etl", *args],
-        cwd=PROJECT_ROOT,
+        cwd=cwd,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

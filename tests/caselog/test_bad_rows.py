@@ -10,8 +10,9 @@ from etl.caselog_generate import generate
 from etl.errors import SourceError
 from etl.provenance import rehash
 from etl.publish import current_database
+from tests.etl.helpers import copy_project
 
-from .helpers import HEADER, build, csv_text, run_cli, table, write_csv_log, write_text_log
+from .helpers import HEADER, build, check, csv_text, run_cli, table, write_csv_log, write_text_log
 
 OK = {
     "sent_at": "2024-03-01T10:00:00Z",
@@ -185,27 +186,27 @@ def test_unsplittable_lines_count_as_read_and_quarantined(ragged):
     assert published <= read - refused and (published == read - refused) == (withheld == 0)
 
 
-def test_one_line_with_too_many_fields_in_a_small_log_is_quarantined_not_the_whole_file(tmp_path, reference_dir):
+def test_one_line_with_too_many_fields_in_a_small_log_is_quarantined_not_the_whole_file(tmp_path):
     lines = csv_text([row(f"S-{i:02d}") for i in range(1, 6)]).splitlines(keepends=True)
     lines.insert(3, ",".join(v or "" for v in row("S-XX")) + ",surplus\n")  # line 4
     log = write_text_log(tmp_path / "one_ragged.csv", "".join(lines))
-    case = build(tmp_path / "out", [log], reference_dir, k=1).case_logs[0]
+    case = check(log, k=1)
     assert [(f.line, f.rule) for f in case.failures] == [(4, "csv_too_many_columns")]
     assert case.rows_aggregated == 5
 
 
-def test_a_valid_quoted_value_with_a_comma_late_in_a_large_log_is_read(tmp_path, reference_dir):
+def test_a_valid_quoted_value_with_a_comma_late_in_a_large_log_is_read(tmp_path):
     log = generate(PREFIX_ROWS, 6, tmp_path / "quoted.csv")
     with log.open("a", encoding="utf-8", newline="") as handle:
         handle.write(csv_text([row("Q-01", target="@name,with,comma"), row("Q-02")]).split("\n", 1)[1])
     rehash(log)
-    case = build(tmp_path / "out", [log], reference_dir, k=5).case_logs[0]
+    case = check(log, k=5)
     assert case.failures == []
     assert case.rows_aggregated == PREFIX_ROWS + 2
 
 
 @pytest.mark.parametrize("kind", ["blank line", "value over two lines"])
-def test_line_numbers_stay_file_line_numbers_after_a_blank_line_or_a_quoted_line_break(tmp_path, reference_dir, kind):
+def test_line_numbers_stay_file_line_numbers_after_a_blank_line_or_a_quoted_line_break(tmp_path, kind):
     lines = csv_text([row(f"L-{i:02d}") for i in range(1, 8)]).splitlines(keepends=True)
     if kind == "blank line":
         lines.insert(3, "\n")  # line 4 is empty
@@ -216,7 +217,7 @@ def test_line_numbers_stay_file_line_numbers_after_a_blank_line_or_a_quoted_line
     line = 1 + text.split("\n").index(next(t for t in text.split("\n") if t.startswith("L-XX,")))
     assert line == {"blank line": 7, "value over two lines": 8}[kind]
     log = write_text_log(tmp_path / "lines.csv", text)
-    case = build(tmp_path / "out", [log], reference_dir, k=1).case_logs[0]
+    case = check(log, k=1)
     assert [(f.line, f.rule) for f in case.failures] == [(line, "unknown_platform")]
 
 
@@ -257,7 +258,8 @@ def test_strict_publishes_a_clean_case_log(tmp_path, reference_dir):
 def test_strict_on_the_command_line_exits_2_and_publishes_nothing(tmp_path, small):
     log, _, _ = small
     out = tmp_path / "strict-cli"
-    proc = run_cli("build", "--quiet", "--strict", "--out", str(out), "--case-log", str(log), "--k", "1")
+    project = copy_project(tmp_path / "project", files=())  # the reference tables the log is mapped through
+    proc = run_cli("build", "--quiet", "--strict", "--out", str(out), "--case-log", str(log), "--k", "1", cwd=project)
     console = (proc.stdout + proc.stderr).decode("utf-8", errors="replace")
     assert proc.returncode == 2, console[-2000:]
     assert "Strict mode" in console and "small_bad.csv" in console

@@ -1,8 +1,8 @@
 """No request_id and no target of a case log ever leaves the build: not in any table of the published
 database, not in any file of the published folder, not on the console, not in an error message.
 
-One command-line build (the shipped data plus two case logs) aggregates a generated CSV log and a generated
-Parquet log, each with hand-written rows appended whose identifiers sit where they do not belong (in the
+One command-line build (of the reference tables the logs are mapped through, in a copy of the project, plus two
+case logs) aggregates a generated CSV log and a generated Parquet log, each with hand-written rows appended whose identifiers sit where they do not belong (in the
 platform, category, requester, timestamp … columns), duplicate ids, and lines the CSV reader cannot split.
 Every request_id and every target of both inputs is then searched for, all of them.
 """
@@ -21,6 +21,7 @@ from etl.caselog_generate import generate
 from etl.errors import SourceError
 from etl.provenance import rehash
 from etl.publish import current_database
+from tests.etl.helpers import copy_project
 
 from .helpers import (
     HEADER,
@@ -136,9 +137,13 @@ def secret_pattern(secrets):
 
 @pytest.fixture(scope="module")
 def cli_build(tmp_path_factory, logs):
-    """``python -m etl build`` of the shipped data plus both logs; its output captured."""
+    """``python -m etl build`` of both logs, run in a copy of the project whose data/ holds only the reference tables
+    (the shipped sources hold no case-log value, and reading them is not what is tested); its output captured."""
+    project = copy_project(tmp_path_factory.mktemp("identifiers-project"), files=())
     out = tmp_path_factory.mktemp("identifiers-published")
-    proc = start_cli("build", "--out", str(out), "--case-log", str(logs["csv"]), "--case-log", str(logs["parquet"]))
+    proc = start_cli(
+        "build", "--out", str(out), "--case-log", str(logs["csv"]), "--case-log", str(logs["parquet"]), cwd=project
+    )
     stdout, stderr = proc.communicate(timeout=300)
     assert proc.returncode == 0, (stdout + stderr).decode(errors="replace")[-3000:]
     return out, stdout, stderr
@@ -253,7 +258,8 @@ def test_a_refused_file_is_named_but_none_of_its_values_are(tmp_path, reference_
 def test_the_command_line_refusal_shows_no_value_either(tmp_path):
     path = write_text_log(tmp_path / "latin1.csv", LATIN1)
     out = tmp_path / "published"
-    proc = run_cli("build", "--quiet", "--out", str(out), "--case-log", str(path))
+    project = copy_project(tmp_path / "project", files=())  # the reference tables only, as for cli_build
+    proc = run_cli("build", "--quiet", "--out", str(out), "--case-log", str(path), cwd=project)
     console = proc.stdout + proc.stderr
     assert proc.returncode == 2, console.decode(errors="replace")[-2000:]
     assert b"Refused" in console and b"latin1.csv" in console

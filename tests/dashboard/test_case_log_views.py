@@ -11,8 +11,10 @@ from streamlit.testing.v1 import AppTest
 from etl.build import run
 from etl.caselog_generate import generate
 from etl.paths import DATA_DIR_ENV
+from tests.etl.helpers import copy_data
 
 ROOT = Path(__file__).resolve().parents[2]
+CANONICAL = [f"canonical/{t}.csv" for t in ("incidents", "platform_reported_requests", "regulator_reported_actions")]
 CASE_CHARTS = [
     "case-response-times",
     "case-within-24h",
@@ -25,10 +27,13 @@ CASE_CHARTS = [
 
 @pytest.fixture(scope="module")
 def with_case_log(tmp_path_factory, published_dir):
+    """A generated case log built with the reference tables and the canonical tables (the page's other charts have
+    their data); Google's files and the event data, which this page's case-log views do not read, are left out."""
     folder = tmp_path_factory.mktemp("caselog")
     log = generate(30_000, 11, folder / "log.parquet")
+    data = copy_data(folder / "data", *CANONICAL)
     out = folder / "published"
-    run(out, case_logs=[log])
+    run(out, data_dir=data, case_logs=[log])
     os.environ[DATA_DIR_ENV] = str(out)
     yield out
     os.environ[DATA_DIR_ENV] = str(published_dir)

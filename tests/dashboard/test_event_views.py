@@ -15,17 +15,23 @@ from etl.build import run
 from etl.incident_events_generate import generate
 from etl.paths import DATA_DIR_ENV
 from etl.publish import current_database
+from tests.etl.helpers import copy_data
 
 ROOT = Path(__file__).resolve().parents[2]
+CANONICAL = [f"canonical/{t}.csv" for t in ("incidents", "platform_reported_requests", "regulator_reported_actions")]
 EVENT_CHARTS = ["event-monthly", "event-map", "event-vs-annual"]
 
 
 @pytest.fixture(scope="module")
 def with_events(tmp_path_factory, published_dir):
+    """Generated ACLED, UCDP GED and GTD exports, built with the reference tables, the canonical tables (the annual
+    figures the monthly ones are set beside) and Google's summary (the takedowns on the timeline); Google's detailed
+    files and the shipped UCDP GED events, which a user's UCDP GED export replaces, are left out."""
     folder = tmp_path_factory.mktemp("events")
     exports = [generate(d, 3_000, 3, folder / f"{d}.csv") for d in ("acled", "ucdp_ged", "gtd")]
+    data = copy_data(folder / "data", *CANONICAL, "sources/google/google-government-removal-requests.csv")
     out = folder / "published"
-    run(out, event_exports=exports)
+    run(out, data_dir=data, event_exports=exports)
     # read before the app opens the file: DuckDB refuses a second connection with another configuration
     con = duckdb.connect(str(current_database(out)), read_only=True)
     expected = {

@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import os
+import shutil
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import duckdb
@@ -30,6 +32,34 @@ def run_cli(*args: str, cwd: Path = PROJECT_ROOT, timeout: float = 180) -> subpr
     return subprocess.run(
         [sys.executable, "-m", "etl", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
     )
+
+
+def copy_data(dst: Path, *files: str) -> Path:
+    """A data folder at ``dst`` with the contracts, every reference table (``data/reference/``,
+    ``data/sources/reference/``) and the named files of data/ (paths relative to it), each with its provenance:
+    a build of it reads only these, so a fault in one file is checked without reading, loading and exporting all
+    the others."""
+    for folder in ("contracts", "reference", "sources/reference"):
+        shutil.copytree(DATA_DIR / folder, dst / folder)
+    for name in files:
+        source = DATA_DIR / name
+        (dst / name).parent.mkdir(parents=True, exist_ok=True)
+        for path in (source, source.with_name(source.name + ".provenance.json")):
+            shutil.copy(path, dst / name if path == source else (dst / name).with_name(path.name))
+    return dst
+
+
+def copy_project(root: Path, files: Sequence[str] | None = None) -> Path:
+    """A copy of the project's code (``etl/`` and the ``dataset/`` package it shares with the dashboard) at
+    ``root``, with a data folder: all of data/, or with ``files`` only those and the reference tables
+    (``copy_data``; none: the reference tables alone). ``python -m etl`` run in ``root`` reads its data there."""
+    for package in ("etl", "dataset"):
+        shutil.copytree(PROJECT_ROOT / package, root / package, ignore=shutil.ignore_patterns("__pycache__"))
+    if files is None:
+        shutil.copytree(DATA_DIR, root / "data")
+    else:
+        copy_data(root / "data", *files)
+    return root
 
 
 def cli_command(*args: str) -> list[str]:

@@ -1,4 +1,9 @@
-"""One fault per test in a copy of data/: rows are quarantined with file/line/column/rule, files are refused."""
+"""Faults in a copy of data/: rows are quarantined with file/line/column/rule, files are refused.
+
+The row faults sit in different rows of one copy of all of data/, built once for the module: each test checks
+its own row, and one test checks that the three are the whole quarantine and everything else is published. A
+file fault stops the build at the file, so it is checked in a copy holding only that file and the reference
+tables (``copy_data``): the build refuses it the same way, without reading every other source first."""
 
 from __future__ import annotations
 
@@ -6,12 +11,13 @@ import csv
 import hashlib
 import re
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from etl.adapters import registry
-from etl.build import read_and_validate, run
+from etl.build import BuildResult, read_and_validate, run
 from etl.errors import SourceError
 from etl.provenance import read_provenance, rehash
 from etl.readers import LINE
@@ -19,9 +25,10 @@ from etl.readers import LINE
 from .helpers import (
     DATA_DIR,
     DETAILED,
-    PROJECT_ROOT,
     SUMMARY,
     connect,
+    copy_data,
+    copy_project,
     dataset_version,
     drop_column,
     latest_database,
@@ -34,20 +41,23 @@ from .helpers import (
 CNIC = "35202-7654321-9"
 
 
-@pytest.fixture
-def data(tmp_path: Path) -> Path:
-    """A private copy of the shipped data/ tree."""
-    dst = tmp_path / "data"
-    shutil.copytree(DATA_DIR, dst)
-    return dst
+INCIDENTS = "canonical/incidents.csv"
 
 
 def _incidents(data: Path) -> Path:
-    return data / "canonical" / "incidents.csv"
+    return data / INCIDENTS
 
 
 def _google(data: Path, name: str) -> Path:
     return data / "sources" / "google" / name
+
+
+GOOGLE_SUMMARY, GOOGLE_DETAILED = f"sources/google/{SUMMARY}", f"sources/google/{DETAILED}"
+
+
+def _data(tmp_path: Path, name: str) -> Path:
+    """A private data folder: the reference tables and the one file of data/ a fault is planted in."""
+    return copy_data(tmp_path / "data", name)
 
 
 def _pakistan_pta_line() -> int:
@@ -78,26 +88,64 @@ def _nothing_published(out: Path) -> None:
 # --- row faults: the row is quarantined, the rest is loaded and published -----------------------------------
 
 
-def test_bad_date_in_a_canonical_row_is_quarantined(data, tmp_path, published_counts):
-    path = _incidents(data)
-    old = set_cell(path, 3, "period_end", "2015-02-30")
-    rehash(path)
-    out = tmp_path / "pub"
-    result = run(out, data_dir=data)
-    assert result.quarantined == 1
-    with connect(latest_database(out)) as con:
-        assert _quarantine(con) == [("canonical_incidents", "incidents.csv", 3, "period_end", "type_date")]
-        rows = sum(1 for _ in csv.DictReader(path.open(encoding="utf-8", newline="")))
-        (in_table,) = con.execute("SELECT count(*) FROM incidents").fetchone()
-        assert con.execute(
-            "SELECT rows_read, rows_loaded, rows_quarantined, table_rows FROM sources "
-            "WHERE source_id = 'canonical_incidents'"
-        ).fetchone() == (rows, rows - 1, 1, in_table)
+@dataclass
+class Faulty:
+    out: Path  # where the copy of data/ with the three row faults was published
+    result: BuildResult
+    incidents_rows: int  # records in the faulty incidents.csv
+    dated_row: dict[str, str]  # the incidents record whose period_end was made impossible, as it was
+    google_line: int  # the Google summary line given a negative count
+
+
+@pytest.fixture(scope="module")
+def faulty(tmp_path_factory: pytest.TempPathFactory) -> Faulty:
+    """All of data/, copied, with three row faults in three rows: an impossible date (incidents.csv line 3), an
+    ID-card number in a note (incidents.csv line 4) and a negative count (the Google summary's Pakistan PTA row
+    of 2025 H1); built and published once."""
+    data = tmp_path_factory.mktemp("faulty") / "data"
+    shutil.copytree(DATA_DIR, data)
+    incidents = _incidents(data)
+    dated_row = set_cell(incidents, 3, "period_end", "2015-02-30")
+    set_cell(incidents, 4, "note", f"figure confirmed by {CNIC}")
+    rehash(incidents)
+    google_line = _pakistan_pta_line()
+    set_cell(_google(data, SUMMARY), google_line, "Number of Requests", "-211")
+    rehash(_google(data, SUMMARY))
+    rows = sum(1 for _ in csv.DictReader(incidents.open(encoding="utf-8", newline="")))
+    out = data.parent / "pub"
+    return Faulty(out, run(out, data_dir=data), rows, dated_row, google_line)
+
+
+def test_the_three_faulty_rows_are_the_whole_quarantine_and_the_rest_is_published(faulty, published_counts):
+    assert faulty.result.quarantined == 3
+    with connect(latest_database(faulty.out)) as con:
+        assert _quarantine(con) == [
+            ("canonical_incidents", "incidents.csv", 3, "period_end", "type_date"),
+            ("canonical_incidents", "incidents.csv", 4, "note", "pii_cnic"),
+            ("google_removals_summary", SUMMARY, faulty.google_line, "requests", "minimum"),
+        ]
         assert table_counts(con) == {
             **published_counts,
-            "incidents": published_counts["incidents"] - 1,
-            "quarantine": 1,
+            "incidents": published_counts["incidents"] - 2,
+            "platform_reported_requests": published_counts["platform_reported_requests"] - 1,
+            "quarantine": 3,
         }
+
+
+def test_bad_date_in_a_canonical_row_is_quarantined(faulty):
+    failures = [(f.line, f.column, f.rule) for r in faulty.result.results for f in r.failures]
+    assert (3, "period_end", "type_date") in failures
+    with connect(latest_database(faulty.out)) as con:
+        assert [q for q in _quarantine(con) if q[:3] == ("canonical_incidents", "incidents.csv", 3)] == [
+            ("canonical_incidents", "incidents.csv", 3, "period_end", "type_date")
+        ]
+        rows = faulty.incidents_rows
+        (in_table,) = con.execute("SELECT count(*) FROM incidents").fetchone()
+        assert con.execute(  # this row and the one with an ID-card number (line 4) are refused, the rest loaded
+            "SELECT rows_read, rows_loaded, rows_quarantined, table_rows FROM sources "
+            "WHERE source_id = 'canonical_incidents'"
+        ).fetchone() == (rows, rows - 2, 2, in_table)
+        old = faulty.dated_row
         refused_row = con.execute(
             "SELECT count(*) FROM incidents WHERE source_org = ? AND definition_id = ? AND period_start = ? "
             "AND region_label = ?",
@@ -106,15 +154,12 @@ def test_bad_date_in_a_canonical_row_is_quarantined(data, tmp_path, published_co
         assert refused_row == (0,)
 
 
-def test_negative_count_in_a_google_row_is_quarantined(data, tmp_path, published_counts):
-    line = _pakistan_pta_line()
-    path = _google(data, SUMMARY)
-    set_cell(path, line, "Number of Requests", "-211")
-    rehash(path)
-    out = tmp_path / "pub"
-    run(out, data_dir=data)
-    with connect(latest_database(out)) as con:
-        assert _quarantine(con) == [("google_removals_summary", SUMMARY, line, "requests", "minimum")]
+def test_negative_count_in_a_google_row_is_quarantined(faulty, published_counts):
+    line = faulty.google_line
+    with connect(latest_database(faulty.out)) as con:
+        assert [q for q in _quarantine(con) if q[0] == "google_removals_summary"] == [
+            ("google_removals_summary", SUMMARY, line, "requests", "minimum")
+        ]
         assert con.execute(
             "SELECT rows_read, rows_loaded, rows_quarantined FROM sources WHERE source_id = 'google_removals_summary'"
         ).fetchone() == (3800, 3799, 1)
@@ -128,16 +173,15 @@ def test_negative_count_in_a_google_row_is_quarantined(data, tmp_path, published
         assert counts["platform_reported_requests"] == published_counts["platform_reported_requests"] - 1
 
 
-def test_cnic_in_a_text_field_is_quarantined_and_never_published(data, tmp_path):
-    path = _incidents(data)
-    set_cell(path, 4, "note", f"figure confirmed by {CNIC}")
-    rehash(path)
-    out = tmp_path / "pub"
-    result = run(out, data_dir=data)
-    assert [(f.line, f.column, f.rule) for r in result.results for f in r.failures] == [(4, "note", "pii_cnic")]
+def test_cnic_in_a_text_field_is_quarantined_and_never_published(faulty):
+    out = faulty.out
+    incidents = next(r for r in faulty.result.results if r.provenance.source_id == "canonical_incidents")
+    assert [(f.line, f.column, f.rule) for f in incidents.failures if f.line == 4] == [(4, "note", "pii_cnic")]
     with connect(latest_database(out)) as con:
-        assert _quarantine(con) == [("canonical_incidents", "incidents.csv", 4, "note", "pii_cnic")]
-        (message,) = con.execute("SELECT message FROM quarantine").fetchone()
+        assert [q for q in _quarantine(con) if q[:3] == ("canonical_incidents", "incidents.csv", 4)] == [
+            ("canonical_incidents", "incidents.csv", 4, "note", "pii_cnic")
+        ]
+        (message,) = con.execute("SELECT message FROM quarantine WHERE rule = 'pii_cnic'").fetchone()
         assert "CNIC" in message
         for table in con.execute("SELECT table_name FROM information_schema.tables").fetchall():
             hits = con.execute(
@@ -157,7 +201,8 @@ def test_cnic_in_a_text_field_is_quarantined_and_never_published(data, tmp_path)
 # --- file faults: the build refuses with a clear SourceError and publishes nothing -------------------------
 
 
-def test_missing_column_in_a_google_file_is_refused(data, tmp_path):
+def test_missing_column_in_a_google_file_is_refused(tmp_path):
+    data = _data(tmp_path, GOOGLE_SUMMARY)
     path = _google(data, SUMMARY)
     drop_column(path, "Items Requested To Be Removed")
     rehash(path)
@@ -168,7 +213,8 @@ def test_missing_column_in_a_google_file_is_refused(data, tmp_path):
     _nothing_published(out)
 
 
-def test_file_changed_without_rehash_is_refused(data, tmp_path):
+def test_file_changed_without_rehash_is_refused(tmp_path):
+    data = _data(tmp_path, GOOGLE_DETAILED)
     set_cell(_google(data, DETAILED), 2, "Total", "5")
     out = tmp_path / "pub"
     with pytest.raises(SourceError, match="checksum") as exc:
@@ -182,7 +228,8 @@ def _first_non_ascii_line(text: str) -> int:
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "latin-1"])
-def test_file_in_another_encoding_is_refused(data, tmp_path, encoding):
+def test_file_in_another_encoding_is_refused(tmp_path, encoding):
+    data = _data(tmp_path, GOOGLE_SUMMARY)
     path = _google(data, SUMMARY)
     text = path.read_text(encoding="utf-8").replace("\u2019", "'")  # the one character Latin-1 lacks
     path.write_bytes(text.encode(encoding))
@@ -199,7 +246,8 @@ def test_file_in_another_encoding_is_refused(data, tmp_path, encoding):
     _nothing_published(out)
 
 
-def test_unknown_header_is_refused(data, tmp_path):
+def test_unknown_header_is_refused(tmp_path):
+    data = _data(tmp_path, GOOGLE_DETAILED)
     path = _google(data, DETAILED)
     lines = path.read_text(encoding="utf-8").split("\n", 1)
     path.write_text("Zeitraum,Land,Code,Produkt,Grund,Anzahl\n" + lines[1], encoding="utf-8")
@@ -214,6 +262,10 @@ def test_unknown_header_is_refused(data, tmp_path):
 # --- a refused build leaves the previous publication alone ---------------------------------------------------
 
 
+#: The file each kind of refusal is planted in.
+FAULT_FILES = {"checksum": GOOGLE_DETAILED, "missing-column": GOOGLE_SUMMARY, "strict": INCIDENTS}
+
+
 def _fault(kind: str, data: Path) -> None:
     if kind == "checksum":
         set_cell(_google(data, DETAILED), 2, "Total", "5")
@@ -226,7 +278,8 @@ def _fault(kind: str, data: Path) -> None:
 
 
 @pytest.mark.parametrize("kind", ["checksum", "missing-column", "strict"])
-def test_refused_build_leaves_the_published_dataset_unchanged(data, tmp_path, published, published_counts, kind):
+def test_refused_build_leaves_the_published_dataset_unchanged(tmp_path, published, published_counts, kind):
+    data = _data(tmp_path, FAULT_FILES[kind])
     out = tmp_path / "pub"
     shutil.copytree(published, out)
     pointer = (out / "LATEST").read_text(encoding="utf-8")
@@ -244,7 +297,8 @@ def test_refused_build_leaves_the_published_dataset_unchanged(data, tmp_path, pu
         assert table_counts(con) == published_counts
 
 
-def test_strict_refusal_names_the_file_and_count(data, tmp_path):
+def test_strict_refusal_names_the_file_and_count(tmp_path):
+    data = _data(tmp_path, INCIDENTS)
     _fault("strict", data)
     with pytest.raises(SourceError) as exc:
         run(tmp_path / "pub", data_dir=data, strict=True)
@@ -254,13 +308,9 @@ def test_strict_refusal_names_the_file_and_count(data, tmp_path):
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A copy of the project (etl/, the dataset/ package it shares with the dashboard, and data/), so the CLI
-    reads data from a temporary tree."""
-    root = tmp_path / "project"
-    for package in ("etl", "dataset"):
-        shutil.copytree(PROJECT_ROOT / package, root / package, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(DATA_DIR, root / "data")
-    return root
+    """A copy of the project (etl/, the dataset/ package it shares with the dashboard, and the reference tables and
+    canonical incidents of data/), so the CLI reads data from a temporary tree."""
+    return copy_project(tmp_path / "project", [INCIDENTS])
 
 
 def test_cli_strict_build_with_a_quarantined_row_exits_2(project, tmp_path):
@@ -307,7 +357,8 @@ def test_cli_validate_unreadable_file_exits_2(tmp_path):
 # --- bugs ------------------------------------------------------------------------------------------------------
 
 
-def test_header_without_trailing_space_is_loaded_or_refused_cleanly(data, tmp_path):
+def test_header_without_trailing_space_is_loaded_or_refused_cleanly(tmp_path):
+    data = _data(tmp_path, GOOGLE_SUMMARY)
     path = _google(data, SUMMARY)
     text = path.read_text(encoding="utf-8")
     header, rest = text.split("\n", 1)
@@ -328,9 +379,10 @@ def test_header_without_trailing_space_is_loaded_or_refused_cleanly(data, tmp_pa
         ).fetchone() == (9.0,)
 
 
-def test_count_too_large_to_store_is_quarantined(data, references):
+def test_count_too_large_to_store_is_quarantined(tmp_path, references):
     """Checked through the file's adapter and contract alone (``read_and_validate``, as ``build`` runs them):
     the row faults above show that a quarantined row reaches the published quarantine table."""
+    data = _data(tmp_path, GOOGLE_SUMMARY)
     line = _pakistan_pta_line()
     path = _google(data, SUMMARY)
     set_cell(path, line, "Number of Requests", "99999999999999999999")

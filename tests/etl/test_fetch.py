@@ -23,6 +23,7 @@ import pytest
 from etl.errors import SourceError
 from etl.fetch import GOOGLE_FILES, fetch, fetch_all
 from etl.provenance import provenance_path, sha256_of
+from tests.incident_events.helpers import UCDP_ROWS, hdx_csv
 
 from .helpers import DATA_DIR, GOOGLE_DIR, connect, latest_database
 
@@ -273,28 +274,9 @@ def test_the_nightly_job_fetches_then_builds():
 
 
 def test_ucdp_ged_is_found_through_hdx_catalogue_and_its_hashtag_row_is_accepted(server, data_dir):
-    from etl.incident_events_generate import HEADERS
     from etl.provenance import read_provenance
 
-    header = [*HEADERS["ucdp_ged"], "iso3"]
-    tags = ["#date+start" if h == "date_start" else ("#country+code" if h == "iso3" else "") for h in header]
-    row = {
-        "id": "1",
-        "type_of_violence": "1",
-        "side_a": "Government of Pakistan",
-        "side_b": "TTP",
-        "country": "Pakistan",
-        "country_id": "770",
-        "adm_1": "Khyber Pakhtunkhwa province",
-        "date_prec": "1",
-        "date_start": "2023-03-02 00:00:00.000",
-        "date_end": "2023-03-02 00:00:00.000",
-        "best": "4",
-        "low": "3",
-        "high": "6",
-        "iso3": "PAK",
-    }
-    text = "\n".join(",".join(line) for line in (header, tags, [row.get(h, "") for h in header])) + "\n"
+    text = hdx_csv(UCDP_ROWS[:1])  # one state-based event in Khyber Pakhtunkhwa, under HDX's hashtag row
     _serve("/files/conflict_data_pak.csv", text.encode())
     catalogue = {
         "result": {"resources": [{"name": "conflict_data_pak.csv", "url": f"{server}/files/conflict_data_pak.csv"}]}

@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from .helpers import build, table, write_export
+from .helpers import UCDP_ROWS, build, table, write_export
 
 STATE = "Military Forces of Pakistan (2024-)"
 TTP = "TTP: Tehreek-i-Taliban Pakistan"
@@ -223,102 +223,6 @@ def test_unknown_names_are_reported_not_dropped(acled_built):
         ("province", "Atlantis", 1),
     ]
     assert result.event_exports[0].unmapped  # and the build summary has them to print
-
-
-UCDP_ROWS = [
-    # state-based, one day, best 4 (low 3, high 6), KP
-    {
-        "id": "1",
-        "type_of_violence": "1",
-        "side_a": "Government of Pakistan",
-        "side_b": "TTP",
-        "country": "Pakistan",
-        "country_id": "770",
-        "adm_1": "Khyber Pakhtunkhwa province",
-        "date_prec": "1",
-        "date_start": "2023-03-02 00:00:00.000",
-        "date_end": "2023-03-02 00:00:00.000",
-        "best": "4",
-        "low": "3",
-        "high": "6",
-    },
-    # one-sided violence over a few days within March → approximate, attack, Balochistan
-    {
-        "id": "2",
-        "type_of_violence": "3",
-        "side_a": "BLA",
-        "side_b": "Civilians",
-        "country": "Pakistan",
-        "adm_1": "Balochistan province",
-        "date_prec": "2",
-        "date_start": "2023-03-10",
-        "date_end": "2023-03-12",
-        "best": "2",
-        "low": "2",
-        "high": "2",
-    },
-    # a range across months → counted in 2023 with no month
-    {
-        "id": "3",
-        "type_of_violence": "1",
-        "side_a": "Government of Pakistan",
-        "side_b": "TTP",
-        "country": "Pakistan",
-        "adm_1": "Federally Administered Tribal Areas",
-        "date_prec": "4",
-        "date_start": "2023-03-28",
-        "date_end": "2023-04-05",
-        "best": "7",
-        "low": "5",
-        "high": "10",
-    },
-    # low above best: UCDP publishes such rows (about 200 in Pakistan) → kept, counted as published, flagged
-    {
-        "id": "4",
-        "type_of_violence": "1",
-        "side_a": "Government of Pakistan",
-        "side_b": "TTP",
-        "country": "Pakistan",
-        "adm_1": "Khyber Pakhtunkhwa province",
-        "date_prec": "1",
-        "date_start": "2023-03-05",
-        "date_end": "2023-03-05",
-        "best": "2",
-        "low": "3",
-        "high": "4",
-    },
-    # ends before it starts → quarantined
-    {
-        "id": "5",
-        "type_of_violence": "1",
-        "side_a": "Government of Pakistan",
-        "side_b": "TTP",
-        "country": "Pakistan",
-        "adm_1": "Khyber Pakhtunkhwa province",
-        "date_prec": "1",
-        "date_start": "2023-03-05",
-        "date_end": "2023-03-01",
-        "best": "2",
-        "low": "1",
-        "high": "4",
-    },
-    # India → outside
-    {
-        "id": "6",
-        "type_of_violence": "1",
-        "side_a": "Government of India",
-        "side_b": "X",
-        "country": "India",
-        "country_id": "750",
-        "adm_1": "Punjab state",
-        "date_prec": "1",
-        "date_start": "2023-03-05",
-        "date_end": "2023-03-05",
-        "best": "1",
-        "low": "1",
-        "high": "1",
-    },
-]
 
 
 def test_ucdp_ranges_estimates_and_date_spans(tmp_path, events_reference_dir):
