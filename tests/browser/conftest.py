@@ -21,6 +21,8 @@ AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 #: Every page of the app and the plotly charts it draws (default filters).
 PAGES = {"": 4, "requests": 8, "responsiveness": 3, "incidents": 8, "data": 0, "about": 0, "briefing": 0}
+#: Of those, the maps (MapLibre canvases: the province map and the event map).
+MAPS = {"incidents": 2}
 LANGS = ("en", "ur")
 DESKTOP = {"width": 1400, "height": 1000}
 PHONE = {"width": 390, "height": 844}
@@ -33,6 +35,11 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--disable-dev-shm-usage",
+    # One renderer per site in a browser context: a new tab on a site that another tab of the context has open
+    # joins that tab's renderer, which keeps the scripts it has compiled. A new renderer parses and compiles the
+    # app's several MB of JavaScript (Streamlit's bundle, plotly.js) again: about half the CPU of a page load.
+    # Each tab is still its own page with its own document, script run and session (see ``app_context``).
+    "--process-per-site",
 ]
 
 
@@ -78,11 +85,31 @@ def _shot_name(item) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", item.name).strip("-")
 
 
-@pytest.fixture
-def page(browser, request):
-    """A fresh browser tab; its screenshot is kept in test-output/screenshots/failed when the test fails."""
+@pytest.fixture(scope="session")
+def app_context(browser, app_url):
+    """The browser context in which every test opens the served app, each in a tab of its own.
+
+    One tab stays open on the app's health address for the whole session, so the site's renderer lives from
+    test to test and a new tab does not compile the app's scripts again (``--process-per-site``). Each test's
+    tab is closed after it, and the app's cookie and stored settings are cleared, so no test sees another's."""
     context = browser.new_context(viewport=DESKTOP, accept_downloads=True)
-    page = context.new_page()
+    keeper = context.new_page()
+    keeper.goto(f"{app_url}/_stcore/health")
+    yield context
+    context.close()
+
+
+def _forget(context, page) -> None:
+    """What the app left in the browser (its XSRF cookie, its stored theme and sidebar state)."""
+    context.clear_cookies()
+    with contextlib.suppress(Exception):  # a page that did not load the app has nothing stored
+        page.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
+
+
+@pytest.fixture
+def page(app_context, request):
+    """A fresh browser tab; its screenshot is kept in test-output/screenshots/failed when the test fails."""
+    page = app_context.new_page()
     yield page
     if request.node.stash.get(_FAILED, False) or SCREENSHOTS:
         folder = OUTPUT / "screenshots" / ("failed" if request.node.stash.get(_FAILED, False) else "tests")
@@ -91,7 +118,8 @@ def page(browser, request):
             page.screenshot(path=str(folder / f"{_shot_name(request.node)}.png"), full_page=True)
         except Exception:  # noqa: BLE001 - a page that cannot be photographed must not hide the failure
             pass
-    context.close()
+    _forget(app_context, page)
+    page.close()
 
 
 def wait_until_rendered(page, charts: int) -> None:
@@ -106,6 +134,8 @@ def wait_until_rendered(page, charts: int) -> None:
         )
     page.evaluate("document.fonts.ready.then(() => true)")  # text measured and contrast checked in its own font
 
+
+_MAP = ".maplibregl-canvas, .mapboxgl-canvas"
 
 _RIGHT_TO_LEFT = "getComputedStyle(document.querySelector('[data-testid=\"stMain\"]')).direction === 'rtl'"
 
@@ -138,6 +168,7 @@ class Visit:
     outside: list[str] = field(default_factory=list)  # requests to anything but the app itself
     chart_blocks: int = 0  # stPlotlyChart elements
     charts_drawn: int = 0  # of them with a drawn plotly plot
+    maps_drawn: int = 0  # MapLibre canvases (the maps, drawn from the shipped boundaries with no tile server)
     app_error: int = 0  # "This app has encountered an error"
     not_found: int = 0  # "Page not found"
     violations: list[dict] | None = None  # axe-core's critical and serious WCAG 2.1 AA violations (None: no axe)
@@ -154,6 +185,7 @@ class Visit:
             self.errors and "errors",
             self.outside and "outside requests",
             (self.chart_blocks, self.charts_drawn) != (expected, expected) and "charts",
+            self.maps_drawn != MAPS.get(self.path, 0) and "maps",
             (self.app_error or self.not_found or self.phone_app_error or self.phone_not_found) and "error text",
             self.violations and "axe",
             self.direction != ("rtl" if self.lang == "ur" else "ltr") and "direction",
@@ -175,11 +207,13 @@ def _serious(page, axe_source: str) -> list[dict]:
     ]
 
 
-def visit_page(browser, app_url: str, path: str, lang: str) -> Visit:
-    """Load ``path`` in ``lang`` once at desktop width, then narrow the same page to a phone's width."""
+def visit_page(context, app_url: str, path: str, lang: str) -> Visit:
+    """Load ``path`` in ``lang`` once at desktop width, in a new tab of ``context``, then narrow the same page to
+    a phone's width."""
     url = f"{app_url}/{path}" + ("?lang=ur" if lang == "ur" else "")  # English is the default
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     seen = Visit(path, lang, url)
-    context = browser.new_context(viewport=DESKTOP)
     page = context.new_page()
     try:
         page.on("pageerror", lambda exc: seen.errors.append(str(exc)))
@@ -193,6 +227,10 @@ def visit_page(browser, app_url: str, path: str, lang: str) -> Visit:
         seen.charts_drawn = page.locator('[data-testid="stPlotlyChart"] .js-plotly-plot').count()
         seen.app_error = page.get_by_text("This app has encountered an error").count()
         seen.not_found = page.get_by_text("Page not found").count()
+        if MAPS.get(path):
+            with contextlib.suppress(PlaywrightTimeout):  # fewer maps than expected is recorded, and fails
+                page.wait_for_function(f"document.querySelectorAll('{_MAP}').length >= {MAPS[path]}", timeout=30_000)
+        seen.maps_drawn = page.locator(_MAP).count()
         if lang == "ur":  # the page's style element may land a moment after the script run ends
             page.wait_for_function(_RIGHT_TO_LEFT, timeout=10_000)
         seen.direction = page.evaluate("getComputedStyle(document.querySelector('[data-testid=\"stMain\"]')).direction")
@@ -220,7 +258,8 @@ def visit_page(browser, app_url: str, path: str, lang: str) -> Visit:
                 page.evaluate(_SETTLED)
                 seen.screenshots[-1].write_bytes(_screenshot_later(page, full=True))
     finally:
-        context.close()
+        _forget(context, page)
+        page.close()
     return seen
 
 
@@ -237,13 +276,13 @@ def _screenshot_later(page, full: bool) -> bytes:
 
 
 @pytest.fixture(scope="session")
-def visits(browser, app_url):
+def visits(app_context, app_url):
     """``visits(path, lang)``: the page's one visit in that language, made the first time a test asks for it."""
     made: dict[tuple[str, str], Visit] = {}
 
     def get(path: str, lang: str) -> Visit:
         if (path, lang) not in made:
-            made[(path, lang)] = visit_page(browser, app_url, path, lang)
+            made[(path, lang)] = visit_page(app_context, app_url, path, lang)
         return made[(path, lang)]
 
     return get

@@ -8,7 +8,7 @@ import io
 import duckdb
 import pytest
 
-from tests.browser.conftest import PAGES, wait_until_rendered
+from tests.browser.conftest import MAPS, PAGES, wait_until_rendered
 
 
 @pytest.mark.parametrize("path", list(PAGES))
@@ -22,25 +22,11 @@ def test_page_draws_every_chart(visits, path):
     assert seen.outside == [], "no font, script, tile or icon may come from outside the app"
 
 
-def test_map_draws_provinces_offline(page, app_url):
+def test_map_draws_provinces_offline(visits):
     """The province map renders from the shipped boundaries with no tile or CDN request leaving the machine."""
-    outside = []
-    page.on(
-        "request",
-        lambda r: (
-            outside.append(r.url)
-            if not r.url.startswith(app_url) and not r.url.startswith(("data:", "blob:"))
-            else None
-        ),
-    )
-    page.goto(f"{app_url}/incidents")
-    wait_until_rendered(page, PAGES["incidents"])
-    map_chart = page.locator('[data-testid="stPlotlyChart"]').nth(2)
-    map_chart.scroll_into_view_if_needed()
-    page.wait_for_function(
-        "document.querySelectorAll('.maplibregl-canvas, .mapboxgl-canvas').length >= 1", timeout=30_000
-    )
-    assert outside == []
+    seen = visits("incidents", "en")  # the page's one visit in English (tests/browser/conftest.py)
+    assert seen.maps_drawn == MAPS["incidents"]
+    assert seen.outside == []
 
 
 def test_csv_download_through_the_button_matches_the_database(page, app_url, published_db, tmp_path):
@@ -74,7 +60,10 @@ def test_shared_link_reopens_the_same_filters_after_reload(page, app_url):
     link = f"{app_url}/requests?period=2016&period=2020&platforms=Facebook&platforms=TikTok"
     page.goto(link)
     wait_until_rendered(page, PAGES["requests"])
-    for _ in range(2):
+    for reloaded in (False, True):  # as opened from the link, then after a reload
+        if reloaded:
+            page.reload()
+            wait_until_rendered(page, PAGES["requests"])
         sidebar = page.locator('[data-testid="stSidebar"]')
         assert (
             sidebar.get_by_text("2016", exact=True).count() >= 1
@@ -86,8 +75,6 @@ def test_shared_link_reopens_the_same_filters_after_reload(page, app_url):
         )
         assert chips == ["Facebook", "TikTok"]
         assert "period=2016" in page.url and "platforms=Facebook" in page.url
-        page.reload()
-        wait_until_rendered(page, PAGES["requests"])
 
 
 def test_release_zip_downloads_through_the_button_and_its_checksums_hold(page, app_url):
