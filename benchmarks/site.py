@@ -347,6 +347,8 @@ def _verdict(ok: bool) -> str:
 
 
 def _ratio(a: float, b: float) -> str:
+    if 0 < b and a / b < 10:
+        return f"{a / b:.1f} ×"
     return f"{a / b:,.0f} ×" if b > 0 else "more than the clock resolution can show (static CPU rounded to 0)"
 
 
