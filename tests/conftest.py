@@ -78,6 +78,16 @@ def second_build(tmp_path_factory) -> tuple[Path, str]:
 
 
 @pytest.fixture(scope="session")
+def built_site(published_dir, tmp_path_factory):
+    """The static site of the session's release, built once per worker in a copy of the published folder; the
+    site tests read it and the deployment tests install a copy of it (tests/site/conftest.py)."""
+    from dashboard.site.build import build
+    from tests.site.conftest import copy_published
+
+    return build(copy_published(published_dir, tmp_path_factory.mktemp("site") / "published"))
+
+
+@pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium driven by Playwright, one for the whole session: a second sync Playwright in the
     same process is refused, so every test folder (browser, deploy, security) shares this one."""

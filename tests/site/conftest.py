@@ -1,4 +1,5 @@
-"""The static site built once from the shipped data, in a copy of the session's published folder."""
+"""Helpers of the static-site tests (the session's site itself, ``built_site``, is in tests/conftest.py: the
+deployment tests serve it too)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,7 @@ import dataclasses
 import shutil
 from pathlib import Path
 
-import pytest
-
-from dashboard.site.build import Result, build, switch_latest
+from dashboard.site.build import Result, switch_latest
 from dashboard.site.urls import SITE_DIR
 
 
@@ -16,12 +15,6 @@ def copy_published(source: Path, target: Path) -> Path:
     """The published folder without its site (a build makes its own)."""
     shutil.copytree(source, target, ignore=shutil.ignore_patterns("site"))
     return target
-
-
-@pytest.fixture(scope="session")
-def built_site(published_dir, tmp_path_factory) -> Result:
-    out = copy_published(published_dir, tmp_path_factory.mktemp("site") / "published")
-    return build(out)
 
 
 def install_site(built: Result, published: Path) -> Result:
