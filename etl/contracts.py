@@ -15,11 +15,12 @@ from functools import cache
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from etl.errors import Failure, SourceError
 from etl.paths import CONTRACTS_DIR
-from etl.pii import CHECKS_BY_KIND, identifier_rule
+from etl.pii import CHECKS_BY_KIND, IDENTIFIER_PATTERNS, identifier_rule
 from etl.readers import LINE
 
 DUCKDB_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "date": "DATE", "boolean": "BOOLEAN"}
@@ -158,34 +159,51 @@ class Validated:
 
 
 def _field_failures(values: pd.Series, field: dict) -> dict[str, pd.Series]:
-    """Per rule, a boolean mask of the values that break it."""
+    """Per rule, a boolean mask of the values that break it.
+
+    The value rules are checked once per distinct value and spread back to the rows: source columns repeat a few
+    labels and counts over thousands of rows. Only ``required`` and ``unique`` look at the rows themselves.
+    """
     constraints = field.get("constraints", {})
     present = values.notna()
+    codes, distinct = pd.factorize(values, use_na_sentinel=True)  # NA rows get -1 and break no value rule
     masks: dict[str, pd.Series] = {}
     if constraints.get("required"):
         masks["required"] = ~present
-    text = values.fillna("")
+    by_value = _value_failures(pd.Series(distinct, dtype="string"), field)
+    for rule, broken in by_value.items():
+        if rule in IDENTIFIER_PATTERNS and constraints.get("unique") and "unique" not in masks:
+            masks["unique"] = present & values.duplicated(keep="first")  # the order failures are listed in
+        rows = np.append(broken.to_numpy(dtype=bool, na_value=False), False)[codes]  # code -1: the appended False
+        masks[rule] = pd.Series(rows, index=values.index)
+    if constraints.get("unique") and "unique" not in masks:
+        masks["unique"] = present & values.duplicated(keep="first")
+    return masks
+
+
+def _value_failures(values: pd.Series, field: dict) -> dict[str, pd.Series]:
+    """Per rule that looks at one value alone, a mask of the (non-missing, distinct) ``values`` that break it."""
+    constraints = field.get("constraints", {})
+    masks: dict[str, pd.Series] = {}
     ftype = field["type"]
     if ftype in TYPE_PATTERNS:
-        bad_type = present & ~text.str.fullmatch(TYPE_PATTERNS[ftype])
+        bad_type = ~values.str.fullmatch(TYPE_PATTERNS[ftype]).astype(bool)
         if ftype == "date":
-            parsed = pd.to_datetime(values.where(present & ~bad_type), format="%Y-%m-%d", errors="coerce")
-            bad_type |= present & ~bad_type & parsed.isna()
+            parsed = pd.to_datetime(values.where(~bad_type), format="%Y-%m-%d", errors="coerce")
+            bad_type |= ~bad_type & parsed.isna()
         masks[f"type_{ftype}"] = bad_type
-        ok = present & ~bad_type
+        ok = ~bad_type
         numbers = pd.to_numeric(values.where(ok), errors="coerce") if ftype in ("integer", "number") else None
         if numbers is not None and "minimum" in constraints:
             masks["minimum"] = ok & (numbers < constraints["minimum"])
         if numbers is not None and "maximum" in constraints:
             masks["maximum"] = ok & (numbers > constraints["maximum"])
     if "enum" in constraints:
-        masks["enum"] = present & ~values.isin(constraints["enum"])
+        masks["enum"] = ~values.isin(constraints["enum"])
     if "pattern" in constraints:
-        masks["pattern"] = present & ~text.str.fullmatch(constraints["pattern"])
+        masks["pattern"] = ~values.str.fullmatch(constraints["pattern"]).astype(bool)
     if "maxLength" in constraints:
-        masks["max_length"] = present & (text.str.len() > constraints["maxLength"])
-    if constraints.get("unique"):
-        masks["unique"] = present & values.duplicated(keep="first")
+        masks["max_length"] = values.str.len() > constraints["maxLength"]
     if ftype == "string":
         found = identifier_rule(values, field.get("x-text-kind", "label"))
         for rule in found.dropna().unique():
@@ -230,7 +248,10 @@ def validate(
     lines = frame[LINE]
 
     def record(mask: pd.Series, column: str | None, rule: str, message: str) -> None:
-        for line in lines[mask.fillna(False).astype(bool)]:
+        broken = mask.to_numpy(dtype=bool, na_value=False)
+        if not broken.any():
+            return
+        for line in lines[broken]:
             failures.append(Failure(file_name, int(line), column, rule, message))
 
     for field in contract.fields:
