@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import pickle
+import shutil
 from pathlib import Path
 
 import pytest
@@ -77,14 +80,36 @@ def second_build(tmp_path_factory) -> tuple[Path, str]:
     return root / "pub", " ".join(proc.stdout.split())
 
 
+def made_once(tmp_path_factory, name: str, make):
+    """What ``make(folder)`` returns, made once for the whole run: under pytest-xdist the first worker to ask makes
+    it in a folder of the run's temporary root while the others wait on a file lock, then read what it returned.
+    Only for what no test changes (a test that needs to change it works on a copy)."""
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        return make(tmp_path_factory.mktemp(name))
+    shared = tmp_path_factory.getbasetemp().parent / f"made-once-{name}"
+    with open(shared.with_name(shared.name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        made = shared.with_name(shared.name + ".pickle")
+        if made.exists():
+            return pickle.loads(made.read_bytes())  # noqa: S301 (written by this run's own worker, just above)
+        shutil.rmtree(shared, ignore_errors=True)  # what a worker that failed half-way left
+        shared.mkdir()
+        result = make(shared)
+        made.write_bytes(pickle.dumps(result))
+        return result
+
+
 @pytest.fixture(scope="session")
 def built_site(published_dir, tmp_path_factory):
-    """The static site of the session's release, built once per worker in a copy of the published folder; the
-    site tests read it and the deployment tests install a copy of it (tests/site/conftest.py)."""
+    """The static site of the session's release, built once for the run (``made_once``) in a copy of a published
+    folder; the site tests read it and the deployment tests install a copy of it (tests/site/conftest.py). Every
+    worker's ``published_dir`` holds the same release, so the site is the same whichever worker builds it."""
     from dashboard.site.build import build
     from tests.site.conftest import copy_published
 
-    return build(copy_published(published_dir, tmp_path_factory.mktemp("site") / "published"))
+    return made_once(
+        tmp_path_factory, "site", lambda folder: build(copy_published(published_dir, folder / "published"))
+    )
 
 
 @pytest.fixture(scope="session")
