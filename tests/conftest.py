@@ -47,11 +47,35 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.xdist_group(group))
 
 
+def made_once(tmp_path_factory, name: str, make):
+    """What ``make(folder)`` returns, made once for the whole run: under pytest-xdist the first worker to ask makes
+    it in a folder of the run's temporary root while the others wait on a file lock, then read what it returned.
+    Only for what no test changes (a test that needs to change it works on a copy)."""
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        return make(tmp_path_factory.mktemp(name))
+    shared = tmp_path_factory.getbasetemp().parent / f"made-once-{name}"
+    with open(shared.with_name(shared.name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        made = shared.with_name(shared.name + ".pickle")
+        if made.exists():
+            return pickle.loads(made.read_bytes())  # noqa: S301 (written by this run's own worker, just above)
+        shutil.rmtree(shared, ignore_errors=True)  # what a worker that failed half-way left
+        shared.mkdir()
+        result = make(shared)
+        made.write_bytes(pickle.dumps(result))
+        return result
+
+
 @pytest.fixture(scope="session")
 def published_dir(tmp_path_factory) -> Path:
-    """A dataset built from the shipped data and published into its own folder; the app is pointed at it."""
-    out = tmp_path_factory.mktemp("published")
-    run(out)
+    """A dataset built from the shipped data and published into its own folder, once for the run (``made_once``);
+    the app is pointed at it. No test writes into it: one that publishes or changes a file works on a copy."""
+
+    def build(folder: Path) -> Path:
+        run(folder)
+        return folder
+
+    out = made_once(tmp_path_factory, "published", build)
     previous = os.environ.get(DATA_DIR_ENV)
     os.environ[DATA_DIR_ENV] = str(out)
     yield out
@@ -78,25 +102,6 @@ def second_build(tmp_path_factory) -> tuple[Path, str]:
     proc = run_cli("build", "--quiet", "--out", str(root / "pub"), cwd=root)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return root / "pub", " ".join(proc.stdout.split())
-
-
-def made_once(tmp_path_factory, name: str, make):
-    """What ``make(folder)`` returns, made once for the whole run: under pytest-xdist the first worker to ask makes
-    it in a folder of the run's temporary root while the others wait on a file lock, then read what it returned.
-    Only for what no test changes (a test that needs to change it works on a copy)."""
-    if os.environ.get("PYTEST_XDIST_WORKER") is None:
-        return make(tmp_path_factory.mktemp(name))
-    shared = tmp_path_factory.getbasetemp().parent / f"made-once-{name}"
-    with open(shared.with_name(shared.name + ".lock"), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
-        made = shared.with_name(shared.name + ".pickle")
-        if made.exists():
-            return pickle.loads(made.read_bytes())  # noqa: S301 (written by this run's own worker, just above)
-        shutil.rmtree(shared, ignore_errors=True)  # what a worker that failed half-way left
-        shared.mkdir()
-        result = make(shared)
-        made.write_bytes(pickle.dumps(result))
-        return result
 
 
 @pytest.fixture(scope="session")
