@@ -74,6 +74,20 @@ def _drew_anything(frame) -> bool:
         return False
 
 
+#: Where Chromium puts a frame whose response it refused to show (frame-ancestors, X-Frame-Options).
+REFUSED = "chrome-error://"
+
+
+def _refused_or_drawn(frames, timeout: float = 30) -> None:
+    """Waits until each frame is either refused (it then holds the browser's error page, and never draws) or has
+    drawn the app: whichever it is, it is settled, and the test then says which is right."""
+    deadline = time.monotonic() + timeout
+    while not all(f.url.startswith(REFUSED) or _drew_anything(f) for f in frames):
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+
+
 def test_the_configured_news_site_can_frame_the_embed_view_and_nothing_else(stack, browser_context, article_site):
     page = browser_context.new_page()
     page.goto(f"http://127.0.0.1:{article_site}/")
@@ -85,17 +99,19 @@ def test_the_configured_news_site_can_frame_the_embed_view_and_nothing_else(stac
     assert "Sources:" in text and "dataset version" in text
     assert embed.locator('[data-testid="stSidebar"]').count() == 0
     assert csp_violations(embed) == []
-    page.wait_for_timeout(3000)
     ordinary = [f for f in page.frames if f.parent_frame is not None and f is not embed]
+    _refused_or_drawn(ordinary)
     assert ordinary and not any(_drew_anything(f) for f in ordinary), "frame-ancestors 'self' keeps other pages out"
+    assert all(f.url.startswith(REFUSED) for f in ordinary), [f.url for f in ordinary]
 
 
 def test_a_site_not_configured_cannot_frame_even_the_embed_view(stack, browser_context, article_site):
     page = browser_context.new_page()
     page.goto(f"http://localhost:{article_site}/")  # same server, another origin than the one allowed
-    page.wait_for_timeout(5000)
     frames = [f for f in page.frames if f.parent_frame is not None]
+    _refused_or_drawn(frames)
     assert len(frames) == 2 and not any(_drew_anything(f) for f in frames)
+    assert all(f.url.startswith(REFUSED) for f in frames), [f.url for f in frames]
 
 
 def test_a_download_is_found_whichever_replica_a_request_reaches(stack, browser_context):

@@ -6,16 +6,16 @@ import contextlib
 import os
 import re
 import signal
-import subprocess
-import sys
 import time
 
 import pytest
 from websockets.sync.client import connect
 
 from deploy.render import AFFINITY_COOKIE
+from etl.build import run
+from etl.caselog_generate import generate
 from etl.publish import current_database
-from tests.deploy.conftest import ROOT, http_get, wait_for_charts, wait_for_text
+from tests.deploy.conftest import http_get, wait_for_charts, wait_for_text
 
 CLIENTS = [f"client-{i:02d}" for i in range(16)]  # affinity keys: some hash to each replica
 
@@ -101,16 +101,10 @@ def test_a_release_published_while_serving_reaches_both_replicas_and_open_sessio
     wait_for_text(reader, f"Dataset version {before}")
     reader.evaluate("() => { window.__sameDocument = true }")
 
-    # A different release: the same sources plus a small illustrative case log (the version is a content hash).
-    log = tmp_path / "caselog.csv"
-    etl = [sys.executable, "-m", "etl"]
-    subprocess.run([*etl, "generate-caselog", "--rows", "2000", "--seed", "8", "--out", str(log)], cwd=ROOT, check=True)
-    subprocess.run(
-        [*etl, "build", "--quiet", "--out", str(stack.data_dir), "--case-log", str(log)],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
+    # A different release: the same sources plus a small illustrative case log (the version is a content hash),
+    # built and published into the served folder from this process (the command line is tested in tests/caselog).
+    log = generate(rows=2000, seed=8, out=tmp_path / "caselog.csv")
+    run(stack.data_dir, case_logs=[log])
     after = current_database(stack.data_dir).stem.removeprefix("dataset-")
     assert after != before
 

@@ -184,6 +184,14 @@ def test_a_versioned_folder_is_never_rewritten(built_site):
     assert not again.built and (built_site.folder / "en" / "ledger.png").stat().st_mtime_ns == stamp
 
 
+def test_a_site_of_named_charts_refuses_an_unknown_id_before_writing_anything(tmp_path):
+    from dashboard.site.build import SiteBuildError, build
+
+    with pytest.raises(SiteBuildError, match="no-such-chart"):
+        build(tmp_path, charts=["ledger", "no-such-chart"])
+    assert not list(tmp_path.iterdir())
+
+
 def test_a_map_is_drawn_as_its_values_by_place():
     """A chart drawn as a map keeps its numbers in the picture: each place with its value, largest first."""
     spec = {
