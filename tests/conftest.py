@@ -44,6 +44,23 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.xdist_group(group))
 
 
+@pytest.hookimpl(trylast=True, specname="pytest_collection_modifyitems")  # after pytest-xdist's worker hook
+def pytest_group_suffix_in_the_id(config, items):
+    """Make sure a grouped test's id ends in ``@<group>`` on a pytest-xdist worker: that suffix is how the
+    ``loadgroup`` scheduler keeps a group in one worker. pytest-xdist 3.8 writes it to ``item._nodeid``, which
+    pytest 9.2 no longer reads (a node's id is ``item._id``), so every group was spread over all workers: each
+    worker started its own app server, browser and deployment, and built its own copy of a module's fixtures."""
+    if not config.getoption("loadgroup", default=False):  # set on xdist workers with --dist loadgroup only
+        return
+    for item in items:
+        names = sorted(
+            {str(m.args[0] if m.args else m.kwargs.get("name", "default")) for m in item.iter_markers("xdist_group")}
+        )
+        suffix = "@" + "_".join(names)
+        if names and not item.nodeid.endswith(suffix):
+            item._id = type(item._id).parse(item.nodeid + suffix)
+
+
 @pytest.fixture(scope="session")
 def published_dir(tmp_path_factory) -> Path:
     """A dataset built from the shipped data and published into its own folder; the app is pointed at it."""
