@@ -127,6 +127,19 @@ def page(app_context, request):
     page.close()
 
 
+def wait_until_run(page) -> None:
+    """Streamlit has run the page's script to its end: the page's title is drawn (so the run has started; before
+    it, the app root also says no script is running), nothing is running or pending, and no widget is still a
+    loading skeleton. The charts may still be drawing: this is for a step that reads the address, the title or a
+    button, which the run alone makes, so the browser need not finish drawing charts that no one looks at before
+    the page is reloaded or switched."""
+    page.wait_for_selector("h1", timeout=60_000)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
+    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=60_000)
+    # A widget whose code is still loading stands as a skeleton (the run may end before it is drawn).
+    page.wait_for_function("!document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=60_000)
+
+
 def wait_until_rendered(page, charts: int) -> None:
     """Streamlit has finished running and every chart has drawn its plot (no fixed wait: the app root says
     whether the script is running, the status widget whether anything is still pending)."""

@@ -8,7 +8,7 @@ import io
 import duckdb
 import pytest
 
-from tests.browser.conftest import MAPS, PAGES, wait_until_rendered
+from tests.browser.conftest import MAPS, PAGES, wait_until_rendered, wait_until_run
 
 
 @pytest.mark.parametrize("path", list(PAGES))
@@ -31,7 +31,7 @@ def test_map_draws_provinces_offline(visits):
 
 def test_csv_download_through_the_button_matches_the_database(page, app_url, published_db, tmp_path):
     page.goto(f"{app_url}/requests?period=2019&period=2025")
-    wait_until_rendered(page, PAGES["requests"])
+    wait_until_run(page)  # the button and its file are made by the run; the charts are drawn in test_page_draws_*
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Download these figures (CSV)").first.click()
     download = download_info.value
