@@ -16,10 +16,15 @@ SHARED_DATA = PROJECT_ROOT / "data"
 
 
 #: Session fixtures that start one long-lived service, or are a whole build made for a few tests: every test that
-#: uses one runs in the same xdist worker, so it is made once.
+#: uses one runs in the same xdist worker, so it is made once. The first fixture of this order that a test uses
+#: names its group.
 SHARED_SERVICES = {
     "stack": "deploy",  # supervisord, nginx and two replicas (tests/deploy/conftest.py)
-    "app_url": "browser",  # one Streamlit server driven by Chromium (tests/browser/conftest.py)
+    # Each page's one visit per language (drawing, axe-core, phone width, keyboard), read by several tests.
+    "visits": "browser",
+    # The other browser tests, each in its own tab of the served app: a group of their own, which the other
+    # worker may take, starting a server of its own, so that the browser tests are not all on one worker.
+    "app_url": "browser-steps",  # one Streamlit server driven by Chromium (tests/browser/conftest.py)
     "second_build": "second-build",  # the shipped data built again by the command line (below)
 }
 
