@@ -19,10 +19,15 @@ SHARED_DATA = PROJECT_ROOT / "data"
 
 
 #: Session fixtures that start one long-lived service, or are a whole build made for a few tests: every test that
-#: uses one runs in the same xdist worker, so it is made once.
+#: uses one runs in the same xdist worker, so it is made once. The first fixture of this order that a test uses
+#: names its group.
 SHARED_SERVICES = {
     "stack": "deploy",  # supervisord, nginx and two replicas (tests/deploy/conftest.py)
-    "app_url": "browser",  # one Streamlit server driven by Chromium (tests/browser/conftest.py)
+    # Each page's one visit per language (drawing, axe-core, phone width, keyboard), read by several tests.
+    "visits": "browser",
+    # The other browser tests, each in its own tab of the served app: a group of their own, which the other
+    # worker may take, starting a server of its own, so that the browser tests are not all on one worker.
+    "app_url": "browser-steps",  # one Streamlit server driven by Chromium (tests/browser/conftest.py)
     "second_build": "second-build",  # the shipped data built again by the command line (below)
 }
 
@@ -45,6 +50,23 @@ def pytest_collection_modifyitems(items):
                 group = item.nodeid.split("::", 1)[0]
         if group:
             item.add_marker(pytest.mark.xdist_group(group))
+
+
+@pytest.hookimpl(trylast=True, specname="pytest_collection_modifyitems")  # after pytest-xdist's worker hook
+def pytest_group_suffix_in_the_id(config, items):
+    """Make sure a grouped test's id ends in ``@<group>`` on a pytest-xdist worker: that suffix is how the
+    ``loadgroup`` scheduler keeps a group in one worker. pytest-xdist 3.8 writes it to ``item._nodeid``, which
+    pytest 9.2 no longer reads (a node's id is ``item._id``), so every group was spread over all workers: each
+    worker started its own app server, browser and deployment, and built its own copy of a module's fixtures."""
+    if not config.getoption("loadgroup", default=False):  # set on xdist workers with --dist loadgroup only
+        return
+    for item in items:
+        names = sorted(
+            {str(m.args[0] if m.args else m.kwargs.get("name", "default")) for m in item.iter_markers("xdist_group")}
+        )
+        suffix = "@" + "_".join(names)
+        if names and not item.nodeid.endswith(suffix):
+            item._id = type(item._id).parse(item.nodeid + suffix)
 
 
 def made_once(tmp_path_factory, name: str, make):

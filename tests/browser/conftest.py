@@ -23,6 +23,11 @@ WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PAGES = {"": 4, "requests": 8, "responsiveness": 3, "incidents": 8, "data": 0, "about": 0, "briefing": 0}
 #: Of those, the maps (MapLibre canvases: the province map and the event map).
 MAPS = {"incidents": 2}
+#: The visit in which Tab alone is pressed through the page (its period slider, filters and chart tabs).
+KEYBOARD = {("requests", "en")}
+#: Presses of Tab from the top of the page: enough to pass the language choice, the navigation, every filter and
+#: reach the first chart's tabs.
+TAB_PRESSES = 60
 LANGS = ("en", "ur")
 DESKTOP = {"width": 1400, "height": 1000}
 PHONE = {"width": 390, "height": 844}
@@ -122,6 +127,19 @@ def page(app_context, request):
     page.close()
 
 
+def wait_until_run(page) -> None:
+    """Streamlit has run the page's script to its end: the page's title is drawn (so the run has started; before
+    it, the app root also says no script is running), nothing is running or pending, and no widget is still a
+    loading skeleton. The charts may still be drawing: this is for a step that reads the address, the title or a
+    button, which the run alone makes, so the browser need not finish drawing charts that no one looks at before
+    the page is reloaded or switched."""
+    page.wait_for_selector("h1", timeout=60_000)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
+    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=60_000)
+    # A widget whose code is still loading stands as a skeleton (the run may end before it is drawn).
+    page.wait_for_function("!document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=60_000)
+
+
 def wait_until_rendered(page, charts: int) -> None:
     """Streamlit has finished running and every chart has drawn its plot (no fixed wait: the app root says
     whether the script is running, the status widget whether anything is still pending)."""
@@ -176,6 +194,8 @@ class Visit:
     phone_overflow: float = 0  # px the page scrolls sideways at 390 px wide
     phone_app_error: int = 0
     phone_not_found: int = 0
+    #: What Tab focused, press by press, from the top of the page: [label or text, role, tag] (visits in KEYBOARD)
+    tab_stops: list[list[str] | None] | None = None
     screenshots: list[Path] = field(default_factory=list)
 
     def troubles(self) -> list[str]:
@@ -207,6 +227,24 @@ def _serious(page, axe_source: str) -> list[dict]:
     ]
 
 
+_FOCUSED = """() => {
+    const e = document.activeElement;
+    return e ? [e.getAttribute('aria-label') || e.textContent.trim().slice(0, 40), e.getAttribute('role') || '', e.tagName]
+             : null;
+}"""
+
+
+def _tab_through(page) -> list[list[str] | None]:
+    """Press Tab from the top of the page and note what has the focus after each press; the focus is then given
+    back to the page, so the phone-width check that follows sees the page as drawn."""
+    stops = []
+    for _ in range(TAB_PRESSES):
+        page.keyboard.press("Tab")
+        stops.append(page.evaluate(_FOCUSED))
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    return stops
+
+
 def visit_page(context, app_url: str, path: str, lang: str) -> Visit:
     """Load ``path`` in ``lang`` once at desktop width, in a new tab of ``context``, then narrow the same page to
     a phone's width."""
@@ -236,6 +274,8 @@ def visit_page(context, app_url: str, path: str, lang: str) -> Visit:
         seen.direction = page.evaluate("getComputedStyle(document.querySelector('[data-testid=\"stMain\"]')).direction")
         if AXE.exists():
             seen.violations = _serious(page, AXE.read_text(encoding="utf-8"))
+        if (path, lang) in KEYBOARD:  # at desktop width, before anything was clicked or focused
+            seen.tab_stops = _tab_through(page)
         desktop_shot = _screenshot_later(page, full=True) if SCREENSHOTS else None
 
         page.set_viewport_size(PHONE)

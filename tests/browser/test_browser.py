@@ -8,7 +8,7 @@ import io
 import duckdb
 import pytest
 
-from tests.browser.conftest import MAPS, PAGES, wait_until_rendered
+from tests.browser.conftest import MAPS, PAGES, wait_until_rendered, wait_until_run
 
 
 @pytest.mark.parametrize("path", list(PAGES))
@@ -31,7 +31,7 @@ def test_map_draws_provinces_offline(visits):
 
 def test_csv_download_through_the_button_matches_the_database(page, app_url, published_db, tmp_path):
     page.goto(f"{app_url}/requests?period=2019&period=2025")
-    wait_until_rendered(page, PAGES["requests"])
+    wait_until_run(page)  # the button and its file are made by the run; the charts are drawn in test_page_draws_*
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Download these figures (CSV)").first.click()
     download = download_info.value
@@ -59,11 +59,11 @@ def test_csv_download_through_the_button_matches_the_database(page, app_url, pub
 def test_shared_link_reopens_the_same_filters_after_reload(page, app_url):
     link = f"{app_url}/requests?period=2016&period=2020&platforms=Facebook&platforms=TikTok"
     page.goto(link)
-    wait_until_rendered(page, PAGES["requests"])
+    wait_until_run(page)  # the filters are drawn by the run; the charts are drawn in test_page_draws_every_chart
     for reloaded in (False, True):  # as opened from the link, then after a reload
         if reloaded:
             page.reload()
-            wait_until_rendered(page, PAGES["requests"])
+            wait_until_run(page)
         sidebar = page.locator('[data-testid="stSidebar"]')
         assert (
             sidebar.get_by_text("2016", exact=True).count() >= 1
@@ -99,7 +99,7 @@ def test_release_zip_downloads_through_the_button_and_its_checksums_hold(page, a
 def test_a_link_made_in_urdu_opens_the_same_filters_in_english(page, app_url):
     """Links carry ids: the filters chosen on an Urdu page stay chosen when the reader switches to English."""
     page.goto(f"{app_url}/requests?lang=ur&platforms=facebook&platforms=tiktok&categories=religious")
-    wait_until_rendered(page, PAGES["requests"])
+    wait_until_run(page)  # the filters are drawn by the run; the charts are drawn in test_page_draws_every_chart
     sidebar = page.locator('[data-testid="stSidebar"]')
 
     def chips(index: int) -> list[str]:
@@ -117,7 +117,7 @@ def test_a_link_made_in_urdu_opens_the_same_filters_in_english(page, app_url):
         "document.querySelector('h1') && document.querySelector('h1').innerText.includes('Takedown requests')",
         timeout=60_000,
     )
-    wait_until_rendered(page, PAGES["requests"])
+    wait_until_run(page)
     assert chips(0) == ["Facebook", "TikTok"]
     assert chips(1) == ["Religious (glory of Islam / blasphemy)"]
     assert "platforms=facebook" in page.url and "categories=religious" in page.url
