@@ -299,7 +299,12 @@ def test_real_sessions_keep_answering_while_versions_are_published(published_dir
             publishes.append((started, since, source.stem.removeprefix("dataset-")))
         await wait_for_every_reader(since)
         stop.set()
-        await asyncio.gather(*tasks)
+        for task in tasks:  # the runs the exchange needs are in: a page still being drawn is left, not waited for
+            task.cancel()
+        ended = await asyncio.gather(*tasks, return_exceptions=True)
+        for outcome in ended:
+            if isinstance(outcome, BaseException) and not isinstance(outcome, asyncio.CancelledError):
+                raise outcome
         return runs, failures, publishes
 
     with serve(out, log=ROOT / "test-output" / "streamlit-swap.log") as (url, _):
