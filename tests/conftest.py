@@ -21,6 +21,7 @@ SHARED_SERVICES = {
     "stack": "deploy",  # supervisord, nginx and two replicas (tests/deploy/conftest.py)
     "app_url": "browser",  # one Streamlit server driven by Chromium (tests/browser/conftest.py)
     "second_build": "second-build",  # the shipped data built again by the command line (below)
+    "second_version": "second-version",  # another version of the dataset, built (tests/security/conftest.py)
 }
 
 
