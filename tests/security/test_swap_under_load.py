@@ -30,7 +30,7 @@ PAGES = ["overview", "requests", "responsiveness", "incidents", "about"]
 # draws every page (a sixth session drew one page twice). Two query threads query beside the sessions and beside
 # each other (a third added no case): without a pause while a version is published and until each has answered a
 # few times after it, every QUERY_PAUSE seconds otherwise (queried without pause all along, they took the
-# interpreter from the sessions and made the exchange three times as long, with no other case).
+# interpreter from the sessions and made the exchange more than twice as long, with no other case).
 SESSIONS, QUERY_THREADS = len(PAGES), 2
 QUERY_PAUSE = 0.05
 PUBLISHES = 1  # the second version (the real-server test below also publishes the first again)
