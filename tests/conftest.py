@@ -29,6 +29,7 @@ SHARED_SERVICES = {
     # worker may take, starting a server of its own, so that the browser tests are not all on one worker.
     "app_url": "browser-steps",  # one Streamlit server driven by Chromium (tests/browser/conftest.py)
     "second_build": "second-build",  # the shipped data built again by the command line (below)
+    "second_version": "second-version",  # another version of the dataset, built (tests/security/conftest.py)
 }
 
 

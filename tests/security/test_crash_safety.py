@@ -3,8 +3,8 @@
 tests/etl/test_publish.py kills whole builds at moments in time (mostly while reading and loading). Here the
 kill is placed exactly: a child process exports and publishes a finished dataset (the last two stages of
 ``etl.build.run``) and kills itself at a named step, just before or just after each rename (the publish steps
-start from one copy of a folder whose export a child finished, the export being the same before each of them). Meanwhile a thread
-keeps querying through the dashboard's own ``db.run``. After each kill the served dataset is the old version
+start from one copy of a folder whose export a child finished, the export being the same before each of them). While
+each child exports and publishes, a thread keeps querying through the dashboard's own ``db.run``. After each kill the served dataset is the old version
 or the new one, whole (every table's content checked); the app never failed to answer; the next build
 removes what the killed one left behind.
 """
@@ -83,6 +83,7 @@ def unlink(self, *args, **kwargs):
         die()
 Path.unlink = unlink
 
+print("ready", flush=True)  # imported and set up: what follows is the export and publish under test
 building = next(out.glob(".building-*.duckdb"), None)  # staged and exported already by an earlier child
 if building is None:
     building = staging_path(out)
@@ -135,24 +136,33 @@ def old_and_new(published_dir, second_version):
 def test_kills_before_during_and_after_the_swap(old_and_new, published_dir, second_version, tmp_path, monkeypatch):
     expected, _, new_file = old_and_new
     assert expected["old"][0] != expected["new"][0]
-    answers, failures, stop = [], [], threading.Event()
+    answers, failures, stop, asking = [], [], threading.Event(), threading.Event()
 
     def keep_asking() -> None:  # a reader of the dashboard, through the app's query path
         while not stop.is_set():
+            if not asking.wait(timeout=0.05):
+                continue  # between kills: nothing is published then, and the test's own reads need the CPU
             try:
                 answers.append(db.run("build_info")["dataset_version"].iloc[0])
                 db.run("platform_options")
             except Exception as exc:  # noqa: BLE001 - any failure to answer is the finding
                 failures.append(repr(exc))
 
-    def child(point: str, out: Path) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "-c", CHILD, point, str(second_version), str(out)],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+    def child(point: str, out: Path, watched: bool = True) -> subprocess.CompletedProcess:
+        """Run the child. When ``watched``, the reader asks without pause from the moment the child has imported
+        what it needs (its export and publish are what may disturb a reader) until a few answers after the kill;
+        while the child starts Python, and while the test reads and copies, it waits."""
+        args = [sys.executable, "-c", CHILD, point, str(second_version), str(out)]
+        with subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
+            try:
+                ready = process.stdout.readline()
+                if watched:
+                    asking.set()
+                stdout, stderr = process.communicate(timeout=300)
+            except BaseException:
+                process.kill()
+                raise
+        return subprocess.CompletedProcess(args, process.returncode, ready + stdout, stderr)
 
     leftovers: dict[str, list[str]] = {}
     outs = []
@@ -164,7 +174,7 @@ def test_kills_before_during_and_after_the_swap(old_and_new, published_dir, seco
             if point.startswith("publish:"):  # the export before every publish step is the same: done once
                 if not exported.exists():
                     shutil.copytree(published_dir, exported)
-                    finished = child("export:finished", exported)
+                    finished = child("export:finished", exported, watched=False)
                     assert finished.returncode == 0, finished.stderr
                     assert len(list(exported.glob(".building-*.duckdb"))) == 1
                 shutil.copytree(exported, out)

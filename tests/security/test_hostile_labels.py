@@ -8,6 +8,7 @@ open, no ``javascript:`` link or KaTeX maths may appear, and the payload text mu
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 
 import duckdb
@@ -80,15 +81,35 @@ def hostile_url(published_dir, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def chromium(browser):
-    """The session's one Playwright browser (a second sync Playwright in one process is refused)."""
-    return browser
+def hostile_context(browser, hostile_url):
+    """The browser context in which every page of the hostile server is opened, each in a tab of its own.
+
+    ``browser`` is the session's one Playwright browser (a second sync Playwright in one process is refused). A
+    tab stays open on the server's health address while the module runs, so each page's tab joins its renderer
+    (``--process-per-site``, tests/browser/conftest.py) and the app's scripts are compiled once, not once per
+    page. Every page is still a document of its own; its tab is closed and what the app stored is cleared after
+    it (see ``hostile_page``)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    keeper = context.new_page()
+    keeper.goto(f"{hostile_url}/_stcore/health")
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def hostile_page(hostile_context):
+    """A new tab; afterwards the tab is closed and the app's cookie and stored settings are removed."""
+    page = hostile_context.new_page()
+    yield page
+    hostile_context.clear_cookies()
+    with contextlib.suppress(Exception):  # a tab that never loaded the app has nothing stored
+        page.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
+    page.close()
 
 
 @pytest.mark.parametrize("path", list(PAGES), ids=[p or "overview" for p in PAGES])
-def test_hostile_labels_render_as_text_and_run_nothing(chromium, hostile_url, path):
-    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
+def test_hostile_labels_render_as_text_and_run_nothing(hostile_page, hostile_url, path):
+    page = hostile_page
     dialogs, outside, errors = [], [], []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -96,29 +117,34 @@ def test_hostile_labels_render_as_text_and_run_nothing(chromium, hostile_url, pa
         "request",
         lambda r: outside.append(r.url) if not r.url.startswith((hostile_url, "data:", "blob:")) else None,
     )
-    try:
-        page.goto(f"{hostile_url}/{path}")
-        wait_until_rendered(page, PAGES[path])
-        for expander in page.locator('[data-testid="stExpander"] summary').all():
-            expander.click()  # the events lists with their source links are inside expanders
-        # Until every image has loaded or failed (an injected <img> would have fetched its address by then, and
-        # its error handler is the next task), then one frame and a task later: the handlers have had their turn.
-        page.wait_for_function("() => [...document.images].every(i => i.complete || i.loading === 'lazy')")
-        page.evaluate("() => new Promise(done => requestAnimationFrame(() => setTimeout(done, 50)))")
-        found = page.evaluate(
-            """() => ({
-                ran: window.__xss,
-                katex: document.querySelectorAll('.katex').length,
-                scriptLinks: [...document.querySelectorAll('a[href]')]
-                    .filter(a => a.getAttribute('href').trim().toLowerCase().startsWith('javascript')).length,
-                planted: [...document.querySelectorAll('img, image')]
-                    .filter(i => (i.getAttribute('src') || i.getAttribute('href') || '').includes('evil')).length,
-                literal: document.body.innerText.split('<img src=x onerror').length - 1,
-                error: document.body.innerText.includes('This app has encountered an error'),
-            })"""
-        )
-    finally:
-        context.close()
+    page.goto(f"{hostile_url}/{path}")
+    wait_until_rendered(page, PAGES[path])
+    # The events lists with their source links are inside expanders: open every one. Their contents are in the
+    # document already, inert while closed; one script opens them all (a Playwright click on each waited for
+    # it to be scrolled into view and still, about a second per expander), and every one must then be open.
+    page.evaluate(
+        """() => document.querySelectorAll('[data-testid="stExpander"] details:not([open]) summary')
+            .forEach(summary => summary.click())"""
+    )
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=\"stExpander\"] details:not([open])').length === 0"
+    )
+    # Until every image has loaded or failed (an injected <img> would have fetched its address by then, and
+    # its error handler is the next task), then one frame and a task later: the handlers have had their turn.
+    page.wait_for_function("() => [...document.images].every(i => i.complete || i.loading === 'lazy')")
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => setTimeout(done, 50)))")
+    found = page.evaluate(
+        """() => ({
+            ran: window.__xss,
+            katex: document.querySelectorAll('.katex').length,
+            scriptLinks: [...document.querySelectorAll('a[href]')]
+                .filter(a => a.getAttribute('href').trim().toLowerCase().startsWith('javascript')).length,
+            planted: [...document.querySelectorAll('img, image')]
+                .filter(i => (i.getAttribute('src') || i.getAttribute('href') || '').includes('evil')).length,
+            literal: document.body.innerText.split('<img src=x onerror').length - 1,
+            error: document.body.innerText.includes('This app has encountered an error'),
+        })"""
+    )
     assert found["ran"] is None, f"a payload ran: window.__xss = {found['ran']!r}"
     assert dialogs == [] and errors == []
     assert outside == [], "a payload fetched from outside the app"

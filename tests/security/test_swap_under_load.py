@@ -28,8 +28,11 @@ APP = str(ROOT / "dashboard" / "app.py")
 PAGES = ["overview", "requests", "responsiveness", "incidents", "about"]
 # One session per page: the sessions start on different pages and move one page on per run, so the first round
 # draws every page (a sixth session drew one page twice). Two query threads query beside the sessions and beside
-# each other (a third added no case).
+# each other (a third added no case): without a pause while a version is published and until each has answered a
+# few times after it, every QUERY_PAUSE seconds otherwise (queried without pause all along, they took the
+# interpreter from the sessions and made the exchange more than twice as long, with no other case).
 SESSIONS, QUERY_THREADS = len(PAGES), 2
+QUERY_PAUSE = 0.05
 PUBLISHES = 1  # the second version (the real-server test below also publishes the first again)
 DEADLINE = 240.0  # seconds for the whole exchange on a busy 2-core machine
 
@@ -129,7 +132,8 @@ def test_sessions_keep_answering_and_move_to_the_new_version(dataset_copy, secon
     publishes: list[tuple[float, float, str]] = []  # (started, finished, served file)
     runs: list[dict] = []
     failures: list[str] = []
-    stop = threading.Event()
+    stop, publishing = threading.Event(), threading.Event()
+    answered = [0] * QUERY_THREADS  # queries each query thread has finished
     turns = Turns(SESSIONS)
 
     def session(probe: int) -> None:
@@ -162,19 +166,22 @@ def test_sessions_keep_answering_and_move_to_the_new_version(dataset_copy, secon
                 }
             )
 
-    def querier() -> None:
+    def querier(number: int) -> None:
         while not stop.is_set():
             try:
                 frame = db.run("platform_options")
                 assert not frame.empty
             except Exception as exc:  # noqa: BLE001
                 failures.append(f"direct query: {exc!r}")
+            answered[number] += 1
+            if not publishing.is_set():
+                stop.wait(QUERY_PAUSE)
 
     def every_session_ran_since(moment: float) -> bool:
         return all(any(r["probe"] == p and r["started"] >= moment for r in list(runs)) for p in range(SESSIONS))
 
     threads = [threading.Thread(target=session, args=(i,)) for i in range(SESSIONS)]
-    threads += [threading.Thread(target=querier) for _ in range(QUERY_THREADS)]
+    threads += [threading.Thread(target=querier, args=(i,)) for i in range(QUERY_THREADS)]
     for thread in threads:
         thread.start()
     deadline = time.monotonic() + DEADLINE
@@ -184,10 +191,18 @@ def test_sessions_keep_answering_and_move_to_the_new_version(dataset_copy, secon
             while not every_session_ran_since(since) and time.monotonic() < deadline:
                 time.sleep(0.1)
             source = second_version if i % 2 == 0 else first
+            asked = list(answered)
+            publishing.set()
+            while any(a <= b for a, b in zip(answered, asked, strict=True)) and time.monotonic() < deadline:
+                time.sleep(0.01)  # each query thread has left its pause and now queries without one
             started = time.monotonic()
             served = publish_copy(source, dataset_copy)
             since = time.monotonic()
             publishes.append((started, since, str(served)))
+            asked = list(answered)
+            while any(a < b + 3 for a, b in zip(answered, asked, strict=True)) and time.monotonic() < deadline:
+                time.sleep(0.01)  # each query thread answers a few times after the publish, without pause
+            publishing.clear()
         while not every_session_ran_since(since) and time.monotonic() < deadline:
             time.sleep(0.1)
     finally:
@@ -284,7 +299,12 @@ def test_real_sessions_keep_answering_while_versions_are_published(published_dir
             publishes.append((started, since, source.stem.removeprefix("dataset-")))
         await wait_for_every_reader(since)
         stop.set()
-        await asyncio.gather(*tasks)
+        for task in tasks:  # the runs the exchange needs are in: a page still being drawn is left, not waited for
+            task.cancel()
+        ended = await asyncio.gather(*tasks, return_exceptions=True)
+        for outcome in ended:
+            if isinstance(outcome, BaseException) and not isinstance(outcome, asyncio.CancelledError):
+                raise outcome
         return runs, failures, publishes
 
     with serve(out, log=ROOT / "test-output" / "streamlit-swap.log") as (url, _):
