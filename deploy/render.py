@@ -41,6 +41,7 @@ class Settings:
     nginx_user: str = ""  # worker user when started as root (e.g. www-data); must be able to read data_dir
     workers: str = "auto"
     health_timeout: int = 15  # seconds /_stcore/health may take before the replica is restarted
+    start_grace: int = 60  # seconds after a start in which a replica still starting up is not restarted
     proxy_read_timeout: int = 15  # seconds nginx waits for a replica's answer before passing it over
     stop_wait: int = 10  # seconds supervisord waits after SIGTERM (nginx: SIGQUIT) before SIGKILL
     # Limits per client address (docs/DEPLOY.md, "Limits per client"): one replica holds about 25 sessions
@@ -214,7 +215,8 @@ stdout_logfile_maxbytes=10MB
 stdout_logfile_backups=3
 
 [eventlistener:health-{name}]
-command={bin_dir / "httpok"} -p replicas:{name} -t {settings.health_timeout} http://127.0.0.1:{port}{HEALTH_PATH}
+command={settings.python} -m deploy.health --start-grace {_positive(settings.start_grace)} -p replicas:{name} -t {settings.health_timeout} http://127.0.0.1:{port}{HEALTH_PATH}
+directory={PROJECT_DIR}
 events=TICK_5
 autorestart=true
 stdout_logfile=NONE

@@ -169,8 +169,8 @@ def stack(nginx_binary, published_dir, tmp_path_factory) -> Stack:
         nginx=nginx_binary,
         session_opens_per_minute=60000,  # these tests are many browsers, all from 127.0.0.1, opening sessions fast
         # Shorter timers (production: 15 s to read, 10 s to stop; docs/DEPLOY.md) so that a hung replica is
-        # passed over and replaced sooner. The health check keeps its 15 s: a replica starting on a busy 2-core
-        # machine needs that grace.
+        # passed over and replaced sooner. The health check keeps its 15 s and its start grace of 60 s: a replica
+        # starting on a busy 2-core machine needs them.
         proxy_read_timeout=8,
         stop_wait=3,
     )

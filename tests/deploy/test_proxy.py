@@ -235,6 +235,59 @@ def test_the_shipped_timers_are_the_documented_ones():
     supervisor = rendered["supervisord.conf"]
     assert supervisor.count("stopwaitsecs=10\n") == 1 + Settings().replicas  # nginx and each replica
     assert supervisor.count(" -t 15 http://127.0.0.1:") == Settings().replicas
+    assert supervisor.count("-m deploy.health --start-grace 60 ") == Settings().replicas
+
+
+class _Supervisor:
+    """supervisord's XML-RPC interface as the health check uses it: what it was asked to stop and start."""
+
+    def __init__(self, specs):
+        self.specs, self.asked = specs, []
+
+    def getAllProcessInfo(self):  # noqa: N802 (supervisord's name)
+        return self.specs
+
+    def stopProcess(self, name):  # noqa: N802
+        self.asked.append(("stop", name))
+
+    def startProcess(self, name):  # noqa: N802
+        self.asked.append(("start", name))
+
+
+@pytest.mark.parametrize(("age", "restarted"), [(5, False), (59, False), (60, True), (3600, True)])
+def test_a_replica_still_starting_is_not_restarted_by_its_health_check(age, restarted):
+    """On a busy machine a replica may take longer to listen than the health check waits; restarting it then
+    starts it over, again and again (seen as a deployment that never came up). In its first 60 s it is left."""
+    import io
+
+    from supervisor.states import ProcessStates
+
+    from deploy import health
+
+    spec = {"name": "app-0", "group": "replicas", "state": ProcessStates.RUNNING, "pid": 42, "start": 1000}
+    supervisor = _Supervisor([{**spec, "now": 1000 + age}])
+    check = health._Patient(
+        type("Rpc", (), {"supervisor": supervisor})(),
+        ["replicas:app-0"],
+        False,
+        "http://127.0.0.1:1/_stcore/health",
+        15,
+        [200],
+        None,
+        None,
+        None,
+        None,
+        None,
+        True,
+        1,
+        None,
+    )
+    check.stderr = io.StringIO()
+    check.act("health", "error contacting the replica")
+    assert supervisor.asked == ([("stop", "replicas:app-0"), ("start", "replicas:app-0")] if restarted else [])
+    log = check.stderr.getvalue()
+    assert ("is in RUNNING state, restarting" in log) is restarted
+    assert ("within its start grace: not restarted" in log) is not restarted
 
 
 def test_only_the_registry_s_embeddable_charts_may_be_framed():
