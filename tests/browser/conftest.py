@@ -141,8 +141,11 @@ def wait_until_run(page) -> None:
 
 
 def wait_until_rendered(page, charts: int) -> None:
-    """Streamlit has finished running and every chart has drawn its plot (no fixed wait: the app root says
-    whether the script is running, the status widget whether anything is still pending)."""
+    """Streamlit has finished running and every chart has drawn its plot (no fixed wait: the page's title says
+    the run has started, the app root whether the script is running, the status widget whether anything is
+    still pending). Without the title, a page with no chart could be read before its script had started: on a
+    first load the app root also says that no script is running."""
+    page.wait_for_selector("h1", timeout=60_000)
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
     page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=60_000)
     if charts:
