@@ -17,11 +17,11 @@ import sys
 from superlance import httpok
 from supervisor.states import ProcessStates
 
-START_GRACE = 60  # seconds after a start during which a replica is not restarted for not answering
+from deploy.render import Settings
 
 
 class _Patient(httpok.HTTPOk):
-    start_grace = START_GRACE
+    start_grace = Settings.start_grace  # seconds after a start in which a replica is not restarted
 
     def restart(self, spec, write):
         age = spec["now"] - spec["start"]

@@ -171,13 +171,17 @@ def _field_failures(values: pd.Series, field: dict) -> dict[str, pd.Series]:
     if constraints.get("required"):
         masks["required"] = ~present
     by_value = _value_failures(pd.Series(distinct, dtype="string"), field)
-    for rule, broken in by_value.items():
-        if rule in IDENTIFIER_PATTERNS and constraints.get("unique") and "unique" not in masks:
-            masks["unique"] = present & values.duplicated(keep="first")  # the order failures are listed in
-        rows = np.append(broken.to_numpy(dtype=bool, na_value=False), False)[codes]  # code -1: the appended False
-        masks[rule] = pd.Series(rows, index=values.index)
-    if constraints.get("unique") and "unique" not in masks:
+
+    def spread(rules) -> None:
+        for rule in rules:
+            broken = np.append(by_value[rule].to_numpy(dtype=bool, na_value=False), False)  # [-1]: missing rows
+            masks[rule] = pd.Series(broken[codes], index=values.index)
+
+    # Failures are listed rule by rule in this order: form and range, then repeats, then identifiers.
+    spread(rule for rule in by_value if rule not in IDENTIFIER_PATTERNS)
+    if constraints.get("unique"):
         masks["unique"] = present & values.duplicated(keep="first")
+    spread(rule for rule in by_value if rule in IDENTIFIER_PATTERNS)
     return masks
 
 

@@ -361,10 +361,11 @@ def _selected(charts: Collection[str] | None) -> list[registry.ChartDef]:
     """The registry's charts, in its order; only those named in ``charts`` when given (an unknown id is refused)."""
     if charts is None:
         return list(registry.CHARTS.values())
-    unknown = sorted(set(charts) - set(registry.CHARTS))
+    named = set(charts)
+    unknown = sorted(named - set(registry.CHARTS))
     if unknown:
         raise SiteBuildError(f"No chart by these ids: {', '.join(unknown)}")
-    return [chart for chart in registry.CHARTS.values() if chart.id in set(charts)]
+    return [chart for chart in registry.CHARTS.values() if chart.id in named]
 
 
 def _write(folder: Path, published: Path, info: dict, jobs: int, selected: list[registry.ChartDef]) -> list[str]:

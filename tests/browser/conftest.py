@@ -90,21 +90,30 @@ def _shot_name(item) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", item.name).strip("-")
 
 
+@contextlib.contextmanager
+def tabs_of_one_renderer(browser, base_url: str, **options):
+    """A browser context for opening the app served at ``base_url``, each page in a tab of its own.
+
+    One tab stays open on the app's health address while the context lives, so the site's renderer lives from
+    tab to tab and a new tab does not compile the app's scripts again (``--process-per-site``). Every page is
+    still a document of its own; close its tab and ``forget`` it after use, so no test sees another's."""
+    context = browser.new_context(viewport=DESKTOP, **options)
+    keeper = context.new_page()
+    keeper.goto(f"{base_url}/_stcore/health")
+    try:
+        yield context
+    finally:
+        context.close()
+
+
 @pytest.fixture(scope="session")
 def app_context(browser, app_url):
-    """The browser context in which every test opens the served app, each in a tab of its own.
-
-    One tab stays open on the app's health address for the whole session, so the site's renderer lives from
-    test to test and a new tab does not compile the app's scripts again (``--process-per-site``). Each test's
-    tab is closed after it, and the app's cookie and stored settings are cleared, so no test sees another's."""
-    context = browser.new_context(viewport=DESKTOP, accept_downloads=True)
-    keeper = context.new_page()
-    keeper.goto(f"{app_url}/_stcore/health")
-    yield context
-    context.close()
+    """The browser context in which every test opens the served app (``tabs_of_one_renderer``)."""
+    with tabs_of_one_renderer(browser, app_url, accept_downloads=True) as context:
+        yield context
 
 
-def _forget(context, page) -> None:
+def forget(context, page) -> None:
     """What the app left in the browser (its XSRF cookie, its stored theme and sidebar state)."""
     context.clear_cookies()
     with contextlib.suppress(Exception):  # a page that did not load the app has nothing stored
@@ -123,31 +132,32 @@ def page(app_context, request):
             page.screenshot(path=str(folder / f"{_shot_name(request.node)}.png"), full_page=True)
         except Exception:  # noqa: BLE001 - a page that cannot be photographed must not hide the failure
             pass
-    _forget(app_context, page)
+    forget(app_context, page)
     page.close()
 
 
-def wait_until_run(page) -> None:
-    """Streamlit has run the page's script to its end: the page's title is drawn (so the run has started; before
-    it, the app root also says no script is running), nothing is running or pending, and no widget is still a
-    loading skeleton. The charts may still be drawing: this is for a step that reads the address, the title or a
-    button, which the run alone makes, so the browser need not finish drawing charts that no one looks at before
-    the page is reloaded or switched."""
+def _run_ended(page) -> None:
+    """The page's title is drawn (so the run has started: on a first load the app root also says that no script
+    is running before it), the app root says no script is running, and the status widget that nothing is pending."""
     page.wait_for_selector("h1", timeout=60_000)
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
     page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=60_000)
+
+
+def wait_until_run(page) -> None:
+    """Streamlit has run the page's script to its end and no widget is still a loading skeleton. The charts may
+    still be drawing: this is for a step that reads the address, the title or a button, which the run alone
+    makes, so the browser need not finish drawing charts that no one looks at before the page is reloaded or
+    switched."""
+    _run_ended(page)
     # A widget whose code is still loading stands as a skeleton (the run may end before it is drawn).
     page.wait_for_function("!document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=60_000)
 
 
 def wait_until_rendered(page, charts: int) -> None:
-    """Streamlit has finished running and every chart has drawn its plot (no fixed wait: the page's title says
-    the run has started, the app root whether the script is running, the status widget whether anything is
-    still pending). Without the title, a page with no chart could be read before its script had started: on a
-    first load the app root also says that no script is running."""
-    page.wait_for_selector("h1", timeout=60_000)
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
-    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=60_000)
+    """Streamlit has finished running (``_run_ended``: no fixed wait, and a page with no chart is not read before
+    its script has started) and every chart has drawn its plot."""
+    _run_ended(page)
     if charts:
         page.wait_for_function(
             f"document.querySelectorAll('[data-testid=\"stPlotlyChart\"] .js-plotly-plot').length >= {charts}",
@@ -301,7 +311,7 @@ def visit_page(context, app_url: str, path: str, lang: str) -> Visit:
                 page.evaluate(_SETTLED)
                 seen.screenshots[-1].write_bytes(_screenshot_later(page, full=True))
     finally:
-        _forget(context, page)
+        forget(context, page)
         page.close()
     return seen
 

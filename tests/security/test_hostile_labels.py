@@ -8,14 +8,13 @@ open, no ``javascript:`` link or KaTeX maths may appear, and the payload text mu
 
 from __future__ import annotations
 
-import contextlib
 import shutil
 
 import duckdb
 import pytest
 
 from benchmarks.load import serve
-from tests.browser.conftest import CHROMIUM, OUTPUT, wait_until_rendered
+from tests.browser.conftest import CHROMIUM, OUTPUT, forget, tabs_of_one_renderer, wait_until_rendered
 
 pytestmark = pytest.mark.browser
 
@@ -82,18 +81,11 @@ def hostile_url(published_dir, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def hostile_context(browser, hostile_url):
-    """The browser context in which every page of the hostile server is opened, each in a tab of its own.
-
-    ``browser`` is the session's one Playwright browser (a second sync Playwright in one process is refused). A
-    tab stays open on the server's health address while the module runs, so each page's tab joins its renderer
-    (``--process-per-site``, tests/browser/conftest.py) and the app's scripts are compiled once, not once per
-    page. Every page is still a document of its own; its tab is closed and what the app stored is cleared after
-    it (see ``hostile_page``)."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    keeper = context.new_page()
-    keeper.goto(f"{hostile_url}/_stcore/health")
-    yield context
-    context.close()
+    """The browser context in which every page of the hostile server is opened, each in a tab of its own that
+    joins one renderer (``tabs_of_one_renderer``), so the app's scripts are compiled once, not once per page.
+    ``browser`` is the session's one Playwright browser (a second sync Playwright in one process is refused)."""
+    with tabs_of_one_renderer(browser, hostile_url) as context:
+        yield context
 
 
 @pytest.fixture
@@ -101,9 +93,7 @@ def hostile_page(hostile_context):
     """A new tab; afterwards the tab is closed and the app's cookie and stored settings are removed."""
     page = hostile_context.new_page()
     yield page
-    hostile_context.clear_cookies()
-    with contextlib.suppress(Exception):  # a tab that never loaded the app has nothing stored
-        page.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
+    forget(hostile_context, page)
     page.close()
 
 
